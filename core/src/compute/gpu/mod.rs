@@ -1,0 +1,155 @@
+//! The GPU implementation: WGSL compute shaders through wgpu.
+//!
+//! One [`GpuDevice`] owns the device, queue and compiled pipelines; it is built once
+//! and reused for every call. Each kernel lives in its own `.wgsl` file beside the
+//! Rust that dispatches it.
+//!
+//! Platform rules: natively, results are read back by mapping a staging buffer and
+//! polling the device until the map completes; in the browser, polling is a no-op and
+//! the map completes on the event loop, so the same code simply awaits.
+
+mod adapter;
+mod matvec;
+mod readback;
+
+use std::sync::{Arc, Mutex};
+
+use thiserror::Error;
+
+pub use adapter::summarize;
+
+use super::{AdapterSummary, Compute, ComputeError, Matrix};
+
+/// Why no GPU device could be used.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum GpuUnavailable {
+    #[error("no GPU adapter is available ({0})")]
+    NoAdapter(String),
+    #[error("the GPU adapter {adapter} refused to create a device ({message})")]
+    DeviceRefused { adapter: String, message: String },
+    #[error("the GPU kernel check failed on {adapter}: {detail}")]
+    CheckFailed { adapter: String, detail: String },
+}
+
+/// A GPU device with its compiled pipelines.
+#[derive(Debug)]
+pub struct GpuDevice {
+    device: wgpu::Device,
+    queue: wgpu::Queue,
+    adapter: AdapterSummary,
+    limits: wgpu::Limits,
+    matvec: matvec::MatvecPipeline,
+    /// Set by wgpu's callbacks when the device is lost or an error escapes a scope.
+    fault: Arc<Mutex<Option<String>>>,
+}
+
+impl GpuDevice {
+    /// Asks the platform for its preferred adapter and creates a device on it.
+    ///
+    /// Natively the backends can be narrowed with `WGPU_BACKEND` (e.g. `vulkan`).
+    pub async fn request() -> Result<Self, GpuUnavailable> {
+        let instance = new_instance();
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuUnavailable::NoAdapter(e.to_string()))?;
+        Self::from_adapter(adapter).await
+    }
+
+    /// Creates a device on a given adapter, so tests and tools can choose their own.
+    pub async fn from_adapter(adapter: wgpu::Adapter) -> Result<Self, GpuUnavailable> {
+        let summary = summarize(&adapter.get_info());
+        // Ask for the adapter's own limits: the defaults would cap buffers at 256 MiB
+        // even where the hardware allows more.
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("studio"),
+                required_limits: limits.clone(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuUnavailable::DeviceRefused {
+                adapter: summary.name.clone(),
+                message: e.to_string(),
+            })?;
+
+        let fault = Arc::new(Mutex::new(None));
+        let on_lost = Arc::clone(&fault);
+        device.set_device_lost_callback(move |reason, message| {
+            record(&on_lost, format!("{reason:?}: {message}"));
+        });
+        // Without a handler wgpu panics on an error no scope caught; record it instead.
+        let on_error = Arc::clone(&fault);
+        device.on_uncaptured_error(Arc::new(move |error: wgpu::Error| {
+            record(&on_error, error.to_string());
+        }));
+
+        let matvec = matvec::MatvecPipeline::new(&device);
+        Ok(Self {
+            device,
+            queue,
+            adapter: summary,
+            limits,
+            matvec,
+            fault,
+        })
+    }
+
+    /// The adapter this device runs on.
+    pub fn adapter(&self) -> &AdapterSummary {
+        &self.adapter
+    }
+
+    /// Fails if the device was lost or an uncaught error was reported.
+    fn check_fault(&self) -> Result<(), ComputeError> {
+        match self.fault.lock() {
+            Ok(fault) => match fault.as_ref() {
+                Some(message) => Err(ComputeError::DeviceLost(message.clone())),
+                None => Ok(()),
+            },
+            Err(_) => Err(ComputeError::DeviceLost("fault state poisoned".to_owned())),
+        }
+    }
+
+    /// Checks that a storage buffer of `bytes` fits this device.
+    fn check_binding(&self, what: &'static str, bytes: u64) -> Result<(), ComputeError> {
+        let limit = u64::from(self.limits.max_storage_buffer_binding_size)
+            .min(self.limits.max_buffer_size);
+        if bytes > limit {
+            return Err(ComputeError::TooLarge { what, bytes, limit });
+        }
+        Ok(())
+    }
+}
+
+impl Compute for GpuDevice {
+    async fn matvec(&self, a: &Matrix, x: &[f32]) -> Result<Vec<f32>, ComputeError> {
+        a.check_vector(x)?;
+        self.check_fault()?;
+        matvec::run(self, a, x).await
+    }
+}
+
+/// Lists every adapter the platform offers (natively; the browser offers one at a time).
+pub async fn enumerate_adapters() -> Vec<AdapterSummary> {
+    new_instance()
+        .enumerate_adapters(wgpu::Backends::all())
+        .await
+        .iter()
+        .map(|adapter| summarize(&adapter.get_info()))
+        .collect()
+}
+
+fn new_instance() -> wgpu::Instance {
+    wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env())
+}
+
+fn record(slot: &Mutex<Option<String>>, message: String) {
+    if let Ok(mut slot) = slot.lock() {
+        slot.get_or_insert(message);
+    }
+}
