@@ -1,1 +1,41 @@
-fn main() {}
+//! `studio`: the native command over `studio-core`.
+
+mod devices;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "studio", version = studio_core::VERSION, about = "Studio's machine-learning notebook, natively.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the GPU adapters wgpu sees and the device Studio would use.
+    Devices {
+        /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match try_main(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("studio: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Devices { json } => devices::run(json),
+    }
+}

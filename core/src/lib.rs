@@ -18,6 +18,7 @@
 //! ```
 
 pub mod compute;
+pub mod notebook;
 
 /// The version of Studio, shown by the app and by `studio --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

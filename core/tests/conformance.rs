@@ -26,7 +26,13 @@ fn check_cpu(rows: usize, cols: usize, a: &[f32], x: &[f32], expected: &[f32]) {
 fn cpu_matvec_matches_hand_computed_products() {
     check_cpu(1, 1, &[2.0], &[3.0], &[6.0]);
     check_cpu(2, 2, &[1.0, 2.0, 3.0, 4.0], &[1.0, 1.0], &[3.0, 7.0]);
-    check_cpu(2, 3, &[1.0, 0.0, -1.0, 0.5, 0.5, 0.5], &[2.0, 4.0, 6.0], &[-4.0, 6.0]);
+    check_cpu(
+        2,
+        3,
+        &[1.0, 0.0, -1.0, 0.5, 0.5, 0.5],
+        &[2.0, 4.0, 6.0],
+        &[-4.0, 6.0],
+    );
     check_cpu(3, 1, &[1.0, -2.0, 0.0], &[-1.5], &[-1.5, 3.0, 0.0]);
 }
 
@@ -95,8 +101,14 @@ fn a_gpu_result_with_nan_fails_the_check() {
 fn selection_uses_the_gpu_when_it_verifies() {
     let (_, report) = block_on(select(Preference::Auto)).expect("auto never fails");
     assert_eq!(report.kind, DeviceKind::Gpu, "{report:?}");
-    let adapter = report.adapter.as_ref().expect("a GPU selection names its adapter");
-    assert_eq!(report.summary(), format!("{} · {}", adapter.backend, adapter.name));
+    let adapter = report
+        .adapter
+        .as_ref()
+        .expect("a GPU selection names its adapter");
+    assert_eq!(
+        report.summary(),
+        format!("{} · {}", adapter.backend, adapter.name)
+    );
     assert!(report.check.as_ref().is_some_and(|check| check.passed));
 }
 

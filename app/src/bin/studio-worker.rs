@@ -1,1 +1,13 @@
-fn main() {}
+//! The compute worker: a dedicated Web Worker hosting `studio-core`.
+
+use wasm_bindgen::prelude::*;
+
+fn main() {
+    studio_app::worker::start();
+}
+
+/// A panic on purpose, so that tests and support can see a worker crash handled.
+#[wasm_bindgen]
+pub fn diagnostics_panic(message: String) {
+    panic!("{message}");
+}

@@ -32,7 +32,9 @@ impl CheckCase {
     /// The inputs: entries of A and x uniform in [-1, 1).
     pub fn inputs(&self) -> Result<(Matrix, Vec<f32>), ComputeError> {
         let mut rng = SplitMix64(self.seed);
-        let a = (0..self.rows * self.cols).map(|_| rng.next_unit()).collect();
+        let a = (0..self.rows * self.cols)
+            .map(|_| rng.next_unit())
+            .collect();
         let x = (0..self.cols).map(|_| rng.next_unit()).collect();
         Ok((Matrix::new(self.rows, self.cols, a)?, x))
     }

@@ -9,7 +9,9 @@ pub enum ComputeError {
         expected: usize,
         actual: usize,
     },
-    #[error("{what} needs {bytes} bytes but this device allows at most {limit}; use fewer rows or the CPU")]
+    #[error(
+        "{what} needs {bytes} bytes but this device allows at most {limit}; use fewer rows or the CPU"
+    )]
     TooLarge {
         what: &'static str,
         bytes: u64,

@@ -21,7 +21,8 @@ pub enum Preference {
 /// The device chosen to run the work.
 #[derive(Debug)]
 pub enum Device {
-    Gpu(GpuDevice),
+    /// Boxed: a GPU context is large and the CPU device is empty.
+    Gpu(Box<GpuDevice>),
     Cpu(CpuDevice),
 }
 
@@ -45,9 +46,7 @@ pub async fn select(preference: Preference) -> Result<(Device, DeviceReport), Gp
     }
     match verified_gpu().await {
         Ok(selected) => Ok(selected),
-        Err(unavailable) if preference == Preference::Auto => {
-            Ok(cpu(unavailable.to_string()))
-        }
+        Err(unavailable) if preference == Preference::Auto => Ok(cpu(unavailable.to_string())),
         Err(unavailable) => Err(unavailable),
     }
 }
@@ -80,7 +79,7 @@ pub async fn verified_gpu() -> Result<(Device, DeviceReport), GpuUnavailable> {
         reason: None,
         check: Some(outcome),
     };
-    Ok((Device::Gpu(gpu), report))
+    Ok((Device::Gpu(Box::new(gpu)), report))
 }
 
 /// Small enough to take milliseconds, large enough to span several workgroups

@@ -117,7 +117,9 @@ impl GpuDevice {
 
     /// Checks that a storage buffer of `bytes` fits this device.
     fn check_binding(&self, what: &'static str, bytes: u64) -> Result<(), ComputeError> {
-        let limit = u64::from(self.limits.max_storage_buffer_binding_size)
+        let limit = self
+            .limits
+            .max_storage_buffer_binding_size
             .min(self.limits.max_buffer_size);
         if bytes > limit {
             return Err(ComputeError::TooLarge { what, bytes, limit });

@@ -1,0 +1,107 @@
+//! The one message protocol between the UI thread and the compute worker.
+//!
+//! Every job has an id chosen by the UI. The worker answers a job with any number
+//! of `Progress` messages and exactly one of `Done`, `Failed` or `Cancelled`.
+//! Messages travel as structured-clone values made by serde-wasm-bindgen.
+
+use serde::{Deserialize, Serialize};
+use studio_core::compute::{CheckOutcome, DeviceReport};
+
+/// Identifies one job for its whole life.
+pub type JobId = u32;
+
+/// UI → worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWorker {
+    Start { id: JobId, job: Job },
+    Cancel { id: JobId },
+}
+
+/// Work the worker can do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// Choose the compute device: create a GPU device and verify a kernel on it.
+    DetectDevice,
+    /// Run every check case on the chosen device, `repetitions` times each.
+    ComputeCheck { repetitions: u32 },
+}
+
+/// Worker → UI.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker is listening; messages sent before this would be lost.
+    Ready,
+    Progress {
+        id: JobId,
+        done: u32,
+        total: u32,
+        message: String,
+    },
+    Done {
+        id: JobId,
+        output: JobOutput,
+    },
+    Failed {
+        id: JobId,
+        error: String,
+    },
+    Cancelled {
+        id: JobId,
+    },
+    /// The worker panicked; it is unusable and the UI must replace it.
+    Crashed {
+        message: String,
+    },
+}
+
+/// What a finished job produced.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobOutput {
+    Device(DeviceReport),
+    Check(CheckReport),
+}
+
+/// The compute check's results, one row per case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    /// The device summary, as in the header.
+    pub device: String,
+    pub repetitions: u32,
+    pub rows: Vec<CheckRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckRow {
+    pub label: String,
+    /// Mean time per product on the device, in milliseconds, including transfers.
+    pub millis: f64,
+    /// The comparison with the CPU reference; `None` when the CPU itself ran it.
+    pub outcome: Option<CheckOutcome>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_tagged_for_people_reading_them_in_devtools() {
+        let start = ToWorker::Start {
+            id: 7,
+            job: Job::ComputeCheck { repetitions: 3 },
+        };
+        assert_eq!(
+            serde_json::to_value(&start).expect("serializes"),
+            serde_json::json!({"type": "start", "id": 7, "job": {"job": "compute_check", "repetitions": 3}})
+        );
+        let cancelled = FromWorker::Cancelled { id: 7 };
+        let json = serde_json::to_string(&cancelled).expect("serializes");
+        assert_eq!(
+            serde_json::from_str::<FromWorker>(&json).expect("parses"),
+            cancelled
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! The UI thread: Leptos components over plain state, and the worker client.
+//!
+//! Nothing here computes: jobs go to the worker through [`client`], and their
+//! progress and results come back as signals.
+
+mod app;
+mod cells;
+mod check;
+pub mod client;
+mod crash;
+mod device;
+
+/// Installs the crash panel and mounts the app on `<body>`.
+pub fn run() {
+    crash::install();
+    if let Some(boot) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,73 @@
+//! The compute worker: receives jobs, runs them on `studio-core`, streams progress.
+//!
+//! The worker is single-threaded. Jobs are async and yield between steps, so a
+//! `Cancel` message is seen between any two steps of a running job.
+
+mod detect;
+mod jobs;
+mod post;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::protocol::{FromWorker, JobId, ToWorker};
+
+pub use post::post;
+
+thread_local! {
+    /// Cancel flags of the running jobs.
+    static RUNNING: RefCell<HashMap<JobId, Rc<Cell<bool>>>> = RefCell::new(HashMap::new());
+}
+
+/// Starts the worker: installs the panic report and the message handler, then says Ready.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        web_sys::console::error_1(&format!("studio-worker panicked: {message}").into());
+        // The trap that follows also raises an error event; this message carries the reason.
+        post(&FromWorker::Crashed { message });
+    }));
+
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
+        match serde_wasm_bindgen::from_value::<ToWorker>(event.data()) {
+            Ok(message) => receive(message),
+            Err(error) => web_sys::console::error_1(
+                &format!("studio-worker ignored a malformed message: {error}").into(),
+            ),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&FromWorker::Ready);
+}
+
+fn receive(message: ToWorker) {
+    match message {
+        ToWorker::Start { id, job } => {
+            let cancelled = Rc::new(Cell::new(false));
+            RUNNING.with_borrow_mut(|running| running.insert(id, Rc::clone(&cancelled)));
+            wasm_bindgen_futures::spawn_local(async move {
+                let answer = jobs::run(id, job, &cancelled).await;
+                RUNNING.with_borrow_mut(|running| running.remove(&id));
+                post(&answer);
+            });
+        }
+        ToWorker::Cancel { id } => RUNNING.with_borrow(|running| {
+            if let Some(flag) = running.get(&id) {
+                flag.set(true);
+            }
+        }),
+    }
+}
+
+/// Lets the event loop deliver messages (such as `Cancel`) before the next step.
+async fn yield_now() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}
