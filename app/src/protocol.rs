@@ -57,9 +57,9 @@ pub enum FromWorker {
     },
 }
 
-/// What a finished job produced.
+/// What a finished job produced. Adjacently tagged: the payloads have a `kind` of their own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum JobOutput {
     Device(DeviceReport),
     Check(CheckReport),
@@ -97,11 +97,59 @@ mod tests {
             serde_json::to_value(&start).expect("serializes"),
             serde_json::json!({"type": "start", "id": 7, "job": {"job": "compute_check", "repetitions": 3}})
         );
-        let cancelled = FromWorker::Cancelled { id: 7 };
-        let json = serde_json::to_string(&cancelled).expect("serializes");
+    }
+
+    fn round_trip(message: FromWorker) {
+        let json = serde_json::to_string(&message).expect("serializes");
         assert_eq!(
             serde_json::from_str::<FromWorker>(&json).expect("parses"),
-            cancelled
+            message,
+            "{json}"
         );
+    }
+
+    #[test]
+    fn every_answer_survives_the_trip_to_the_ui() {
+        use studio_core::compute::{CheckCase, DeviceKind};
+        let outcome = CheckOutcome {
+            case: CheckCase {
+                rows: 2,
+                cols: 3,
+                seed: 4,
+            },
+            max_scaled_error: 1e-8,
+            tolerance: 1e-5,
+            passed: true,
+        };
+        let report = DeviceReport {
+            kind: DeviceKind::Gpu,
+            adapter: None,
+            reason: None,
+            check: Some(outcome.clone()),
+        };
+        round_trip(FromWorker::Ready);
+        round_trip(FromWorker::Cancelled { id: 7 });
+        round_trip(FromWorker::Done {
+            id: 1,
+            output: JobOutput::Device(report),
+        });
+        round_trip(FromWorker::Done {
+            id: 2,
+            output: JobOutput::Check(CheckReport {
+                device: "CPU · test".to_owned(),
+                repetitions: 3,
+                rows: vec![CheckRow {
+                    label: "matvec 2×3".to_owned(),
+                    millis: 0.5,
+                    outcome: Some(outcome),
+                }],
+            }),
+        });
+        round_trip(FromWorker::Progress {
+            id: 2,
+            done: 1,
+            total: 8,
+            message: "matvec 2×3".to_owned(),
+        });
     }
 }

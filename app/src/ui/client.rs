@@ -14,8 +14,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker};
 
-/// Where trunk puts the worker's loader, next to index.html.
-const WORKER_URL: &str = "./studio-worker_loader.js";
+/// The worker's start script (`app/worker-boot.js`), next to index.html.
+const WORKER_URL: &str = "./worker-boot.js";
 
 /// A worker that crashes this many times within [`CRASH_WINDOW_MS`] is not restarted again.
 const MAX_CRASHES: usize = 3;

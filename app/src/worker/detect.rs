@@ -25,9 +25,15 @@ pub async fn selected() -> Selected {
     }
     let (device, report) = if browser_offers_webgpu() {
         // Auto falls back to the CPU by itself; the error arm cannot be reached.
-        select(Preference::Auto)
+        let (device, mut report) = select(Preference::Auto)
             .await
-            .unwrap_or_else(|unavailable| cpu(unavailable.to_string()))
+            .unwrap_or_else(|unavailable| cpu(unavailable.to_string()));
+        if let Some(adapter) = report.adapter.as_mut()
+            && let Some(name) = browser_adapter_name().await
+        {
+            adapter.name = name;
+        }
+        (device, report)
     } else {
         cpu("this browser does not offer WebGPU".to_owned())
     };
@@ -44,6 +50,45 @@ fn cpu(reason: String) -> (Device, DeviceReport) {
         check: None,
     };
     (Device::Cpu(CpuDevice), report)
+}
+
+/// A name for the adapter from `GPUAdapterInfo`, which wgpu reads only the
+/// (often empty) description of: "SwiftShader (Google)" rather than nothing.
+async fn browser_adapter_name() -> Option<String> {
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let gpu = js_sys::Reflect::get(&scope.navigator(), &JsValue::from_str("gpu")).ok()?;
+    let request: js_sys::Function =
+        js_sys::Reflect::get(&gpu, &JsValue::from_str("requestAdapter"))
+            .ok()?
+            .dyn_into()
+            .ok()?;
+    let promise: js_sys::Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    let info = js_sys::Reflect::get(&adapter, &JsValue::from_str("info")).ok()?;
+    let field = |name: &str| {
+        js_sys::Reflect::get(&info, &JsValue::from_str(name))
+            .ok()
+            .and_then(|value| value.as_string())
+            .map(|text| text.trim().to_owned())
+            .filter(|text| !text.is_empty())
+    };
+    if let Some(description) = field("description") {
+        return Some(description);
+    }
+    let architecture = field("architecture").map(|a| capitalize(&a));
+    match (architecture, field("vendor").map(|v| capitalize(&v))) {
+        (Some(architecture), Some(vendor)) => Some(format!("{architecture} ({vendor})")),
+        (Some(name), None) | (None, Some(name)) => Some(name),
+        (None, None) => None,
+    }
+}
+
+fn capitalize(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `navigator.gpu` exists. Without it there is nothing to ask for an adapter.

@@ -23,7 +23,7 @@ use super::{AdapterSummary, Compute, ComputeError, Matrix};
 /// Why no GPU device could be used.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum GpuUnavailable {
-    #[error("no GPU adapter is available ({0})")]
+    #[error("{0}")]
     NoAdapter(String),
     #[error("the GPU adapter {adapter} refused to create a device ({message})")]
     DeviceRefused { adapter: String, message: String },
@@ -55,7 +55,7 @@ impl GpuDevice {
                 ..Default::default()
             })
             .await
-            .map_err(|e| GpuUnavailable::NoAdapter(e.to_string()))?;
+            .map_err(no_adapter)?;
         Self::from_adapter(adapter).await
     }
 
@@ -148,6 +148,17 @@ pub async fn enumerate_adapters() -> Vec<AdapterSummary> {
 
 fn new_instance() -> wgpu::Instance {
     wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env())
+}
+
+/// In the browser, wgpu's list of backends it was not built with only confuses.
+#[cfg(target_arch = "wasm32")]
+fn no_adapter(_: wgpu::RequestAdapterError) -> GpuUnavailable {
+    GpuUnavailable::NoAdapter("WebGPU offered no adapter".to_owned())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn no_adapter(error: wgpu::RequestAdapterError) -> GpuUnavailable {
+    GpuUnavailable::NoAdapter(format!("no GPU adapter was found ({error})"))
 }
 
 fn record(slot: &Mutex<Option<String>>, message: String) {
