@@ -25,7 +25,7 @@ const TYPES = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.csv', '.txt']);
 
-export function startServer({ dir, port = 8080, host = '127.0.0.1' }) {
+export function startServer({ dir, port = 8080, host = '127.0.0.1', onResponse }) {
   const root = resolve(dir);
   const cache = new Map();
 
@@ -75,6 +75,7 @@ export function startServer({ dir, port = 8080, host = '127.0.0.1' }) {
       if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
+      onResponse?.({ path: rel, encoding, bytes: body.length });
     } catch (error) {
       const missing = error && error.code === 'ENOENT';
       res.writeHead(missing ? 404 : 500, { 'Content-Type': 'text/plain' });

@@ -76,7 +76,10 @@ pub fn App() -> impl IntoView {
 fn detect(device: RwSignal<DeviceState>) {
     device.set(DeviceState::Detecting);
     client::start(Job::DetectDevice, move |event| match event {
-        JobEvent::Done(JobOutput::Device(report)) => device.set(DeviceState::Ready(report)),
+        JobEvent::Done(JobOutput::Device(report)) => {
+            device.set(DeviceState::Ready(report));
+            super::mark("studio:device-ready");
+        }
         JobEvent::Failed(error) => device.set(DeviceState::Unavailable(error)),
         JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
     });

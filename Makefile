@@ -1,0 +1,43 @@
+# The README's two commands: `make serve` and `make test`. Both install what is
+# missing first (scripts/setup.sh) and skip what is already there.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(CURDIR)/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+# Mesa's Vulkan driver wants a runtime directory; without one it prints errors.
+export XDG_RUNTIME_DIR ?= /tmp/studio-xdg-runtime
+# The native GPU tests run on Vulkan: a real GPU, or Mesa's lavapipe on CPU-only machines.
+export WGPU_BACKEND ?= vulkan
+PORT ?= 8080
+WASM_CRATES := -p studio-core -p studio-app
+
+.PHONY: setup build serve test lint test-native test-e2e bench
+
+setup:
+	@scripts/setup.sh
+	@mkdir -p -m 700 $(XDG_RUNTIME_DIR)
+
+build: setup
+	trunk build --release
+
+serve: build
+	node e2e/serve.mjs --dir dist --port $(PORT)
+
+test: setup lint test-native build test-e2e
+
+lint:
+	@echo "== cargo fmt --check"
+	cargo fmt --all --check
+	@echo "== cargo clippy (native and wasm32)"
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy $(WASM_CRATES) --target wasm32-unknown-unknown --locked -- -D warnings
+
+test-native:
+	@echo "== native tests (GPU tests on $(WGPU_BACKEND))"
+	cargo test --workspace --locked
+
+test-e2e:
+	@echo "== Playwright in headless Chromium: WebGPU (SwiftShader) and CPU fallback"
+	cd e2e && playwright test
+
+bench: build
+	node e2e/bench/first-load.mjs

@@ -1,0 +1,30 @@
+// Takes the README's screenshot (docs/screenshot.png): the studio in headless
+// Chromium with WebGPU on SwiftShader, compute details open after a check.
+//
+//   node e2e/bench/screenshot.mjs
+
+import { chromium } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { startServer } from '../serve.mjs';
+
+const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const server = await startServer({ dir: join(root, 'dist'), port: 8132 });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--no-first-run', '--enable-unsafe-webgpu',
+    '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  await page.goto('http://127.0.0.1:8132/');
+  await page.getByRole('status', { name: 'Compute device' }).filter({ hasText: /^WebGPU/ }).waitFor();
+  await page.getByRole('button', { name: 'Compute details' }).click();
+  await page.getByLabel('Repetitions').fill('3');
+  await page.getByRole('button', { name: 'Run compute check' }).click();
+  await page.getByRole('table').waitFor();
+  await page.screenshot({ path: join(root, 'docs', 'screenshot.png') });
+} finally {
+  await browser.close();
+  server.close();
+}
