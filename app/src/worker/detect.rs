@@ -1,7 +1,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use studio_core::compute::{CpuDevice, Device, DeviceKind, DeviceReport, Preference, select};
+use studio_core::compute::{Device, DeviceReport, Preference, on_cpu, select};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
 
@@ -27,7 +27,7 @@ pub async fn selected() -> Selected {
         // Auto falls back to the CPU by itself; the error arm cannot be reached.
         let (device, mut report) = select(Preference::Auto)
             .await
-            .unwrap_or_else(|unavailable| cpu(unavailable.to_string()));
+            .unwrap_or_else(|unavailable| on_cpu(unavailable.to_string()));
         if let Some(adapter) = report.adapter.as_mut()
             && let Some(name) = browser_adapter_name().await
         {
@@ -35,21 +35,11 @@ pub async fn selected() -> Selected {
         }
         (device, report)
     } else {
-        cpu("this browser does not offer WebGPU".to_owned())
+        on_cpu("this browser does not offer WebGPU".to_owned())
     };
     let selected = (Rc::new(device), report);
     SELECTED.set(Some(selected.clone()));
     selected
-}
-
-fn cpu(reason: String) -> (Device, DeviceReport) {
-    let report = DeviceReport {
-        kind: DeviceKind::Cpu,
-        adapter: None,
-        reason: Some(reason),
-        check: None,
-    };
-    (Device::Cpu(CpuDevice), report)
 }
 
 /// A name for the adapter from `GPUAdapterInfo`, which wgpu reads only the

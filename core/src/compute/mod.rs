@@ -20,7 +20,7 @@ pub use error::ComputeError;
 pub use gpu::{GpuDevice, GpuUnavailable, enumerate_adapters};
 pub use matrix::Matrix;
 pub use report::{AdapterSummary, DeviceKind, DeviceReport};
-pub use select::{Device, Preference, select};
+pub use select::{Device, Preference, on_cpu, select};
 
 /// The operations every compute device provides.
 ///

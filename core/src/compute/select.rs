@@ -42,11 +42,11 @@ impl Compute for Device {
 /// a GPU that cannot be used is an error rather than a fallback.
 pub async fn select(preference: Preference) -> Result<(Device, DeviceReport), GpuUnavailable> {
     if preference == Preference::Cpu {
-        return Ok(cpu("the CPU was requested".to_owned()));
+        return Ok(on_cpu("the CPU was requested".to_owned()));
     }
     match verified_gpu().await {
         Ok(selected) => Ok(selected),
-        Err(unavailable) if preference == Preference::Auto => Ok(cpu(unavailable.to_string())),
+        Err(unavailable) if preference == Preference::Auto => Ok(on_cpu(unavailable.to_string())),
         Err(unavailable) => Err(unavailable),
     }
 }
@@ -90,7 +90,8 @@ const VERIFY_CASE: CheckCase = CheckCase {
     seed: 0x5EED,
 };
 
-fn cpu(reason: String) -> (Device, DeviceReport) {
+/// The CPU device, with the reason it was chosen.
+pub fn on_cpu(reason: String) -> (Device, DeviceReport) {
     let report = DeviceReport {
         kind: DeviceKind::Cpu,
         adapter: None,
