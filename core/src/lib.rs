@@ -18,7 +18,15 @@
 //! ```
 
 pub mod compute;
+pub mod eval;
+pub mod frame;
+pub mod ingest;
+pub mod model;
 pub mod notebook;
+pub mod prep;
+pub mod rng;
+pub mod split;
+pub mod train;
 
 /// The version of Studio, shown by the app and by `studio --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

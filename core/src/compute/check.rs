@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Compute, ComputeError, CpuDevice, Matrix};
+use crate::rng::SplitMix64;
 
 /// One matrix-vector product to verify, with deterministic pseudo-random inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,7 +32,7 @@ impl CheckCase {
 
     /// The inputs: entries of A and x uniform in [-1, 1).
     pub fn inputs(&self) -> Result<(Matrix, Vec<f32>), ComputeError> {
-        let mut rng = SplitMix64(self.seed);
+        let mut rng = SplitMix64::new(self.seed);
         let a = (0..self.rows * self.cols)
             .map(|_| rng.next_unit())
             .collect();
@@ -91,23 +92,4 @@ pub async fn run_case<D: Compute>(
         tolerance: CheckCase::TOLERANCE,
         passed: lengths_agree && max_scaled_error <= CheckCase::TOLERANCE,
     })
-}
-
-/// A tiny, well-known generator so that every platform makes the same inputs.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in [-1, 1), from the top 24 bits so every value is exact in f32.
-    fn next_unit(&mut self) -> f32 {
-        let bits = (self.next_u64() >> 40) as u32;
-        bits as f32 / (1u32 << 23) as f32 - 1.0
-    }
 }

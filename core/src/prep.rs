@@ -1,0 +1,172 @@
+//! Built-in preprocessing, fitted on the training rows only: mean imputation and
+//! standardization of numbers, one-hot encoding of categories.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::frame::{Frame, Values};
+
+/// How one raw column becomes model inputs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FeatureStep {
+    /// `(x − mean) / scale`, with a missing `x` replaced by `mean` (so it becomes 0).
+    Numeric {
+        column: String,
+        mean: f64,
+        scale: f64,
+    },
+    /// One input per category seen in training; unseen or missing values are all zeros.
+    OneHot {
+        column: String,
+        categories: Vec<String>,
+    },
+}
+
+/// The fitted preprocessing, in feature order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preprocessor {
+    pub steps: Vec<FeatureStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum PrepError {
+    #[error("column \"{0}\" is not in the data")]
+    MissingColumn(String),
+    #[error("column \"{0}\" holds free text, which the model cannot use; set it to ignore")]
+    TextColumn(String),
+    #[error(
+        "no feature columns are left to learn from: keep at least one number or category column besides the target"
+    )]
+    NoFeatures,
+}
+
+impl Preprocessor {
+    /// Fits each feature column's step on the `train` rows.
+    pub fn fit(frame: &Frame, features: &[String], train: &[usize]) -> Result<Self, PrepError> {
+        if features.is_empty() {
+            return Err(PrepError::NoFeatures);
+        }
+        let steps = features
+            .iter()
+            .map(|name| {
+                let column = frame
+                    .column(name)
+                    .ok_or_else(|| PrepError::MissingColumn(name.clone()))?;
+                match &column.values {
+                    Values::Number(values) => {
+                        let present: Vec<f64> = train
+                            .iter()
+                            .filter_map(|&r| values.get(r).copied())
+                            .filter(|x| !x.is_nan())
+                            .collect();
+                        let mean = if present.is_empty() {
+                            0.0
+                        } else {
+                            present.iter().sum::<f64>() / present.len() as f64
+                        };
+                        // Variance of the imputed column: imputed rows sit at the mean.
+                        let n = train.len().max(1) as f64;
+                        let var = present.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n;
+                        let scale = if var > 0.0 { var.sqrt() } else { 1.0 };
+                        Ok(FeatureStep::Numeric {
+                            column: name.clone(),
+                            mean,
+                            scale,
+                        })
+                    }
+                    Values::Category { .. } => {
+                        let mut categories: Vec<String> =
+                            train.iter().filter_map(|&r| column.text(r)).collect();
+                        categories.sort();
+                        categories.dedup();
+                        Ok(FeatureStep::OneHot {
+                            column: name.clone(),
+                            categories,
+                        })
+                    }
+                    Values::Text(_) => Err(PrepError::TextColumn(name.clone())),
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { steps })
+    }
+
+    /// How many model inputs the steps make.
+    pub fn width(&self) -> usize {
+        self.steps
+            .iter()
+            .map(|step| match step {
+                FeatureStep::Numeric { .. } => 1,
+                FeatureStep::OneHot { categories, .. } => categories.len(),
+            })
+            .sum()
+    }
+
+    /// The model inputs of `rows`, row-major (`rows.len()` × [`width`](Self::width)).
+    pub fn transform(&self, frame: &Frame, rows: &[usize]) -> Result<Vec<f64>, PrepError> {
+        let width = self.width();
+        let mut out = vec![0.0; rows.len() * width];
+        let mut offset = 0;
+        for step in &self.steps {
+            match step {
+                FeatureStep::Numeric {
+                    column,
+                    mean,
+                    scale,
+                } => {
+                    let col = frame
+                        .column(column)
+                        .ok_or_else(|| PrepError::MissingColumn(column.clone()))?;
+                    let Values::Number(values) = &col.values else {
+                        return Err(PrepError::MissingColumn(column.clone()));
+                    };
+                    for (i, &r) in rows.iter().enumerate() {
+                        let x = values.get(r).copied().unwrap_or(f64::NAN);
+                        let x = if x.is_nan() { *mean } else { x };
+                        out[i * width + offset] = (x - mean) / scale;
+                    }
+                    offset += 1;
+                }
+                FeatureStep::OneHot { column, categories } => {
+                    let col = frame
+                        .column(column)
+                        .ok_or_else(|| PrepError::MissingColumn(column.clone()))?;
+                    for (i, &r) in rows.iter().enumerate() {
+                        if let Some(k) = col.text(r).and_then(|v| categories.binary_search(&v).ok())
+                        {
+                            out[i * width + offset + k] = 1.0;
+                        }
+                    }
+                    offset += categories.len();
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::read_csv;
+
+    #[test]
+    fn fits_on_training_rows_and_encodes_unseen_and_missing_as_zeros() {
+        let frame = read_csv(b"x,c\n1,a\n3,b\nNA,a\n100,c\n7,b\n8,c\n", "t.csv").expect("reads");
+        let prep = Preprocessor::fit(&frame, &["x".into(), "c".into()], &[0, 1, 2]).expect("fits");
+        // Train x: 1, 3, (missing → 2): mean 2, population std sqrt(2/3).
+        let scale = (2.0f64 / 3.0).sqrt();
+        assert_eq!(
+            prep.steps[0],
+            FeatureStep::Numeric {
+                column: "x".into(),
+                mean: 2.0,
+                scale
+            }
+        );
+        assert_eq!(prep.width(), 3);
+        let x = prep.transform(&frame, &[2, 3]).expect("transforms");
+        assert_eq!(x, vec![0.0, 1.0, 0.0, 98.0 / scale, 0.0, 0.0]);
+    }
+}

@@ -1,0 +1,426 @@
+//! The training pipeline: target and task, seeded split, preprocessing fitted on
+//! the training rows, model fitting one iteration at a time, and test metrics.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::eval::{self, ClassificationMetrics, RegressionMetrics};
+use crate::frame::{Column, ColumnType, Frame, Values};
+use crate::model::lbfgs::{Lbfgs, Status};
+use crate::model::{
+    Fitted, ModelKind, ModelSpec, SoftmaxCrossEntropy, SpecError, SquaredError, argmax,
+};
+use crate::prep::{PrepError, Preprocessor};
+use crate::split::{Split, SplitError};
+
+/// What the model predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Task {
+    Classification,
+    Regression,
+}
+
+/// A number target with at most this many distinct whole values is taken as classes.
+pub const MAX_INTEGER_CLASSES: usize = 10;
+
+impl Task {
+    /// Classification for categories, text and few whole numbers; regression otherwise.
+    pub fn infer(target: &Column) -> Task {
+        match &target.values {
+            Values::Number(values) => {
+                let mut distinct: Vec<f64> =
+                    values.iter().copied().filter(|x| !x.is_nan()).collect();
+                distinct.sort_by(f64::total_cmp);
+                distinct.dedup();
+                if distinct.iter().all(|x| x.fract() == 0.0)
+                    && distinct.len() <= MAX_INTEGER_CLASSES
+                {
+                    Task::Classification
+                } else {
+                    Task::Regression
+                }
+            }
+            Values::Category { .. } | Values::Text(_) => Task::Classification,
+        }
+    }
+
+    /// The model a task uses unless the person picks another.
+    pub fn default_model(self) -> ModelKind {
+        match self {
+            Task::Classification => ModelKind::Logistic,
+            Task::Regression => ModelKind::Linear,
+        }
+    }
+}
+
+/// Everything that decides a training run; with the data, it reproduces the numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSpec {
+    pub target: String,
+    pub task: Task,
+    pub model: ModelSpec,
+    pub test_size: f64,
+    pub seed: u64,
+}
+
+/// The fitted pipeline: what `model.json` holds and what ONNX export reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub target: String,
+    pub task: Task,
+    pub preprocessing: Preprocessor,
+    pub model: Fitted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Metrics {
+    Classification(ClassificationMetrics),
+    Regression(RegressionMetrics),
+}
+
+/// Predictions for the test rows, in ascending row order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Predictions {
+    pub rows: Vec<usize>,
+    /// Class labels, or numbers written as text.
+    pub labels: Vec<String>,
+    /// Regression predictions; empty for classifiers.
+    pub values: Vec<f64>,
+    /// Class probabilities, columns in the model's class order; empty for regressors.
+    pub probabilities: Vec<Vec<f64>>,
+}
+
+/// The result of a finished run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trained {
+    pub pipeline: Pipeline,
+    pub split: Split,
+    pub metrics: Metrics,
+    pub predictions: Predictions,
+    /// The objective after each iteration, the first entry at the starting point.
+    pub loss_curve: Vec<f64>,
+    pub converged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum TrainError {
+    #[error("there is no column \"{0}\" to predict; choose one of the data's columns")]
+    NoTarget(String),
+    #[error("the target column \"{0}\" is empty in every row: choose a column with values")]
+    EmptyTarget(String),
+    #[error(
+        "the target column \"{column}\" has only one class (\"{class}\") in the training rows: \
+         a classifier needs at least two"
+    )]
+    OneClass { column: String, class: String },
+    #[error(
+        "regression needs a number target, but \"{0}\" holds {1:?} values; choose classification"
+    )]
+    NotNumeric(String, ColumnType),
+    #[error("{model} regression cannot do {task:?}; choose {suggest}")]
+    WrongModel {
+        model: &'static str,
+        task: Task,
+        suggest: &'static str,
+    },
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error(transparent)]
+    Split(#[from] SplitError),
+    #[error(transparent)]
+    Prep(#[from] PrepError),
+}
+
+enum Problem {
+    Classes {
+        objective: SoftmaxCrossEntropy,
+        classes: Vec<String>,
+        test_labels: Vec<usize>,
+    },
+    Values {
+        objective: SquaredError,
+        test_values: Vec<f64>,
+    },
+}
+
+/// A training run, advanced one optimizer iteration at a time.
+pub struct Trainer {
+    spec: TrainSpec,
+    split: Split,
+    prep: Preprocessor,
+    test_x: Vec<f64>,
+    problem: Problem,
+    optimizer: Lbfgs,
+    loss_curve: Vec<f64>,
+    status: Status,
+}
+
+impl std::fmt::Debug for Trainer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Trainer")
+            .field("spec", &self.spec)
+            .field("iterations", &self.optimizer.iterations())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Trainer {
+    /// Validates the spec, splits, fits the preprocessing and evaluates the start point.
+    ///
+    /// With `test`, every labelled row of `frame` trains and `test`'s rows are held
+    /// out; otherwise `frame` is split by `spec.test_size` and `spec.seed`.
+    pub async fn start(
+        frame: &Frame,
+        test: Option<&Frame>,
+        spec: TrainSpec,
+    ) -> Result<Self, TrainError> {
+        spec.model.check()?;
+        let target = frame
+            .column(&spec.target)
+            .ok_or_else(|| TrainError::NoTarget(spec.target.clone()))?;
+        match (spec.task, spec.model.kind) {
+            (Task::Classification, ModelKind::Linear) => {
+                return Err(TrainError::WrongModel {
+                    model: "linear",
+                    task: spec.task,
+                    suggest: "logistic",
+                });
+            }
+            (Task::Regression, ModelKind::Logistic) => {
+                return Err(TrainError::WrongModel {
+                    model: "logistic",
+                    task: spec.task,
+                    suggest: "linear",
+                });
+            }
+            _ => {}
+        }
+        // Rows without a target value can neither train nor test a model.
+        let labelled = |frame: &Frame, target: &Column| -> Vec<usize> {
+            (0..frame.rows())
+                .filter(|&r| !target.is_missing(r))
+                .collect()
+        };
+        let rows = labelled(frame, target);
+        if rows.is_empty() {
+            return Err(TrainError::EmptyTarget(spec.target.clone()));
+        }
+        let (test_frame, test_target) = match test {
+            Some(test) => {
+                let target = test.column(&spec.target).ok_or_else(|| {
+                    TrainError::NoTarget(format!("{} (in the test data)", spec.target))
+                })?;
+                (test, target)
+            }
+            None => (frame, target),
+        };
+        let split = match test {
+            Some(_) => Split {
+                train: rows,
+                test: labelled(test_frame, test_target),
+            },
+            None => {
+                let positions = Split::seeded(rows.len(), spec.test_size, spec.seed)?;
+                Split {
+                    train: positions.train.iter().map(|&i| rows[i]).collect(),
+                    test: positions.test.iter().map(|&i| rows[i]).collect(),
+                }
+            }
+        };
+        let features: Vec<String> = frame
+            .columns()
+            .iter()
+            .filter(|c| c.name != spec.target && c.kind() != ColumnType::Text)
+            .map(|c| c.name.clone())
+            .collect();
+        let prep = Preprocessor::fit(frame, &features, &split.train)?;
+        let inputs = prep.width();
+        let train_x = prep.transform(frame, &split.train)?;
+        let test_x = prep.transform(test_frame, &split.test)?;
+
+        let problem = match spec.task {
+            Task::Classification => {
+                let mut classes: Vec<String> =
+                    split.train.iter().filter_map(|&r| target.text(r)).collect();
+                classes.sort();
+                classes.dedup();
+                if classes.len() < 2 {
+                    return Err(TrainError::OneClass {
+                        column: spec.target.clone(),
+                        class: classes.pop().unwrap_or_default(),
+                    });
+                }
+                let index = |column: &Column, r: usize| {
+                    column
+                        .text(r)
+                        .and_then(|label| classes.binary_search(&label).ok())
+                };
+                let labels = split
+                    .train
+                    .iter()
+                    .map(|&r| index(target, r).unwrap_or(0))
+                    .collect();
+                // A test label never seen in training can never be predicted right;
+                // it counts as a miss (usize::MAX matches no class).
+                let test_labels = split
+                    .test
+                    .iter()
+                    .map(|&r| index(test_target, r).unwrap_or(usize::MAX))
+                    .collect();
+                Problem::Classes {
+                    objective: SoftmaxCrossEntropy {
+                        x: train_x,
+                        inputs,
+                        labels,
+                        classes: classes.len(),
+                        penalty: 1.0 / spec.model.get("c"),
+                    },
+                    classes,
+                    test_labels,
+                }
+            }
+            Task::Regression => {
+                let (Values::Number(values), Values::Number(test_values)) =
+                    (&target.values, &test_target.values)
+                else {
+                    return Err(TrainError::NotNumeric(spec.target.clone(), target.kind()));
+                };
+                Problem::Values {
+                    objective: SquaredError {
+                        x: train_x,
+                        inputs,
+                        y: split.train.iter().map(|&r| values[r]).collect(),
+                        alpha: spec.model.get("alpha"),
+                    },
+                    test_values: split.test.iter().map(|&r| test_values[r]).collect(),
+                }
+            }
+        };
+        let optimizer = match &problem {
+            Problem::Classes { objective, .. } => {
+                Lbfgs::start(objective, vec![0.0; objective.classes * (inputs + 1)]).await
+            }
+            Problem::Values { objective, .. } => {
+                Lbfgs::start(objective, vec![0.0; inputs + 1]).await
+            }
+        };
+        let loss_curve = vec![optimizer.value()];
+        Ok(Self {
+            spec,
+            split,
+            prep,
+            test_x,
+            problem,
+            optimizer,
+            loss_curve,
+            status: Status::Running,
+        })
+    }
+
+    /// Runs one iteration; false once training has finished.
+    pub async fn step(&mut self) -> bool {
+        if self.status != Status::Running
+            || self.optimizer.iterations() >= self.spec.model.get("max_iter") as usize
+        {
+            return false;
+        }
+        self.status = match &self.problem {
+            Problem::Classes { objective, .. } => self.optimizer.step(objective).await,
+            Problem::Values { objective, .. } => self.optimizer.step(objective).await,
+        };
+        if self.status != Status::Stalled {
+            self.loss_curve.push(self.optimizer.value());
+        }
+        self.status == Status::Running
+    }
+
+    pub fn iterations(&self) -> usize {
+        self.optimizer.iterations()
+    }
+
+    pub fn loss(&self) -> f64 {
+        self.optimizer.value()
+    }
+
+    /// Ends the run (finished or stopped early) with the model as it stands.
+    pub fn finish(self) -> Trained {
+        let inputs = self.prep.width();
+        let params = self.optimizer.params();
+        let (model, metrics, predictions) = match self.problem {
+            Problem::Classes {
+                classes,
+                test_labels,
+                ..
+            } => {
+                let stride = inputs + 1;
+                let model = Fitted::Logistic {
+                    coef: (0..classes.len())
+                        .map(|c| params[c * stride..c * stride + inputs].to_vec())
+                        .collect(),
+                    intercept: (0..classes.len())
+                        .map(|c| params[c * stride + inputs])
+                        .collect(),
+                    classes: classes.clone(),
+                };
+                let probabilities = model.probabilities(&self.test_x, inputs);
+                let predicted: Vec<usize> = probabilities.iter().map(|p| argmax(p)).collect();
+                let metrics = eval::classification(&test_labels, &predicted, classes.len());
+                let labels = predicted.iter().map(|&c| classes[c].clone()).collect();
+                (
+                    model,
+                    Metrics::Classification(metrics),
+                    Predictions {
+                        rows: self.split.test.clone(),
+                        labels,
+                        values: Vec::new(),
+                        probabilities,
+                    },
+                )
+            }
+            Problem::Values { test_values, .. } => {
+                let model = Fitted::Linear {
+                    coef: params[..inputs].to_vec(),
+                    intercept: params[inputs],
+                };
+                let values = model.values(&self.test_x, inputs);
+                let metrics = eval::regression(&test_values, &values);
+                (
+                    model,
+                    Metrics::Regression(metrics),
+                    Predictions {
+                        rows: self.split.test.clone(),
+                        labels: values.iter().map(|v| v.to_string()).collect(),
+                        values,
+                        probabilities: Vec::new(),
+                    },
+                )
+            }
+        };
+        Trained {
+            pipeline: Pipeline {
+                target: self.spec.target.clone(),
+                task: self.spec.task,
+                preprocessing: self.prep,
+                model,
+            },
+            split: self.split,
+            metrics,
+            predictions,
+            loss_curve: self.loss_curve,
+            converged: self.status == Status::Converged,
+        }
+    }
+}
+
+/// Trains to the end without pausing: for the CLI and tests.
+pub async fn train(
+    frame: &Frame,
+    test: Option<&Frame>,
+    spec: TrainSpec,
+) -> Result<Trained, TrainError> {
+    let mut trainer = Trainer::start(frame, test, spec).await?;
+    while trainer.step().await {}
+    Ok(trainer.finish())
+}

@@ -1,0 +1,219 @@
+//! Studio's training pipeline against scikit-learn on the bundled data.
+//!
+//! The reference files in `tests/reference/` are written by
+//! `scripts/reference/sklearn_reference.py` (scikit-learn 1.9) from the same data,
+//! split seed and hyperparameters. Studio must pick the same rows, fit the same
+//! scaler, reach the same optimum and predict the same labels.
+
+use std::path::Path;
+
+use serde_json::Value;
+use studio_core::ingest::read_csv;
+use studio_core::model::{Fitted, ModelKind, ModelSpec};
+use studio_core::prep::FeatureStep;
+use studio_core::train::{Metrics, Task, TrainSpec, train};
+
+fn load(reference: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference")
+        .join(reference);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("reference exists")).expect("json")
+}
+
+fn floats(value: &Value) -> Vec<f64> {
+    value
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|v| v.as_f64().expect("number"))
+        .collect()
+}
+
+fn indices(value: &Value) -> Vec<usize> {
+    floats(value).into_iter().map(|v| v as usize).collect()
+}
+
+fn close(name: &str, got: &[f64], want: &[f64], tol: f64) {
+    assert_eq!(got.len(), want.len(), "{name}: lengths");
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (g - w).abs() <= tol * w.abs().max(1.0),
+            "{name}[{i}]: {g} vs {w} (tol {tol})"
+        );
+    }
+}
+
+fn check(reference: &str) {
+    let r = load(reference);
+    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(r["dataset"].as_str().expect("path"));
+    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
+    let task = if r["task"] == "classification" {
+        Task::Classification
+    } else {
+        Task::Regression
+    };
+    let mut model =
+        ModelSpec::new(ModelKind::parse(r["model"].as_str().expect("model")).expect("known"));
+    for (name, value) in r["params"].as_object().expect("params") {
+        model
+            .params
+            .insert(name.clone(), value.as_f64().expect("number"));
+    }
+    let spec = TrainSpec {
+        target: r["target"].as_str().expect("target").to_owned(),
+        task,
+        model,
+        test_size: r["test_size"].as_f64().expect("test size"),
+        seed: r["seed"].as_u64().expect("seed"),
+    };
+    let trained = pollster::block_on(train(&frame, None, spec)).expect("trains");
+    assert!(trained.converged, "{reference}: did not converge");
+
+    assert_eq!(
+        trained.split.train,
+        indices(&r["train_indices"]),
+        "{reference}: train rows"
+    );
+    assert_eq!(
+        trained.split.test,
+        indices(&r["test_indices"]),
+        "{reference}: test rows"
+    );
+
+    let (means, scales): (Vec<f64>, Vec<f64>) = trained
+        .pipeline
+        .preprocessing
+        .steps
+        .iter()
+        .map(|step| match step {
+            FeatureStep::Numeric { mean, scale, .. } => (*mean, *scale),
+            FeatureStep::OneHot { .. } => panic!("the reference data are all numbers"),
+        })
+        .unzip();
+    close("scaler mean", &means, &floats(&r["scaler"]["mean"]), 1e-12);
+    close(
+        "scaler scale",
+        &scales,
+        &floats(&r["scaler"]["scale"]),
+        1e-12,
+    );
+
+    let objective = r["objective_value"].as_f64().expect("objective");
+    let last = *trained.loss_curve.last().expect("curve");
+    assert!(
+        (last - objective).abs() <= 1e-8 * objective,
+        "{reference}: objective {last} vs {objective}"
+    );
+
+    match (&trained.pipeline.model, &trained.metrics) {
+        (
+            Fitted::Logistic {
+                classes,
+                coef,
+                intercept,
+            },
+            Metrics::Classification(m),
+        ) => {
+            let want: Vec<String> = r["classes"]
+                .as_array()
+                .expect("classes")
+                .iter()
+                .map(|c| c.as_str().expect("s").to_owned())
+                .collect();
+            assert_eq!(classes, &want);
+            for (c, row) in coef.iter().enumerate() {
+                close("coef", row, &floats(&r["coef"][c]), 1e-4);
+            }
+            // Intercepts are defined up to a common shift; the reference's sum to zero.
+            let shift = intercept.iter().sum::<f64>() / intercept.len() as f64;
+            let centred: Vec<f64> = intercept.iter().map(|b| b - shift).collect();
+            close("intercept", &centred, &floats(&r["intercept"]), 1e-4);
+            let labels: Vec<&str> = r["test_predictions"]
+                .as_array()
+                .expect("p")
+                .iter()
+                .map(|v| v.as_str().expect("s"))
+                .collect();
+            assert_eq!(
+                trained.predictions.labels, labels,
+                "{reference}: predicted labels"
+            );
+            for (got, want) in trained
+                .predictions
+                .probabilities
+                .iter()
+                .zip(r["test_probabilities"].as_array().expect("probs"))
+            {
+                close("probabilities", got, &floats(want), 1e-5);
+            }
+            close(
+                "accuracy",
+                &[m.accuracy],
+                &[r["metrics"]["accuracy"].as_f64().expect("acc")],
+                1e-12,
+            );
+            close(
+                "f1",
+                &[m.f1_macro],
+                &[r["metrics"]["f1_macro"].as_f64().expect("f1")],
+                1e-12,
+            );
+        }
+        (Fitted::Linear { coef, intercept }, Metrics::Regression(m)) => {
+            close("coef", coef, &floats(&r["coef"]), 1e-6);
+            close(
+                "intercept",
+                &[*intercept],
+                &[r["intercept"].as_f64().expect("b")],
+                1e-6,
+            );
+            close(
+                "predictions",
+                &trained.predictions.values,
+                &floats(&r["test_predictions"]),
+                1e-6,
+            );
+            close(
+                "rmse",
+                &[m.rmse],
+                &[r["metrics"]["rmse"].as_f64().expect("rmse")],
+                1e-6,
+            );
+            close(
+                "mae",
+                &[m.mae],
+                &[r["metrics"]["mae"].as_f64().expect("mae")],
+                1e-6,
+            );
+            close(
+                "r2",
+                &[m.r2],
+                &[r["metrics"]["r2"].as_f64().expect("r2")],
+                1e-6,
+            );
+        }
+        other => panic!("{reference}: unexpected model and metrics {other:?}"),
+    }
+}
+
+#[test]
+fn iris_logistic_matches_scikit_learn() {
+    check("iris_logistic.json");
+}
+
+#[test]
+fn iris_logistic_with_another_seed_and_c_matches_scikit_learn() {
+    check("iris_logistic_seed7.json");
+}
+
+#[test]
+fn diabetes_ridge_matches_scikit_learn() {
+    check("diabetes_ridge.json");
+}
+
+#[test]
+fn diabetes_ridge_with_strong_penalty_matches_scikit_learn() {
+    check("diabetes_ridge_alpha10.json");
+}
