@@ -1,6 +1,7 @@
 //! `studio`: the native command over `studio-core`.
 
 mod devices;
+mod train;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fit a model on a CSV file and report its test metrics.
+    Train(train::TrainArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,5 +40,6 @@ fn main() -> ExitCode {
 fn try_main(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Devices { json } => devices::run(json),
+        Command::Train(args) => train::run(args),
     }
 }

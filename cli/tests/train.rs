@@ -1,0 +1,202 @@
+//! `studio train` as a person runs it, on the bundled samples and on broken files.
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn studio() -> Command {
+    Command::cargo_bin("studio").expect("the studio binary is built")
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/../data/samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("studio-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+fn json(args: &[&str]) -> Value {
+    let output = studio().args(args).arg("--json").output().expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+fn failure(args: &[&str]) -> String {
+    let output = studio().args(args).output().expect("runs");
+    assert!(!output.status.success(), "should fail: {args:?}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn trains_a_classifier_and_prints_the_contracted_json() {
+    let iris = sample("iris.csv");
+    let v = json(&["train", "--data", &iris, "--target", "species"]);
+    assert_eq!(v["task"], "classification");
+    assert_eq!(v["model"], "logistic");
+    assert_eq!(v["device"], "cpu");
+    assert_eq!(
+        (v["n_train"].as_u64(), v["n_test"].as_u64()),
+        (Some(120), Some(30))
+    );
+    // scikit-learn's accuracy on the same split (tests/reference/iris_logistic.json).
+    assert!((v["metrics"]["accuracy"].as_f64().expect("accuracy") - 28.0 / 30.0).abs() < 1e-12);
+    assert!(v["metrics"]["f1_macro"].is_number());
+}
+
+#[test]
+fn trains_a_regressor_with_parameters_and_a_seed() {
+    let diabetes = sample("diabetes.csv");
+    let v = json(&[
+        "train",
+        "--data",
+        &diabetes,
+        "--target",
+        "progression",
+        "--param",
+        "alpha=10",
+        "--seed",
+        "3",
+        "--test-size",
+        "0.25",
+    ]);
+    assert_eq!(v["task"], "regression");
+    assert_eq!(v["model"], "linear");
+    for key in ["rmse", "mae", "r2"] {
+        assert!(v["metrics"][key].is_number(), "{key}");
+    }
+    assert_eq!(v["n_test"], 111);
+}
+
+#[test]
+fn writes_predictions_and_the_model_json() {
+    let dir = scratch("outputs");
+    let (predictions, model) = (dir.join("p.csv"), dir.join("model.json"));
+    let iris = sample("iris.csv");
+    json(&[
+        "train",
+        "--data",
+        &iris,
+        "--target",
+        "species",
+        "--predictions",
+        predictions.to_str().expect("utf-8"),
+        "--model-json",
+        model.to_str().expect("utf-8"),
+    ]);
+    let text = std::fs::read_to_string(&predictions).expect("predictions written");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("prediction,proba_setosa,proba_versicolor,proba_virginica")
+    );
+    assert_eq!(lines.count(), 30);
+    let pipeline: Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).expect("model written"))
+            .expect("json");
+    assert_eq!(pipeline["target"], "species");
+    assert_eq!(pipeline["model"]["kind"], "logistic");
+    assert_eq!(
+        pipeline["preprocessing"]["steps"].as_array().map(Vec::len),
+        Some(4)
+    );
+}
+
+#[test]
+fn a_separate_test_file_is_held_out_whole() {
+    let dir = scratch("test-data");
+    let iris = std::fs::read_to_string(sample("iris.csv")).expect("sample");
+    let mut lines = iris.lines();
+    let header = lines.next().expect("header");
+    let rows: Vec<&str> = lines.collect();
+    // Every fifth row tests; the rest train.
+    let (test, train): (Vec<(usize, &str)>, Vec<(usize, &str)>) = rows
+        .iter()
+        .copied()
+        .enumerate()
+        .partition(|(i, _)| i % 5 == 0);
+    let write = |name: &str, part: &[(usize, &str)]| {
+        let path = dir.join(name);
+        let body: Vec<&str> = std::iter::once(header)
+            .chain(part.iter().map(|(_, r)| *r))
+            .collect();
+        std::fs::write(&path, body.join("\n")).expect("write");
+        path
+    };
+    let (train, test) = (write("train.csv", &train), write("test.csv", &test));
+    let v = json(&[
+        "train",
+        "--data",
+        train.to_str().expect("utf-8"),
+        "--target",
+        "species",
+        "--test-data",
+        test.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        (v["n_train"].as_u64(), v["n_test"].as_u64()),
+        (Some(120), Some(30))
+    );
+}
+
+#[test]
+fn bad_input_fails_with_a_message_that_says_what_and_where() {
+    let dir = scratch("bad");
+    let file = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        path.to_str().expect("utf-8").to_owned()
+    };
+    let cases = [
+        (file("empty.csv", b""), "y", "empty.csv is empty"),
+        (
+            file("header.csv", b"x,y\n"),
+            "y",
+            "has a header but no data rows",
+        ),
+        (
+            file("ragged.csv", b"x,y\n1,a\n2\n3,b\n"),
+            "y",
+            "line 3: row 2 has 1 fields but the header has 2",
+        ),
+        (
+            file("latin1.csv", b"x,y\n1,caf\xe9\n"),
+            "y",
+            "is not UTF-8 text",
+        ),
+        (
+            file("one.csv", b"x,y\n1,a\n2,a\n3,a\n4,a\n5,a\n"),
+            "y",
+            "only one class",
+        ),
+        (
+            file("missing.csv", b"x,y\n1,NA\n2,NA\n3,\n"),
+            "y",
+            "is empty in every row",
+        ),
+    ];
+    for (path, target, expected) in cases {
+        let message = failure(&["train", "--data", &path, "--target", target]);
+        assert!(message.contains(expected), "{path}: {message}");
+    }
+    let iris = sample("iris.csv");
+    let message = failure(&[
+        "train", "--data", &iris, "--target", "species", "--param", "c=-1",
+    ]);
+    assert!(
+        message.contains("c should be a positive number"),
+        "{message}"
+    );
+    let message = failure(&[
+        "train", "--data", &iris, "--target", "species", "--param", "c",
+    ]);
+    assert!(message.contains("NAME=VALUE"), "{message}");
+}
