@@ -10,7 +10,7 @@ export WGPU_BACKEND ?= vulkan
 PORT ?= 8080
 WASM_CRATES := -p studio-core -p studio-app
 
-.PHONY: setup build serve test lint test-native test-e2e bench
+.PHONY: setup build serve test lint test-native test-onnx test-e2e bench
 
 setup:
 	@scripts/setup.sh
@@ -22,7 +22,7 @@ build: setup
 serve: build
 	node e2e/serve.mjs --dir dist --port $(PORT)
 
-test: setup lint test-native build test-e2e
+test: setup lint test-native test-onnx build test-e2e
 
 lint:
 	@echo "== cargo fmt --check"
@@ -34,6 +34,10 @@ lint:
 test-native:
 	@echo "== native tests (GPU tests on $(WGPU_BACKEND))"
 	cargo test --workspace --locked
+
+test-onnx:
+	@echo "== exported ONNX in ONNX Runtime against Studio's predictions"
+	scripts/check-onnx.sh
 
 test-e2e:
 	@echo "== Playwright in headless Chromium: WebGPU (SwiftShader) and CPU fallback"

@@ -73,6 +73,18 @@ else
   cp e2e/package-lock.json "$stamp"
 fi
 
+# ONNX Runtime and onnx, for checking exported models (scripts/check-onnx.sh).
+venv=.tools/onnx-venv
+requirements=scripts/reference/requirements-onnx.txt
+if cmp -s "$requirements" "$venv/.studio-requirements" 2>/dev/null; then
+  say "ONNX Runtime environment present"
+else
+  say "installing ONNX Runtime and onnx into $venv (pip)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$venv/.studio-requirements"
+fi
+
 say "fetching crates"
 cargo fetch --quiet
 say "ready"

@@ -2,10 +2,14 @@
 //!
 //! Every job has an id chosen by the UI. The worker answers a job with any number
 //! of `Progress` messages and exactly one of `Done`, `Failed` or `Cancelled`.
-//! Messages travel as structured-clone values made by serde-wasm-bindgen.
+//! Messages travel as structured-clone values made by serde-wasm-bindgen, in an
+//! envelope `{ message, attachment }`: the attachment carries what serde cannot,
+//! such as the `File` of an [`Job::OpenFile`], untouched.
 
 use serde::{Deserialize, Serialize};
 use studio_core::compute::{CheckOutcome, DeviceReport};
+use studio_core::frame::ColumnSummary;
+use studio_core::train::{Metrics, Task, TrainSpec};
 
 /// Identifies one job for its whole life.
 pub type JobId = u32;
@@ -26,6 +30,21 @@ pub enum Job {
     DetectDevice,
     /// Run every check case on the chosen device, `repetitions` times each.
     ComputeCheck { repetitions: u32 },
+    /// Read and parse the CSV `File` that travels as the message's attachment.
+    OpenFile { name: String },
+    /// Parse a bundled sample by name.
+    OpenSample { name: String },
+    /// Fit a model on the open dataset; progress carries the objective.
+    Train { spec: TrainSpec },
+    /// The last fitted pipeline as a downloadable file.
+    Export { format: ExportFormat },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Json,
+    Onnx,
 }
 
 /// Worker → UI.
@@ -39,6 +58,8 @@ pub enum FromWorker {
         done: u32,
         total: u32,
         message: String,
+        /// A number the step produced, such as the training objective.
+        value: Option<f64>,
     },
     Done {
         id: JobId,
@@ -63,6 +84,49 @@ pub enum FromWorker {
 pub enum JobOutput {
     Device(DeviceReport),
     Check(CheckReport),
+    Dataset(DatasetSummary),
+    Trained(TrainSummary),
+    File(ExportedFile),
+}
+
+/// What the page shows of an opened dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetSummary {
+    pub name: String,
+    pub rows: usize,
+    pub columns: Vec<ColumnSummary>,
+    /// The task each column would imply as the target, parallel to `columns`.
+    pub tasks: Vec<Task>,
+    /// The first rows, as text (`None` for missing cells).
+    pub preview: Vec<Vec<Option<String>>>,
+    /// SHA-256 of the file, so a notebook can recognise it again.
+    pub sha256: String,
+    /// Set for bundled samples: the name a link refers to.
+    pub sample: bool,
+}
+
+/// What the page shows of a finished training run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSummary {
+    pub task: Task,
+    pub model: String,
+    /// Which device trained the model, for people.
+    pub device: String,
+    pub n_train: usize,
+    pub n_test: usize,
+    pub metrics: Metrics,
+    pub classes: Vec<String>,
+    pub loss_curve: Vec<f64>,
+    pub converged: bool,
+}
+
+/// A file for the person to save.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedFile {
+    pub name: String,
+    pub mime: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
 }
 
 /// The compute check's results, one row per case.
@@ -150,6 +214,7 @@ mod tests {
             done: 1,
             total: 8,
             message: "matvec 2×3".to_owned(),
+            value: Some(0.5),
         });
     }
 }

@@ -23,7 +23,7 @@ enum Command {
         json: bool,
     },
     /// Fit a model on a CSV file and report its test metrics.
-    Train(train::TrainArgs),
+    Train(Box<train::TrainArgs>),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +40,6 @@ fn main() -> ExitCode {
 fn try_main(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Devices { json } => devices::run(json),
-        Command::Train(args) => train::run(args),
+        Command::Train(args) => train::run(*args),
     }
 }

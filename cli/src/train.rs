@@ -34,6 +34,9 @@ pub struct TrainArgs {
     /// Seed of the train/test split.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Write the whole fitted pipeline as an ONNX model.
+    #[arg(long, value_name = "OUT.onnx")]
+    onnx: Option<PathBuf>,
     /// Write the fitted pipeline as JSON.
     #[arg(long, value_name = "OUT.json")]
     model_json: Option<PathBuf>,
@@ -100,6 +103,10 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     if let Some(path) = &args.model_json {
         let json = serde_json::to_string_pretty(&trained.pipeline).map_err(|e| e.to_string())?;
         write(path, json.as_bytes())?;
+    }
+    if let Some(path) = &args.onnx {
+        let bytes = studio_core::export::to_onnx(&trained.pipeline).map_err(|e| e.to_string())?;
+        write(path, &bytes)?;
     }
     if let Some(path) = &args.predictions {
         write(path, &predictions_csv(&trained)?)?;

@@ -118,20 +118,24 @@ fn a_separate_test_file_is_held_out_whole() {
     let header = lines.next().expect("header");
     let rows: Vec<&str> = lines.collect();
     // Every fifth row tests; the rest train.
-    let (test, train): (Vec<(usize, &str)>, Vec<(usize, &str)>) = rows
-        .iter()
-        .copied()
-        .enumerate()
-        .partition(|(i, _)| i % 5 == 0);
-    let write = |name: &str, part: &[(usize, &str)]| {
+    let part = |test: bool| -> Vec<&str> {
+        let picked = rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (i % 5 == 0) == test);
+        std::iter::once(header)
+            .chain(picked.map(|(_, r)| *r))
+            .collect()
+    };
+    let write = |name: &str, lines: Vec<&str>| {
         let path = dir.join(name);
-        let body: Vec<&str> = std::iter::once(header)
-            .chain(part.iter().map(|(_, r)| *r))
-            .collect();
-        std::fs::write(&path, body.join("\n")).expect("write");
+        std::fs::write(&path, lines.join("\n")).expect("write");
         path
     };
-    let (train, test) = (write("train.csv", &train), write("test.csv", &test));
+    let (train, test) = (
+        write("train.csv", part(false)),
+        write("test.csv", part(true)),
+    );
     let v = json(&[
         "train",
         "--data",

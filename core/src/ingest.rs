@@ -44,6 +44,15 @@ pub enum LoadError {
     },
 }
 
+/// The file's SHA-256 in hex: how a notebook recognises a local file again.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Reads comma-separated `bytes` (UTF-8, optional BOM) named `file` into a frame.
 pub fn read_csv(bytes: &[u8], file: &str) -> Result<Frame, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

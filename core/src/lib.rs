@@ -19,6 +19,7 @@
 
 pub mod compute;
 pub mod eval;
+pub mod export;
 pub mod frame;
 pub mod ingest;
 pub mod model;

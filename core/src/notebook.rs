@@ -4,7 +4,14 @@
 //! It is plain serde data with a schema version, so that a document written by an
 //! older Studio is recognised and either read or refused with a clear message.
 
+mod share;
+
 use serde::{Deserialize, Serialize};
+
+pub use share::{ShareError, decode_link, encode_link};
+
+use crate::model::{ModelKind, ModelSpec};
+use crate::train::Task;
 
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -31,30 +38,154 @@ pub struct Cell {
 pub enum CellKind {
     /// Text for people, such as the steps of a classroom demo.
     Note { title: String, text: String },
+    /// Where the data comes from; produces a frame.
+    Data { source: Option<DataSource> },
+    /// What to predict and how; produces a fitted pipeline and its test metrics.
+    Train(TrainCell),
+}
+
+/// A data source as a link can carry it: by name, never the data itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DataSource {
+    /// A dataset bundled with Studio.
+    Sample { name: String },
+    /// A file from the person's machine, identified so that a reopened notebook
+    /// can tell whether the file offered is the same one.
+    Local {
+        name: String,
+        rows: usize,
+        columns: usize,
+        sha256: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainCell {
+    pub target: Option<String>,
+    /// `None` until a target is chosen; then proposed from it, and the person may override.
+    pub task: Option<Task>,
+    pub model: ModelSpec,
+    pub test_size: f64,
+    pub seed: u64,
+}
+
+impl Default for TrainCell {
+    fn default() -> Self {
+        Self {
+            target: None,
+            task: None,
+            model: ModelSpec::new(ModelKind::Logistic),
+            test_size: 0.2,
+            seed: 42,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NotebookError {
+    #[error(
+        "this notebook was written by a newer Studio (schema {found}; this one reads up to {SCHEMA_VERSION}): reload the page to update"
+    )]
+    TooNew { found: u32 },
+    #[error("this is not a Studio notebook: {0}")]
+    Invalid(String),
 }
 
 impl Cell {
-    /// A short name for the rail: the kind and the cell's title.
+    /// A short name for the rail: the kind and what the cell holds.
     pub fn label(&self) -> String {
         match &self.kind {
             CellKind::Note { title, .. } => format!("Note · {title}"),
+            CellKind::Data { source: None } => "Data".to_owned(),
+            CellKind::Data {
+                source: Some(DataSource::Sample { name } | DataSource::Local { name, .. }),
+            } => format!("Data · {name}"),
+            CellKind::Train(train) => match &train.target {
+                Some(target) => format!("Train · {} → {target}", train.model.kind.name()),
+                None => "Train".to_owned(),
+            },
         }
     }
 }
 
 impl Notebook {
-    /// The notebook a first visit opens with.
+    /// The notebook a first visit opens with: a note, a data cell and a train cell.
     pub fn welcome() -> Self {
         Self {
             schema_version: SCHEMA_VERSION,
             title: "Untitled notebook".to_owned(),
-            cells: vec![Cell {
-                id: 1,
-                kind: CellKind::Note {
-                    title: "Welcome".to_owned(),
-                    text: WELCOME.to_owned(),
+            cells: vec![
+                Cell {
+                    id: 1,
+                    kind: CellKind::Note {
+                        title: "Welcome".to_owned(),
+                        text: WELCOME.to_owned(),
+                    },
                 },
-            }],
+                Cell {
+                    id: 2,
+                    kind: CellKind::Data { source: None },
+                },
+                Cell {
+                    id: 3,
+                    kind: CellKind::Train(TrainCell::default()),
+                },
+            ],
+        }
+    }
+
+    /// Reads a notebook from JSON, refusing documents from a newer schema.
+    pub fn from_json(json: &str) -> Result<Self, NotebookError> {
+        let value: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| NotebookError::Invalid(e.to_string()))?;
+        let found = value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+            .ok_or_else(|| NotebookError::Invalid("no schema_version".to_owned()))?;
+        if found > u64::from(SCHEMA_VERSION) {
+            return Err(NotebookError::TooNew {
+                found: u32::try_from(found).unwrap_or(u32::MAX),
+            });
+        }
+        serde_json::from_value(value).map_err(|e| NotebookError::Invalid(e.to_string()))
+    }
+
+    pub fn to_json(&self) -> String {
+        // Plain data of strings and numbers: serialization cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The first cell of each kind, for the fixed data → train flow.
+    pub fn data_source(&self) -> Option<&DataSource> {
+        self.cells.iter().find_map(|c| match &c.kind {
+            CellKind::Data { source } => source.as_ref(),
+            _ => None,
+        })
+    }
+
+    pub fn train_cell(&self) -> Option<&TrainCell> {
+        self.cells.iter().find_map(|c| match &c.kind {
+            CellKind::Train(train) => Some(train),
+            _ => None,
+        })
+    }
+
+    pub fn set_data_source(&mut self, new: Option<DataSource>) {
+        for cell in &mut self.cells {
+            if let CellKind::Data { source } = &mut cell.kind {
+                *source = new;
+                return;
+            }
+        }
+    }
+
+    pub fn update_train(&mut self, change: impl FnOnce(&mut TrainCell)) {
+        for cell in &mut self.cells {
+            if let CellKind::Train(train) = &mut cell.kind {
+                change(train);
+                return;
+            }
         }
     }
 }
@@ -62,8 +193,8 @@ impl Notebook {
 const WELCOME: &str = "Studio is a machine-learning notebook that runs entirely in this browser tab. \
 Nothing you load leaves this machine: the site is static files, and the work runs in a \
 background worker on your GPU through WebGPU, or on the CPU when there is none.\n\n\
-The header shows which compute device will run the work and why. Open its details to run \
-a compute check that compares the GPU's answers with the CPU's.";
+Open a CSV file (or drop one on the page), or pick a sample dataset. Then choose the column \
+to predict and train a model. The header shows which compute device runs the work and why.";
 
 #[cfg(test)]
 mod tests {
@@ -71,16 +202,41 @@ mod tests {
 
     #[test]
     fn a_notebook_round_trips_through_json_with_its_schema_version() {
-        let notebook = Notebook::welcome();
-        let json = serde_json::to_value(&notebook).expect("serializes");
-        assert_eq!(json["schema_version"], SCHEMA_VERSION);
-        assert_eq!(json["cells"][0]["kind"], "note");
-        let back: Notebook = serde_json::from_value(json).expect("deserializes");
-        assert_eq!(back, notebook);
+        let mut notebook = Notebook::welcome();
+        notebook.set_data_source(Some(DataSource::Sample {
+            name: "iris.csv".into(),
+        }));
+        notebook.update_train(|t| t.target = Some("species".into()));
+        let json = notebook.to_json();
+        let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+        assert_eq!(value["schema_version"], SCHEMA_VERSION);
+        assert_eq!(value["cells"][1]["kind"], "data");
+        assert_eq!(value["cells"][1]["source"]["type"], "sample");
+        assert_eq!(Notebook::from_json(&json), Ok(notebook));
     }
 
     #[test]
-    fn the_rail_label_names_the_kind_and_title() {
-        assert_eq!(Notebook::welcome().cells[0].label(), "Note · Welcome");
+    fn a_newer_schema_is_refused_with_a_reason() {
+        let err = Notebook::from_json(r#"{"schema_version": 99, "title": "x", "cells": []}"#);
+        assert_eq!(err, Err(NotebookError::TooNew { found: 99 }));
+        assert!(Notebook::from_json("[1]").is_err());
+    }
+
+    #[test]
+    fn the_rail_labels_name_the_kind_and_content() {
+        let mut notebook = Notebook::welcome();
+        notebook.set_data_source(Some(DataSource::Sample {
+            name: "iris.csv".into(),
+        }));
+        notebook.update_train(|t| t.target = Some("species".into()));
+        let labels: Vec<String> = notebook.cells.iter().map(Cell::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Note · Welcome",
+                "Data · iris.csv",
+                "Train · logistic → species"
+            ]
+        );
     }
 }

@@ -13,9 +13,13 @@ async function openStudio(page: Page) {
 test('shows the notebook layout: header, rail of cells, main area', async ({ page }) => {
   await openStudio(page);
   const rail = page.getByRole('navigation', { name: 'Notebook cells' });
-  await expect(rail.getByRole('button', { name: 'Note · Welcome' })).toHaveAttribute('aria-current', 'true');
+  await expect(rail.getByRole('listitem')).toHaveText(['Note · Welcome', 'Data', 'Train']);
+  await rail.getByRole('button', { name: 'Train' }).click();
+  await expect(rail.getByRole('button', { name: 'Train' })).toHaveAttribute('aria-current', 'true');
   const note = page.getByRole('main').getByRole('article', { name: 'Note · Welcome' });
   await expect(note).toContainText('runs entirely in this browser tab');
+  await expect(page.getByRole('main').getByRole('region', { name: 'Data' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('region', { name: 'Train' })).toBeVisible();
 });
 
 test('reports the compute device, chosen and verified in the worker', async ({ page }, info) => {

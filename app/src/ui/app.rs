@@ -1,18 +1,19 @@
 use leptos::prelude::*;
-use studio_core::notebook::Notebook;
 
-use super::cells::{CellView, Rail};
+use super::cells::{Cells, Rail};
 use super::client::{self, Crash, JobEvent};
+use super::data_cell::open_file;
 use super::device::{DeviceDetails, DeviceState, DeviceStatus};
+use super::session::Session;
+use super::share::ShareLink;
 use crate::protocol::{Job, JobOutput};
 
 /// The page: header, the notebook's rail of cells, and the main area.
 #[component]
 pub fn App() -> impl IntoView {
-    let device = RwSignal::new(DeviceState::Detecting);
-    let notice = RwSignal::new(None::<String>);
-    let notebook = RwSignal::new(Notebook::welcome());
-    let selected = RwSignal::new(notebook.with_untracked(|nb| nb.cells.first().map(|c| c.id)));
+    let (session, problem) = Session::restore();
+    let device = session.device;
+    let notice = RwSignal::new(problem);
     let details_open = RwSignal::new(false);
 
     let started = client::init(move |crash: Crash| {
@@ -23,6 +24,8 @@ pub fn App() -> impl IntoView {
                 crash.message
             )));
             detect(device);
+            // The new worker holds no data: open the notebook's data again.
+            session.reopen();
         } else {
             let text = format!(
                 "The compute worker keeps stopping ({}). Reload the page to try again.",
@@ -33,41 +36,59 @@ pub fn App() -> impl IntoView {
         }
     });
     match started {
-        Ok(()) => detect(device),
+        Ok(()) => {
+            detect(device);
+            session.reopen();
+        }
         Err(error) => device.set(DeviceState::Unavailable(format!(
             "the compute worker could not start: {error}"
         ))),
     }
 
+    // A CSV dropped anywhere on the page opens like one chosen with "Open CSV".
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        if let Some(file) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            open_file(session, file);
+        }
+    };
+
     view! {
-        <header class="topbar">
-            <h1 class="brand">"Studio"</h1>
-            <span class="notebook-title">{move || notebook.with(|nb| nb.title.clone())}</span>
-            <div class="spacer"></div>
-            <DeviceStatus device=device />
-            <button
-                class="ghost"
-                aria-expanded=move || details_open.get().to_string()
-                aria-controls="device-details"
-                on:click=move |_| details_open.update(|open| *open = !*open)
-            >
-                "Compute details"
-            </button>
-        </header>
-        <Show when=move || notice.with(Option::is_some)>
-            <div class="notice" role="alert">
-                <span>{move || notice.get().unwrap_or_default()}</span>
-                <button class="ghost" on:click=move |_| notice.set(None)>"Dismiss"</button>
+        <div class="page" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
+            <header class="topbar">
+                <h1 class="brand">"Studio"</h1>
+                <span class="notebook-title">{move || session.notebook.with(|nb| nb.title.clone())}</span>
+                <div class="spacer"></div>
+                <ShareLink session=session />
+                <DeviceStatus device=device />
+                <button
+                    class="ghost"
+                    aria-expanded=move || details_open.get().to_string()
+                    aria-controls="device-details"
+                    on:click=move |_| details_open.update(|open| *open = !*open)
+                >
+                    "Compute details"
+                </button>
+            </header>
+            <Show when=move || notice.with(Option::is_some)>
+                <div class="notice" role="alert">
+                    <span>{move || notice.get().unwrap_or_default()}</span>
+                    <button class="ghost" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                </div>
+            </Show>
+            <div class="layout">
+                <Rail session=session />
+                <main class="main">
+                    <Show when=move || details_open.get()>
+                        <DeviceDetails device=device />
+                    </Show>
+                    <Cells session=session />
+                </main>
             </div>
-        </Show>
-        <div class="layout">
-            <Rail notebook=notebook selected=selected />
-            <main class="main">
-                <Show when=move || details_open.get()>
-                    <DeviceDetails device=device />
-                </Show>
-                <CellView notebook=notebook selected=selected />
-            </main>
         </div>
     }
 }

@@ -37,6 +37,7 @@ pub fn ComputeCheck(device: RwSignal<DeviceState>) -> impl IntoView {
                     done,
                     total,
                     message,
+                    ..
                 } => state.update(|s| {
                     if let CheckState::Running { id, .. } = *s {
                         *s = CheckState::Running {

@@ -28,6 +28,7 @@ pub enum JobEvent {
         done: u32,
         total: u32,
         message: String,
+        value: Option<f64>,
     },
     Done(JobOutput),
     Failed(String),
@@ -49,7 +50,7 @@ struct Client {
     /// Counts workers; events from a replaced worker are ignored.
     generation: u32,
     ready: bool,
-    queue: Vec<ToWorker>,
+    queue: Vec<(ToWorker, JsValue)>,
     next_id: JobId,
     handlers: HashMap<JobId, Handler>,
     crashes: Vec<f64>,
@@ -89,12 +90,17 @@ pub fn init(on_crash: impl Fn(Crash) + 'static) -> Result<(), String> {
 
 /// Starts `job`; `handler` hears its progress and then exactly one final event.
 pub fn start(job: Job, handler: impl FnMut(JobEvent) + 'static) -> JobId {
+    start_with(job, JsValue::UNDEFINED, handler)
+}
+
+/// Starts `job` with an `attachment` that travels beside the message, such as a `File`.
+pub fn start_with(job: Job, attachment: JsValue, handler: impl FnMut(JobEvent) + 'static) -> JobId {
     let sent = CLIENT.with_borrow_mut(|client| {
         let client = client.as_mut()?;
         let id = client.next_id;
         client.next_id += 1;
         client.handlers.insert(id, Box::new(handler));
-        client.send(ToWorker::Start { id, job });
+        client.send(ToWorker::Start { id, job }, attachment);
         Some(id)
     });
     sent.unwrap_or_else(|| {
@@ -107,27 +113,28 @@ pub fn start(job: Job, handler: impl FnMut(JobEvent) + 'static) -> JobId {
 pub fn cancel(id: JobId) {
     CLIENT.with_borrow_mut(|client| {
         if let Some(client) = client.as_mut() {
-            client.send(ToWorker::Cancel { id });
+            client.send(ToWorker::Cancel { id }, JsValue::UNDEFINED);
         }
     });
 }
 
 impl Client {
-    fn send(&mut self, message: ToWorker) {
+    fn send(&mut self, message: ToWorker, attachment: JsValue) {
         if !self.ready {
             // A worker drops messages that arrive before its handler is installed.
-            self.queue.push(message);
+            self.queue.push((message, attachment));
             return;
         }
-        match serde_wasm_bindgen::to_value(&message) {
-            Ok(value) => {
-                if let Err(error) = self.worker.post_message(&value) {
-                    web_sys::console::error_2(&"posting to the worker failed".into(), &error);
-                }
-            }
-            Err(error) => {
-                web_sys::console::error_1(&format!("encoding a job failed: {error}").into())
-            }
+        let posted = serde_wasm_bindgen::to_value(&message)
+            .map_err(JsValue::from)
+            .and_then(|message| {
+                let envelope = js_sys::Object::new();
+                js_sys::Reflect::set(&envelope, &"message".into(), &message)?;
+                js_sys::Reflect::set(&envelope, &"attachment".into(), &attachment)?;
+                self.worker.post_message(&envelope)
+            });
+        if let Err(error) = posted {
+            web_sys::console::error_2(&"posting to the worker failed".into(), &error);
         }
     }
 }
@@ -169,8 +176,8 @@ fn receive(generation: u32, message: FromWorker) {
             CLIENT.with_borrow_mut(|client| {
                 if let Some(client) = client.as_mut().filter(|c| c.generation == generation) {
                     client.ready = true;
-                    for queued in std::mem::take(&mut client.queue) {
-                        client.send(queued);
+                    for (message, attachment) in std::mem::take(&mut client.queue) {
+                        client.send(message, attachment);
                     }
                 }
             });
@@ -182,12 +189,14 @@ fn receive(generation: u32, message: FromWorker) {
             done,
             total,
             message,
+            value,
         } => (
             id,
             JobEvent::Progress {
                 done,
                 total,
                 message,
+                value,
             },
             false,
         ),

@@ -8,7 +8,14 @@ mod cells;
 mod check;
 pub mod client;
 mod crash;
+mod data_cell;
 mod device;
+mod download;
+mod loss_curve;
+mod metrics;
+mod session;
+mod share;
+mod train;
 
 /// Installs the crash panel and mounts the app on `<body>`.
 pub fn run() {

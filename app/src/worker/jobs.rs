@@ -1,17 +1,28 @@
 use std::cell::Cell;
 
 use studio_core::compute::{Compute, Device, check_cases, run_case};
-use wasm_bindgen::JsCast;
+use studio_core::model::Fitted;
+use studio_core::train::{TrainSpec, Trainer};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
 
-use super::{detect, post, yield_now};
-use crate::protocol::{CheckReport, CheckRow, FromWorker, Job, JobId, JobOutput};
+use super::{data, detect, post, yield_now};
+use crate::protocol::{
+    CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobId, JobOutput,
+    TrainSummary,
+};
 
 /// Runs one job to its final message.
-pub async fn run(id: JobId, job: Job, cancelled: &Cell<bool>) -> FromWorker {
+pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool>) -> FromWorker {
     let result = match job {
         Job::DetectDevice => Ok(JobOutput::Device(detect::detect().await)),
         Job::ComputeCheck { repetitions } => compute_check(id, repetitions, cancelled).await,
+        Job::OpenFile { name } => open_file(&name, attachment).await.map_err(Stop::Failed),
+        Job::OpenSample { name } => data::open_sample(&name)
+            .map(JobOutput::Dataset)
+            .map_err(Stop::Failed),
+        Job::Train { spec } => train(id, spec, cancelled).await,
+        Job::Export { format } => export(format).map_err(Stop::Failed),
     };
     match result {
         Ok(output) => FromWorker::Done { id, output },
@@ -63,6 +74,7 @@ async fn compute_check(
                 done,
                 total,
                 message: case.label(),
+                value: None,
             });
         }
         // The CPU is the reference: comparing it with itself would prove nothing.
@@ -85,6 +97,80 @@ async fn compute_check(
         repetitions,
         rows,
     }))
+}
+
+async fn open_file(name: &str, file: JsValue) -> Result<JobOutput, String> {
+    let file: web_sys::File = file
+        .dyn_into()
+        .map_err(|_| format!("{name} did not reach the worker as a file"))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("{} could not be read: {e:?}", file.name()))?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    data::open(&file.name(), &bytes, false).map(JobOutput::Dataset)
+}
+
+/// Fits the model one optimizer iteration at a time, yielding between iterations
+/// so that Stop is seen, and streaming the objective for the loss curve.
+async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
+    let frame = data::frame().map_err(Stop::Failed)?;
+    let max_iter = spec.model.get("max_iter") as u32;
+    let model = spec.model.kind.name().to_owned();
+    let task = spec.task;
+    let mut trainer = Trainer::start(&frame, None, spec)
+        .await
+        .map_err(|e| Stop::Failed(e.to_string()))?;
+    loop {
+        yield_now().await;
+        if cancelled.get() {
+            return Err(Stop::Cancelled);
+        }
+        let more = trainer.step().await;
+        post(&FromWorker::Progress {
+            id,
+            done: trainer.iterations() as u32,
+            total: max_iter,
+            message: format!("iteration {}", trainer.iterations()),
+            value: Some(trainer.loss()),
+        });
+        if !more {
+            break;
+        }
+    }
+    let trained = trainer.finish();
+    let classes = match &trained.pipeline.model {
+        Fitted::Logistic { classes, .. } => classes.clone(),
+        Fitted::Linear { .. } => Vec::new(),
+    };
+    let summary = TrainSummary {
+        task,
+        model,
+        device: "CPU · training kernels run on the CPU in this version".to_owned(),
+        n_train: trained.split.train.len(),
+        n_test: trained.split.test.len(),
+        metrics: trained.metrics,
+        classes,
+        loss_curve: trained.loss_curve,
+        converged: trained.converged,
+    };
+    data::keep_fitted(trained.pipeline);
+    Ok(JobOutput::Trained(summary))
+}
+
+fn export(format: ExportFormat) -> Result<JobOutput, String> {
+    let pipeline = data::fitted()?;
+    match format {
+        ExportFormat::Json => Ok(JobOutput::File(ExportedFile {
+            name: "model.json".to_owned(),
+            mime: "application/json".to_owned(),
+            bytes: serde_json::to_vec_pretty(&pipeline).map_err(|e| e.to_string())?,
+        })),
+        ExportFormat::Onnx => Ok(JobOutput::File(ExportedFile {
+            name: "model.onnx".to_owned(),
+            mime: "application/octet-stream".to_owned(),
+            bytes: studio_core::export::to_onnx(&pipeline).map_err(|e| e.to_string())?,
+        })),
+    }
 }
 
 /// Milliseconds from the worker's clock.

@@ -3,6 +3,7 @@
 //! The worker is single-threaded. Jobs are async and yield between steps, so a
 //! `Cancel` message is seen between any two steps of a running job.
 
+mod data;
 mod detect;
 mod jobs;
 mod post;
@@ -35,8 +36,10 @@ pub fn start() {
 
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        match serde_wasm_bindgen::from_value::<ToWorker>(event.data()) {
-            Ok(message) => receive(message),
+        let data = event.data();
+        let field = |name: &str| js_sys::Reflect::get(&data, &name.into()).unwrap_or_default();
+        match serde_wasm_bindgen::from_value::<ToWorker>(field("message")) {
+            Ok(message) => receive(message, field("attachment")),
             Err(error) => web_sys::console::error_1(
                 &format!("studio-worker ignored a malformed message: {error}").into(),
             ),
@@ -48,13 +51,13 @@ pub fn start() {
     post(&FromWorker::Ready);
 }
 
-fn receive(message: ToWorker) {
+fn receive(message: ToWorker, attachment: JsValue) {
     match message {
         ToWorker::Start { id, job } => {
             let cancelled = Rc::new(Cell::new(false));
             RUNNING.with_borrow_mut(|running| running.insert(id, Rc::clone(&cancelled)));
             wasm_bindgen_futures::spawn_local(async move {
-                let answer = jobs::run(id, job, &cancelled).await;
+                let answer = jobs::run(id, job, attachment, &cancelled).await;
                 RUNNING.with_borrow_mut(|running| running.remove(&id));
                 post(&answer);
             });

@@ -1,0 +1,229 @@
+use leptos::prelude::*;
+use studio_core::model::{ModelKind, ModelSpec};
+use studio_core::notebook::TrainCell as TrainSettings;
+use studio_core::train::{Task, TrainSpec};
+
+use super::client::{self, JobEvent};
+use super::download;
+use super::loss_curve::LossCurve;
+use super::metrics::MetricsView;
+use super::session::{DatasetState, Session, TrainState};
+use crate::protocol::{ExportFormat, Job, JobOutput};
+
+/// Starts training with the notebook's train settings.
+pub fn start(session: Session) {
+    let Some(spec) = session
+        .notebook
+        .with_untracked(|nb| nb.train_cell().and_then(spec_of))
+    else {
+        session.training.set(TrainState::Failed(
+            "choose the column to predict first".to_owned(),
+        ));
+        return;
+    };
+    let id = client::start(Job::Train { spec }, move |event| match event {
+        JobEvent::Progress { done, value, .. } => session.training.update(|state| {
+            if let TrainState::Running {
+                iteration, curve, ..
+            } = state
+            {
+                *iteration = done;
+                curve.extend(value);
+            }
+        }),
+        JobEvent::Done(JobOutput::Trained(summary)) => {
+            session.training.set(TrainState::Done(summary))
+        }
+        JobEvent::Done(_) => {}
+        JobEvent::Failed(error) => session.training.set(TrainState::Failed(error)),
+        JobEvent::Cancelled => session.training.set(TrainState::Stopped),
+    });
+    session.training.set(TrainState::Running {
+        id,
+        iteration: 0,
+        curve: Vec::new(),
+    });
+}
+
+fn spec_of(cell: &TrainSettings) -> Option<TrainSpec> {
+    Some(TrainSpec {
+        target: cell.target.clone()?,
+        task: cell.task?,
+        model: cell.model.clone(),
+        test_size: cell.test_size,
+        seed: cell.seed,
+    })
+}
+
+/// The train cell: target, task, model and its settings; Train and Stop; the loss
+/// curve while it runs; then the test metrics and the downloads.
+#[component]
+pub fn TrainCell(session: Session) -> impl IntoView {
+    let settings = move || {
+        session
+            .notebook
+            .with(|nb| nb.train_cell().cloned().unwrap_or_default())
+    };
+    let columns = move || match session.dataset.get() {
+        DatasetState::Ready(summary) => summary
+            .columns
+            .iter()
+            .zip(&summary.tasks)
+            .map(|(c, t)| (c.name.clone(), *t))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let running = move || matches!(session.training.get(), TrainState::Running { .. });
+    let ready = move || matches!(session.dataset.get(), DatasetState::Ready(_));
+    let edit = move |change: Box<dyn FnOnce(&mut TrainSettings)>| {
+        session.notebook.update(|nb| nb.update_train(change));
+    };
+
+    let on_target = move |ev: leptos::ev::Event| {
+        let name = event_target_value(&ev);
+        let task = columns()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, t)| t);
+        edit(Box::new(move |t| {
+            t.target = Some(name);
+            if let Some(task) = task {
+                t.task = Some(task);
+                t.model = ModelSpec::new(task.default_model());
+            }
+        }));
+    };
+    let on_task = move |ev: leptos::ev::Event| {
+        let task = match event_target_value(&ev).as_str() {
+            "regression" => Task::Regression,
+            _ => Task::Classification,
+        };
+        edit(Box::new(move |t| {
+            t.task = Some(task);
+            t.model = ModelSpec::new(task.default_model());
+        }));
+    };
+    let on_model = move |ev: leptos::ev::Event| {
+        if let Ok(kind) = ModelKind::parse(&event_target_value(&ev)) {
+            edit(Box::new(move |t| t.model = ModelSpec::new(kind)));
+        }
+    };
+    let number = move |name: &'static str| {
+        move |ev: leptos::ev::Event| {
+            if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
+                edit(Box::new(move |t| match name {
+                    "test_size" => t.test_size = value,
+                    "seed" => t.seed = value.max(0.0) as u64,
+                    param => {
+                        t.model.params.insert(param.to_owned(), value);
+                    }
+                }));
+            }
+        }
+    };
+    let stop = move |_| {
+        if let TrainState::Running { id, .. } = session.training.get_untracked() {
+            client::cancel(id);
+        }
+    };
+    let penalty = move || match settings().model.kind {
+        ModelKind::Logistic => ("c", "C (inverse regularization)"),
+        ModelKind::Linear => ("alpha", "Alpha (regularization)"),
+    };
+
+    view! {
+        <section class="card cell" id="cell-train" aria-label="Train">
+            <h2>"Train"</h2>
+            <div class="form">
+                <label>
+                    "Target column"
+                    <select on:change=on_target disabled=move || !ready()>
+                        {move || {
+                            let chosen = settings().target;
+                            columns()
+                                .into_iter()
+                                .map(|(name, _)| {
+                                    let selected = chosen.as_deref() == Some(name.as_str());
+                                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </label>
+                <label>
+                    "Task"
+                    <select on:change=on_task prop:value=move || match settings().task {
+                        Some(Task::Regression) => "regression",
+                        _ => "classification",
+                    }>
+                        <option value="classification">"Classification"</option>
+                        <option value="regression">"Regression"</option>
+                    </select>
+                </label>
+                <label>
+                    "Model"
+                    <select on:change=on_model prop:value=move || settings().model.kind.name()>
+                        <option value="logistic">"Logistic regression"</option>
+                        <option value="linear">"Linear regression (ridge)"</option>
+                    </select>
+                </label>
+                <label>
+                    {move || penalty().1}
+                    <input
+                        type="number"
+                        min="0"
+                        step="any"
+                        prop:value=move || {
+                            let s = settings();
+                            s.model.get(penalty().0).to_string()
+                        }
+                        on:change=move |ev| number(penalty().0)(ev)
+                    />
+                </label>
+                <label>
+                    "Test size"
+                    <input type="number" min="0.05" max="0.95" step="0.05"
+                        prop:value=move || settings().test_size.to_string()
+                        on:change=number("test_size") />
+                </label>
+                <label>
+                    "Seed"
+                    <input type="number" min="0" step="1"
+                        prop:value=move || settings().seed.to_string()
+                        on:change=number("seed") />
+                </label>
+            </div>
+            <div class="controls">
+                <button on:click=move |_| start(session) disabled=move || !ready() || running()>
+                    "Train"
+                </button>
+                <button class="ghost" on:click=stop disabled=move || !running()>"Stop"</button>
+                {move || match session.training.get() {
+                    TrainState::Running { iteration, curve, .. } => view! {
+                        <span role="status">{format!(
+                            "Training · iteration {iteration}{}",
+                            curve.last().map(|l| format!(" · objective {l:.4}")).unwrap_or_default()
+                        )}</span>
+                    }
+                    .into_any(),
+                    TrainState::Stopped => view! { <span role="status">"Training stopped."</span> }.into_any(),
+                    TrainState::Failed(error) => view! { <span class="error" role="alert">{error}</span> }.into_any(),
+                    TrainState::Idle | TrainState::Done(_) => ().into_any(),
+                }}
+            </div>
+            {move || match session.training.get() {
+                TrainState::Running { curve, .. } => view! { <LossCurve values=curve /> }.into_any(),
+                TrainState::Done(summary) => view! {
+                    <LossCurve values=summary.loss_curve.clone() />
+                    <MetricsView summary=summary />
+                    <div class="controls">
+                        <button on:click=move |_| download::export(ExportFormat::Onnx)>"Download ONNX"</button>
+                        <button on:click=move |_| download::export(ExportFormat::Json)>"Download JSON"</button>
+                    </div>
+                }
+                .into_any(),
+                _ => ().into_any(),
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,790 @@
+//! A fitted [`Pipeline`] as an ONNX model (IR version 8, opset 17 and `ai.onnx.ml` 3).
+//!
+//! The graph takes one `[N, 1]` input per raw feature column, named after the
+//! column and in preprocessing order: `tensor(float)` for number columns (NaN is
+//! missing) and `tensor(string)` for category columns (an empty or unseen string
+//! is missing). Each column goes through the same step Studio fitted:
+//!
+//! * number: `Imputer` (missing → training mean), then `Scaler` (`(x − mean) / scale`);
+//! * category: `OneHotEncoder` (unseen → all zeros), then `Flatten` to `[N, categories]`.
+//!
+//! `Concat` joins the blocks into the `[N, inputs]` model input, and then
+//!
+//! * logistic regression: `LinearClassifier` with a softmax, giving **`label`**
+//!   (`tensor(string)`, `[N]`) and **`probabilities`** (`tensor(float)`,
+//!   `[N, classes]`, columns in the model's class order);
+//! * linear regression: `LinearRegressor`, giving **`prediction`** (`tensor(float)`, `[N, 1]`).
+//!
+//! The model's `metadata_props` hold the pipeline itself as JSON under
+//! `studio.pipeline`, with `studio.target` and `studio.task`.
+//!
+//! ONNX computes in 32-bit floats where Studio uses 64-bit ones, so its numbers
+//! agree with Studio's to about six significant digits.
+
+use prost::Message;
+use thiserror::Error;
+
+use super::onnx_proto::attribute_proto::AttributeType;
+use super::onnx_proto::tensor_proto::DataType;
+use super::onnx_proto::tensor_shape_proto::{Dimension, dimension};
+use super::onnx_proto::{
+    AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto,
+    TensorShapeProto, TypeProto, ValueInfoProto, type_proto,
+};
+use crate::model::Fitted;
+use crate::prep::FeatureStep;
+use crate::train::{Pipeline, Task};
+
+/// The ONNX IR version written.
+pub const IR_VERSION: i64 = 8;
+/// The version of the default (`""`, `ai.onnx`) operator set imported.
+pub const OPSET: i64 = 17;
+/// The ONNX-ML operator set's domain.
+pub const ML_DOMAIN: &str = "ai.onnx.ml";
+/// The version of the `ai.onnx.ml` operator set imported.
+pub const ML_OPSET: i64 = 3;
+/// The symbolic batch dimension of every input and output.
+pub const BATCH: &str = "N";
+/// The `metadata_props` key that holds the pipeline JSON.
+pub const PIPELINE_KEY: &str = "studio.pipeline";
+
+/// Classifier output: the predicted class, `tensor(string)` `[N]`.
+pub const LABEL: &str = "label";
+/// Classifier output: class probabilities, `tensor(float)` `[N, classes]`.
+pub const PROBABILITIES: &str = "probabilities";
+/// Regressor output: the predicted value, `tensor(float)` `[N, 1]`.
+pub const PREDICTION: &str = "prediction";
+
+/// Prefix of every name inside the graph that is not an input or an output.
+const INTERNAL: &str = "studio/";
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ExportError {
+    #[error("the pipeline has no feature columns, so there is nothing to export")]
+    NoFeatures,
+    #[error("the preprocessing makes no model inputs (every category column is empty)")]
+    NoInputs,
+    #[error(
+        "a feature column has an empty name, which ONNX cannot use as an input name; \
+         rename it and train again"
+    )]
+    EmptyName,
+    #[error(
+        "the feature column \"{0}\" appears twice in the pipeline; ONNX input names must differ"
+    )]
+    DuplicateColumn(String),
+    #[error(
+        "the feature column \"{0}\" clashes with a name the ONNX model uses itself \
+         (its outputs, or names starting with \"{INTERNAL}\"); rename it and train again"
+    )]
+    NameClash(String),
+    #[error("the pipeline does not fit together: {0}")]
+    Inconsistent(String),
+    #[error(
+        "{0} is not a finite 32-bit number (the training may have diverged); \
+         train again, for example with stronger regularization"
+    )]
+    NotFinite(String),
+    #[error("could not write the pipeline as JSON: {0}")]
+    Json(String),
+}
+
+/// The fitted pipeline as a serialized ONNX `ModelProto`; see the [module docs](self).
+pub fn to_onnx(pipeline: &Pipeline) -> Result<Vec<u8>, ExportError> {
+    Ok(model(pipeline)?.encode_to_vec())
+}
+
+fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
+    let steps = &pipeline.preprocessing.steps;
+    if steps.is_empty() {
+        return Err(ExportError::NoFeatures);
+    }
+    let width = pipeline.preprocessing.width();
+    if width == 0 {
+        return Err(ExportError::NoInputs);
+    }
+    let outputs: &[&str] = match &pipeline.model {
+        Fitted::Logistic { .. } => &[LABEL, PROBABILITIES],
+        Fitted::Linear { .. } => &[PREDICTION],
+    };
+    check_names(steps, outputs)?;
+
+    let mut graph = GraphProto {
+        name: Some("studio_pipeline".into()),
+        ..Default::default()
+    };
+    let mut blocks = Vec::with_capacity(steps.len());
+    for (i, step) in steps.iter().enumerate() {
+        let name = |what: &str| format!("{INTERNAL}{i}/{what}");
+        match step {
+            FeatureStep::Numeric {
+                column,
+                mean,
+                scale,
+            } => {
+                graph
+                    .input
+                    .push(tensor_info(column, DataType::Float, &[dyn_dim(), fixed(1)]));
+                let mean = finite(&format!("the mean of \"{column}\""), *mean)?;
+                let inverse = finite(&format!("1 / the scale of \"{column}\""), 1.0 / scale)?;
+                if inverse == 0.0 {
+                    return Err(ExportError::Inconsistent(format!(
+                        "the scale of \"{column}\" is {scale}"
+                    )));
+                }
+                let (imputed, scaled) = (name("imputed"), name("scaled"));
+                graph.node.push(node(
+                    "Imputer",
+                    ML_DOMAIN,
+                    &name("Imputer"),
+                    &[column],
+                    &[&imputed],
+                    vec![
+                        floats("imputed_value_floats", vec![mean]),
+                        float("replaced_value_float", f32::NAN),
+                    ],
+                ));
+                graph.node.push(node(
+                    "Scaler",
+                    ML_DOMAIN,
+                    &name("Scaler"),
+                    &[&imputed],
+                    &[&scaled],
+                    vec![floats("offset", vec![mean]), floats("scale", vec![inverse])],
+                ));
+                blocks.push(scaled);
+            }
+            FeatureStep::OneHot { column, categories } => {
+                graph.input.push(tensor_info(
+                    column,
+                    DataType::String,
+                    &[dyn_dim(), fixed(1)],
+                ));
+                // No categories means no model inputs: the column is accepted and unused.
+                if categories.is_empty() {
+                    continue;
+                }
+                let (encoded, flat) = (name("onehot"), name("encoded"));
+                graph.node.push(node(
+                    "OneHotEncoder",
+                    ML_DOMAIN,
+                    &name("OneHotEncoder"),
+                    &[column],
+                    &[&encoded],
+                    vec![strings("cats_strings", categories), int("zeros", 1)],
+                ));
+                // OneHotEncoder appends the category axis: [N, 1] → [N, 1, C] → [N, C].
+                graph.node.push(node(
+                    "Flatten",
+                    "",
+                    &name("Flatten"),
+                    &[&encoded],
+                    &[&flat],
+                    vec![int("axis", 1)],
+                ));
+                blocks.push(flat);
+            }
+        }
+    }
+    let features = format!("{INTERNAL}features");
+    let block_refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
+    graph.node.push(node(
+        "Concat",
+        "",
+        &format!("{INTERNAL}Concat"),
+        &block_refs,
+        &[&features],
+        vec![int("axis", 1)],
+    ));
+
+    let description = match &pipeline.model {
+        Fitted::Logistic {
+            classes,
+            coef,
+            intercept,
+        } => {
+            if pipeline.task != Task::Classification {
+                return Err(ExportError::Inconsistent(
+                    "a logistic regression model in a regression pipeline".into(),
+                ));
+            }
+            if classes.len() < 2 {
+                return Err(ExportError::Inconsistent(format!(
+                    "a classifier needs at least two classes, and this one has {}",
+                    classes.len()
+                )));
+            }
+            if coef.len() != classes.len() || intercept.len() != classes.len() {
+                return Err(ExportError::Inconsistent(format!(
+                    "{} classes, but {} coefficient rows and {} intercepts",
+                    classes.len(),
+                    coef.len(),
+                    intercept.len()
+                )));
+            }
+            let mut coefficients = Vec::with_capacity(classes.len() * width);
+            for (class, row) in classes.iter().zip(coef) {
+                check_width(row.len(), width)?;
+                for (j, &w) in row.iter().enumerate() {
+                    coefficients.push(finite(&format!("coefficient {j} of class \"{class}\""), w)?);
+                }
+            }
+            let intercepts = classes
+                .iter()
+                .zip(intercept)
+                .map(|(class, &b)| finite(&format!("the intercept of class \"{class}\""), b))
+                .collect::<Result<Vec<_>, _>>()?;
+            graph.node.push(node(
+                "LinearClassifier",
+                ML_DOMAIN,
+                &format!("{INTERNAL}LinearClassifier"),
+                &[&features],
+                &[LABEL, PROBABILITIES],
+                vec![
+                    floats("coefficients", coefficients),
+                    floats("intercepts", intercepts),
+                    strings("classlabels_strings", classes),
+                    // Multinomial: one softmax over all classes' scores.
+                    int("multi_class", 1),
+                    string("post_transform", "SOFTMAX"),
+                ],
+            ));
+            graph
+                .output
+                .push(tensor_info(LABEL, DataType::String, &[dyn_dim()]));
+            graph.output.push(tensor_info(
+                PROBABILITIES,
+                DataType::Float,
+                &[dyn_dim(), fixed(classes.len())],
+            ));
+            format!(
+                "Predicts \"{}\" (classification, multinomial logistic regression) into {} classes: {}. \
+                 Outputs: label, the predicted class (string, [N]); probabilities, one column per class \
+                 in that order (float, [N, {}]).",
+                pipeline.target,
+                classes.len(),
+                classes.join(", "),
+                classes.len()
+            )
+        }
+        Fitted::Linear { coef, intercept } => {
+            if pipeline.task != Task::Regression {
+                return Err(ExportError::Inconsistent(
+                    "a linear regression model in a classification pipeline".into(),
+                ));
+            }
+            check_width(coef.len(), width)?;
+            let coefficients = coef
+                .iter()
+                .enumerate()
+                .map(|(j, &w)| finite(&format!("coefficient {j}"), w))
+                .collect::<Result<Vec<_>, _>>()?;
+            let intercept = finite("the intercept", *intercept)?;
+            graph.node.push(node(
+                "LinearRegressor",
+                ML_DOMAIN,
+                &format!("{INTERNAL}LinearRegressor"),
+                &[&features],
+                &[PREDICTION],
+                vec![
+                    floats("coefficients", coefficients),
+                    floats("intercepts", vec![intercept]),
+                    int("targets", 1),
+                ],
+            ));
+            graph.output.push(tensor_info(
+                PREDICTION,
+                DataType::Float,
+                &[dyn_dim(), fixed(1)],
+            ));
+            format!(
+                "Predicts \"{}\" (regression, ridge linear regression). \
+                 Output: prediction, the predicted value (float, [N, 1]).",
+                pipeline.target
+            )
+        }
+    };
+    let description = format!(
+        "{description} Inputs: one [N, 1] tensor per raw feature column ({}), \
+         float with NaN for missing numbers, string with \"\" for missing categories.",
+        steps.iter().map(column_of).collect::<Vec<_>>().join(", ")
+    );
+    graph.doc_string = Some(description.clone());
+
+    let json = serde_json::to_string(pipeline).map_err(|e| ExportError::Json(e.to_string()))?;
+    let task = match pipeline.task {
+        Task::Classification => "classification",
+        Task::Regression => "regression",
+    };
+    Ok(ModelProto {
+        ir_version: Some(IR_VERSION),
+        opset_import: vec![
+            OperatorSetIdProto {
+                domain: Some(String::new()),
+                version: Some(OPSET),
+            },
+            OperatorSetIdProto {
+                domain: Some(ML_DOMAIN.into()),
+                version: Some(ML_OPSET),
+            },
+        ],
+        producer_name: Some("studio".into()),
+        producer_version: Some(crate::VERSION.into()),
+        doc_string: Some(description),
+        graph: Some(graph),
+        metadata_props: vec![
+            entry(PIPELINE_KEY, json),
+            entry("studio.target", pipeline.target.clone()),
+            entry("studio.task", task.into()),
+        ],
+        ..Default::default()
+    })
+}
+
+fn column_of(step: &FeatureStep) -> &str {
+    match step {
+        FeatureStep::Numeric { column, .. } | FeatureStep::OneHot { column, .. } => column,
+    }
+}
+
+/// Inputs are named after their columns: names must be non-empty, distinct, and
+/// clear of the outputs and internal names.
+fn check_names(steps: &[FeatureStep], outputs: &[&str]) -> Result<(), ExportError> {
+    let mut seen = std::collections::BTreeSet::new();
+    for column in steps.iter().map(column_of) {
+        if column.is_empty() {
+            return Err(ExportError::EmptyName);
+        }
+        if outputs.contains(&column) || column.starts_with(INTERNAL) {
+            return Err(ExportError::NameClash(column.into()));
+        }
+        if !seen.insert(column) {
+            return Err(ExportError::DuplicateColumn(column.into()));
+        }
+    }
+    Ok(())
+}
+
+fn check_width(got: usize, width: usize) -> Result<(), ExportError> {
+    if got == width {
+        Ok(())
+    } else {
+        Err(ExportError::Inconsistent(format!(
+            "the model has {got} coefficients per output but the preprocessing makes {width} inputs"
+        )))
+    }
+}
+
+/// `value` as an `f32`, which must be finite.
+fn finite(what: &str, value: f64) -> Result<f32, ExportError> {
+    let narrow = value as f32;
+    if narrow.is_finite() {
+        Ok(narrow)
+    } else {
+        Err(ExportError::NotFinite(format!("{what} ({value})")))
+    }
+}
+
+fn entry(key: &str, value: String) -> StringStringEntryProto {
+    StringStringEntryProto {
+        key: Some(key.into()),
+        value: Some(value),
+    }
+}
+
+fn dyn_dim() -> Dimension {
+    Dimension {
+        value: Some(dimension::Value::DimParam(BATCH.into())),
+        denotation: None,
+    }
+}
+
+fn fixed(size: usize) -> Dimension {
+    Dimension {
+        value: Some(dimension::Value::DimValue(
+            i64::try_from(size).unwrap_or(i64::MAX),
+        )),
+        denotation: None,
+    }
+}
+
+fn tensor_info(name: &str, elem: DataType, dims: &[Dimension]) -> ValueInfoProto {
+    ValueInfoProto {
+        name: Some(name.into()),
+        r#type: Some(TypeProto {
+            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
+                elem_type: Some(elem as i32),
+                shape: Some(TensorShapeProto { dim: dims.to_vec() }),
+            })),
+            denotation: None,
+        }),
+        ..Default::default()
+    }
+}
+
+fn node(
+    op: &str,
+    domain: &str,
+    name: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+    attribute: Vec<AttributeProto>,
+) -> NodeProto {
+    NodeProto {
+        input: inputs.iter().map(|s| (*s).to_owned()).collect(),
+        output: outputs.iter().map(|s| (*s).to_owned()).collect(),
+        name: Some(name.into()),
+        op_type: Some(op.into()),
+        domain: Some(domain.into()),
+        attribute,
+        ..Default::default()
+    }
+}
+
+fn attribute(name: &str, kind: AttributeType) -> AttributeProto {
+    AttributeProto {
+        name: Some(name.into()),
+        r#type: Some(kind as i32),
+        ..Default::default()
+    }
+}
+
+fn float(name: &str, value: f32) -> AttributeProto {
+    AttributeProto {
+        f: Some(value),
+        ..attribute(name, AttributeType::Float)
+    }
+}
+
+fn floats(name: &str, values: Vec<f32>) -> AttributeProto {
+    AttributeProto {
+        floats: values,
+        ..attribute(name, AttributeType::Floats)
+    }
+}
+
+fn int(name: &str, value: i64) -> AttributeProto {
+    AttributeProto {
+        i: Some(value),
+        ..attribute(name, AttributeType::Int)
+    }
+}
+
+fn string(name: &str, value: &str) -> AttributeProto {
+    AttributeProto {
+        s: Some(value.as_bytes().to_vec()),
+        ..attribute(name, AttributeType::String)
+    }
+}
+
+fn strings(name: &str, values: &[String]) -> AttributeProto {
+    AttributeProto {
+        strings: values.iter().map(|s| s.as_bytes().to_vec()).collect(),
+        ..attribute(name, AttributeType::Strings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prep::Preprocessor;
+
+    fn pipeline(task: Task, model: Fitted) -> Pipeline {
+        Pipeline {
+            target: "y".into(),
+            task,
+            preprocessing: Preprocessor {
+                steps: vec![
+                    FeatureStep::Numeric {
+                        column: "x".into(),
+                        mean: 2.0,
+                        scale: 0.5,
+                    },
+                    FeatureStep::OneHot {
+                        column: "colour".into(),
+                        categories: vec!["blue".into(), "green".into()],
+                    },
+                ],
+            },
+            model,
+        }
+    }
+
+    fn logistic() -> Pipeline {
+        pipeline(
+            Task::Classification,
+            Fitted::Logistic {
+                classes: vec!["a".into(), "b".into(), "c".into()],
+                coef: vec![
+                    vec![1.0, 2.0, 3.0],
+                    vec![4.0, 5.0, 6.0],
+                    vec![7.0, 8.0, 9.0],
+                ],
+                intercept: vec![0.1, 0.2, 0.3],
+            },
+        )
+    }
+
+    fn linear() -> Pipeline {
+        pipeline(
+            Task::Regression,
+            Fitted::Linear {
+                coef: vec![1.5, -2.0, 0.25],
+                intercept: 10.0,
+            },
+        )
+    }
+
+    fn export(pipeline: &Pipeline) -> ModelProto {
+        let bytes = to_onnx(pipeline).expect("exports");
+        ModelProto::decode(bytes.as_slice()).expect("decodes")
+    }
+
+    fn graph(model: &ModelProto) -> &GraphProto {
+        model.graph.as_ref().expect("has a graph")
+    }
+
+    /// (name, element type, dims as text: a number or the symbolic name).
+    fn signature(values: &[ValueInfoProto]) -> Vec<(String, DataType, Vec<String>)> {
+        values
+            .iter()
+            .map(|v| {
+                let Some(type_proto::Value::TensorType(t)) =
+                    v.r#type.as_ref().and_then(|t| t.value.as_ref())
+                else {
+                    panic!("{:?} is not a tensor", v.name)
+                };
+                let elem = DataType::try_from(t.elem_type.expect("elem type")).expect("known");
+                let dims = t
+                    .shape
+                    .as_ref()
+                    .expect("shape")
+                    .dim
+                    .iter()
+                    .map(|d| match d.value.as_ref().expect("dim") {
+                        dimension::Value::DimValue(n) => n.to_string(),
+                        dimension::Value::DimParam(p) => p.clone(),
+                    })
+                    .collect();
+                (v.name.clone().expect("name"), elem, dims)
+            })
+            .collect()
+    }
+
+    fn sig(name: &str, elem: DataType, dims: &[&str]) -> (String, DataType, Vec<String>) {
+        (
+            name.into(),
+            elem,
+            dims.iter().map(|d| (*d).to_owned()).collect(),
+        )
+    }
+
+    fn ops(graph: &GraphProto) -> Vec<(String, String)> {
+        graph
+            .node
+            .iter()
+            .map(|n| {
+                (
+                    n.domain.clone().unwrap_or_default(),
+                    n.op_type.clone().expect("op type"),
+                )
+            })
+            .collect()
+    }
+
+    fn attr<'a>(node: &'a NodeProto, name: &str) -> &'a AttributeProto {
+        node.attribute
+            .iter()
+            .find(|a| a.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("{:?} has no attribute {name}", node.op_type))
+    }
+
+    fn find<'a>(graph: &'a GraphProto, op: &str) -> &'a NodeProto {
+        graph
+            .node
+            .iter()
+            .find(|n| n.op_type.as_deref() == Some(op))
+            .unwrap_or_else(|| panic!("no {op} node"))
+    }
+
+    fn check_header(model: &ModelProto) {
+        assert_eq!(model.ir_version, Some(8));
+        let opsets: Vec<(&str, i64)> = model
+            .opset_import
+            .iter()
+            .map(|o| {
+                (
+                    o.domain.as_deref().unwrap_or(""),
+                    o.version.expect("version"),
+                )
+            })
+            .collect();
+        assert_eq!(opsets, vec![("", 17), ("ai.onnx.ml", 3)]);
+        assert_eq!(model.producer_name.as_deref(), Some("studio"));
+        assert_eq!(model.producer_version.as_deref(), Some(crate::VERSION));
+        let json = model
+            .metadata_props
+            .iter()
+            .find(|p| p.key.as_deref() == Some("studio.pipeline"))
+            .and_then(|p| p.value.as_deref())
+            .expect("pipeline metadata");
+        let _: Pipeline = serde_json::from_str(json).expect("pipeline JSON");
+    }
+
+    fn check_inputs(graph: &GraphProto) {
+        assert_eq!(
+            signature(&graph.input),
+            vec![
+                sig("x", DataType::Float, &["N", "1"]),
+                sig("colour", DataType::String, &["N", "1"]),
+            ]
+        );
+    }
+
+    fn check_ops(graph: &GraphProto, model_op: &str) {
+        let want: Vec<(String, String)> = [
+            ("ai.onnx.ml", "Imputer"),
+            ("ai.onnx.ml", "Scaler"),
+            ("ai.onnx.ml", "OneHotEncoder"),
+            ("", "Flatten"),
+            ("", "Concat"),
+            ("ai.onnx.ml", model_op),
+        ]
+        .iter()
+        .map(|(d, o)| ((*d).to_owned(), (*o).to_owned()))
+        .collect();
+        assert_eq!(ops(graph), want);
+    }
+
+    #[test]
+    fn exports_a_classifier_with_label_and_probabilities() {
+        let pipeline = logistic();
+        let model = export(&pipeline);
+        check_header(&model);
+        let graph = graph(&model);
+        check_inputs(graph);
+        assert_eq!(
+            signature(&graph.output),
+            vec![
+                sig("label", DataType::String, &["N"]),
+                sig("probabilities", DataType::Float, &["N", "3"]),
+            ]
+        );
+        check_ops(graph, "LinearClassifier");
+        assert!(
+            model
+                .doc_string
+                .as_deref()
+                .is_some_and(|d| d.contains("\"y\"") && d.contains("classification"))
+        );
+        assert_eq!(graph.doc_string, model.doc_string);
+
+        let imputer = find(graph, "Imputer");
+        assert_eq!(attr(imputer, "imputed_value_floats").floats, vec![2.0]);
+        assert!(attr(imputer, "replaced_value_float").f.expect("f").is_nan());
+        let scaler = find(graph, "Scaler");
+        assert_eq!(attr(scaler, "offset").floats, vec![2.0]);
+        assert_eq!(attr(scaler, "scale").floats, vec![2.0]);
+        let onehot = find(graph, "OneHotEncoder");
+        assert_eq!(onehot.input, vec!["colour".to_owned()]);
+        assert_eq!(
+            attr(onehot, "cats_strings").strings,
+            vec![b"blue".to_vec(), b"green".to_vec()]
+        );
+        assert_eq!(attr(onehot, "zeros").i, Some(1));
+        let concat = find(graph, "Concat");
+        assert_eq!(
+            concat.input,
+            vec![
+                find(graph, "Scaler").output[0].clone(),
+                find(graph, "Flatten").output[0].clone()
+            ]
+        );
+        let classifier = find(graph, "LinearClassifier");
+        assert_eq!(classifier.input, concat.output);
+        assert_eq!(
+            classifier.output,
+            vec!["label".to_owned(), "probabilities".to_owned()]
+        );
+        assert_eq!(
+            attr(classifier, "coefficients").floats,
+            vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+        );
+        assert_eq!(attr(classifier, "intercepts").floats, vec![0.1, 0.2, 0.3]);
+        assert_eq!(
+            attr(classifier, "classlabels_strings").strings,
+            vec![b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]
+        );
+        assert_eq!(
+            attr(classifier, "post_transform").s.as_deref(),
+            Some(&b"SOFTMAX"[..])
+        );
+    }
+
+    #[test]
+    fn exports_a_regressor_with_prediction() {
+        let pipeline = linear();
+        let model = export(&pipeline);
+        check_header(&model);
+        let graph = graph(&model);
+        check_inputs(graph);
+        assert_eq!(
+            signature(&graph.output),
+            vec![sig("prediction", DataType::Float, &["N", "1"])]
+        );
+        check_ops(graph, "LinearRegressor");
+        let regressor = find(graph, "LinearRegressor");
+        assert_eq!(regressor.output, vec!["prediction".to_owned()]);
+        assert_eq!(
+            attr(regressor, "coefficients").floats,
+            vec![1.5, -2.0, 0.25]
+        );
+        assert_eq!(attr(regressor, "intercepts").floats, vec![10.0]);
+        assert!(
+            graph
+                .doc_string
+                .as_deref()
+                .is_some_and(|d| d.contains("regression"))
+        );
+    }
+
+    #[test]
+    fn refuses_pipelines_it_cannot_export() {
+        let mut clash = linear();
+        if let FeatureStep::Numeric { column, .. } = &mut clash.preprocessing.steps[0] {
+            *column = "prediction".into();
+        }
+        assert_eq!(
+            to_onnx(&clash),
+            Err(ExportError::NameClash("prediction".into()))
+        );
+
+        let mut twice = linear();
+        if let FeatureStep::OneHot { column, .. } = &mut twice.preprocessing.steps[1] {
+            *column = "x".into();
+        }
+        assert_eq!(
+            to_onnx(&twice),
+            Err(ExportError::DuplicateColumn("x".into()))
+        );
+
+        let mut narrow = logistic();
+        if let Fitted::Logistic { coef, .. } = &mut narrow.model {
+            coef[1].pop();
+        }
+        assert!(matches!(
+            to_onnx(&narrow),
+            Err(ExportError::Inconsistent(_))
+        ));
+
+        let mut diverged = linear();
+        if let Fitted::Linear { intercept, .. } = &mut diverged.model {
+            *intercept = f64::NAN;
+        }
+        assert!(matches!(to_onnx(&diverged), Err(ExportError::NotFinite(_))));
+
+        let mut empty = linear();
+        empty.preprocessing.steps.clear();
+        assert_eq!(to_onnx(&empty), Err(ExportError::NoFeatures));
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Checks exported ONNX models in ONNX Runtime against `studio train`'s own
+# predictions, on the bundled samples and a fixture with categories and missing
+# values: labels exactly, probabilities within 1e-5 (scripts/reference/check_onnx.py).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python=.tools/onnx-venv/bin/python
+studio=target/debug/studio
+cargo build --quiet --locked -p studio-cli
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+check() { # data target model
+  local data=$1 target=$2 model=$3 name
+  name=$(basename "$data" .csv)
+  # Every fifth row is held out, as a separate test file.
+  awk -v out="$work/$name" 'NR == 1 { print > (out "-train.csv"); print > (out "-test.csv"); next }
+       (NR - 2) % 5 == 0 { print > (out "-test.csv"); next } { print > (out "-train.csv") }' "$data"
+  "$studio" train --data "$work/$name-train.csv" --test-data "$work/$name-test.csv" \
+    --target "$target" --model "$model" --onnx "$work/$name.onnx" --predictions "$work/$name-p.csv" >/dev/null
+  printf '%s: ' "$name"
+  "$python" scripts/reference/check_onnx.py "$work/$name.onnx" "$work/$name-test.csv" "$work/$name-p.csv"
+}
+
+check data/samples/iris.csv species logistic
+check data/samples/diabetes.csv progression linear
+check core/tests/fixtures/mixed.csv label logistic
