@@ -26,6 +26,7 @@ pub mod model;
 pub mod notebook;
 pub mod prep;
 pub mod rng;
+pub mod samples;
 pub mod split;
 pub mod train;
 

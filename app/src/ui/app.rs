@@ -5,7 +5,7 @@ use super::client::{self, Crash, JobEvent};
 use super::data_cell::open_file;
 use super::device::{DeviceDetails, DeviceState, DeviceStatus};
 use super::session::Session;
-use super::share::ShareLink;
+use super::share::{DownloadNotebook, ShareLink};
 use crate::protocol::{Job, JobOutput};
 
 /// The page: header, the notebook's rail of cells, and the main area.
@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <h1 class="brand">"Studio"</h1>
                 <span class="notebook-title">{move || session.notebook.with(|nb| nb.title.clone())}</span>
                 <div class="spacer"></div>
+                <DownloadNotebook session=session />
                 <ShareLink session=session />
                 <DeviceStatus device=device />
                 <button

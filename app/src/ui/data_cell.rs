@@ -1,17 +1,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use studio_core::samples::SAMPLES;
+
 use super::session::{DatasetState, Session};
 use crate::protocol::{DatasetSummary, Job};
-
-/// The samples offered in "Sample datasets": (file name, what people see).
-const SAMPLES: [(&str, &str); 2] = [
-    ("iris.csv", "Iris flowers (classification, 150 rows)"),
-    (
-        "diabetes.csv",
-        "Diabetes progression (regression, 442 rows)",
-    ),
-];
 
 /// Opens `file` in the worker: the bytes are read there, not on this thread.
 pub fn open_file(session: Session, file: web_sys::File) {
@@ -66,7 +59,7 @@ pub fn DataCell(session: Session) -> impl IntoView {
                         <option value="">"Choose a sample…"</option>
                         {SAMPLES
                             .iter()
-                            .map(|(file, title)| view! { <option value=*file>{*title}</option> })
+                            .map(|s| view! { <option value=s.name>{s.title}</option> })
                             .collect_view()}
                     </select>
                 </label>

@@ -19,7 +19,7 @@ pub fn export(format: ExportFormat) {
 }
 
 /// Hands `file` to the browser's download through a temporary object URL.
-fn save(file: &ExportedFile) -> Result<(), String> {
+pub fn save(file: &ExportedFile) -> Result<(), String> {
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let bytes = js_sys::Uint8Array::from(file.bytes.as_slice());
     let parts = js_sys::Array::of1(&bytes);

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use studio_core::notebook::encode_link;
 
+use super::download;
 use super::session::Session;
+use crate::protocol::ExportedFile;
 
 /// "Copy share link": the notebook in the URL fragment, copied to the clipboard and
 /// shown so that it can be copied by hand where the clipboard is not allowed.
@@ -36,4 +38,23 @@ pub fn ShareLink(session: Session) -> impl IntoView {
             </label>
         </Show>
     }
+}
+
+/// "Download notebook": the notebook as JSON, for `studio run` or to keep.
+#[component]
+pub fn DownloadNotebook(session: Session) -> impl IntoView {
+    let save = move |_| {
+        let file = ExportedFile {
+            name: "notebook.json".to_owned(),
+            mime: "application/json".to_owned(),
+            bytes: session
+                .notebook
+                .with_untracked(|nb| nb.to_json())
+                .into_bytes(),
+        };
+        if let Err(error) = download::save(&file) {
+            web_sys::console::error_1(&format!("saving the notebook failed: {error}").into());
+        }
+    };
+    view! { <button class="ghost" on:click=save>"Download notebook"</button> }
 }

@@ -10,16 +10,6 @@ use studio_core::train::{Pipeline, Task};
 
 use crate::protocol::DatasetSummary;
 
-/// Samples bundled into the worker, by the name a notebook refers to them by.
-/// Sources and licences: `data/samples/README.md`.
-const SAMPLES: [(&str, &[u8]); 2] = [
-    ("iris.csv", include_bytes!("../../../data/samples/iris.csv")),
-    (
-        "diabetes.csv",
-        include_bytes!("../../../data/samples/diabetes.csv"),
-    ),
-];
-
 /// Rows sent to the page for the preview table.
 const PREVIEW_ROWS: usize = 100;
 
@@ -48,17 +38,7 @@ pub fn open(name: &str, bytes: &[u8], sample: bool) -> Result<DatasetSummary, St
 }
 
 pub fn open_sample(name: &str) -> Result<DatasetSummary, String> {
-    let (name, bytes) = SAMPLES
-        .iter()
-        .find(|(sample, _)| *sample == name)
-        .ok_or_else(|| {
-            let names: Vec<&str> = SAMPLES.iter().map(|(n, _)| *n).collect();
-            format!(
-                "there is no sample \"{name}\"; the samples are {}",
-                names.join(", ")
-            )
-        })?;
-    open(name, bytes, true)
+    open(name, studio_core::samples::csv(name)?, true)
 }
 
 pub fn frame() -> Result<Rc<Frame>, String> {
