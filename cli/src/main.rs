@@ -1,6 +1,7 @@
 //! `studio`: the native command over `studio-core`.
 
 mod devices;
+mod run;
 mod train;
 
 use std::process::ExitCode;
@@ -24,6 +25,8 @@ enum Command {
     },
     /// Fit a model on a CSV file and report its test metrics.
     Train(Box<train::TrainArgs>),
+    /// Run a notebook saved from the browser and print its test metrics.
+    Run(run::RunArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,5 +44,6 @@ fn try_main(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Devices { json } => devices::run(json),
         Command::Train(args) => train::run(*args),
+        Command::Run(args) => run::run(args),
     }
 }

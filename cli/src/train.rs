@@ -111,6 +111,11 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     if let Some(path) = &args.predictions {
         write(path, &predictions_csv(&trained)?)?;
     }
+    report(task, kind, &trained, args.json)
+}
+
+/// Prints a finished run: one JSON object, or lines for people.
+pub fn report(task: Task, kind: ModelKind, trained: &Trained, json: bool) -> Result<(), String> {
     let summary = Summary {
         task,
         model: kind.name(),
@@ -119,18 +124,18 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         n_test: trained.split.test.len(),
         metrics: &trained.metrics,
     };
-    if args.json {
+    if json {
         println!(
             "{}",
             serde_json::to_string(&summary).map_err(|e| e.to_string())?
         );
     } else {
-        print!("{}", render(&summary, &trained));
+        print!("{}", render(&summary, trained));
     }
     Ok(())
 }
 
-fn load(path: &Path) -> Result<Frame, String> {
+pub fn load(path: &Path) -> Result<Frame, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     read_csv(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }

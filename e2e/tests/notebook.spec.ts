@@ -7,6 +7,8 @@ import { expect, test, type Page } from '@playwright/test';
 const IRIS = { accuracy: '0.9333', f1: '0.9306' };
 const DIABETES_R2 = '0.5169';
 const ONNX_PYTHON = fileURLToPath(new URL('../../.tools/onnx-venv/bin/python', import.meta.url));
+// Built by `make test-native`, which runs before the browser suite.
+const STUDIO = fileURLToPath(new URL('../../target/debug/studio', import.meta.url));
 
 async function openSample(page: Page, file: string, shape: string) {
   await page.getByLabel('Sample datasets').selectOption(file);
@@ -113,6 +115,21 @@ test('a share link opened in a fresh browser reproduces the notebook and its met
   await expect(reproduced.getByLabel('Accuracy')).toHaveText(accuracy!);
   await expect(reproduced.getByLabel('Macro F1')).toHaveText(f1!);
   await fresh.close();
+});
+
+test('a downloaded notebook runs natively with `studio run` to the same metrics', async ({ page }, info) => {
+  await openSample(page, 'diabetes.csv', 'diabetes.csv · 442 rows × 11 columns');
+  await page.getByLabel('Alpha (regularization)').fill('10');
+  await page.getByLabel('Alpha (regularization)').press('Tab');
+  const metrics = await train(page);
+  const shown = await Promise.all(['RMSE', 'MAE', 'R²'].map((m) => metrics.getByLabel(m).textContent()));
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download notebook' }).click()]);
+  expect(download.suggestedFilename()).toBe('notebook.json');
+  const path = info.outputPath('notebook.json');
+  await download.saveAs(path);
+  const native = JSON.parse(execFileSync(STUDIO, ['run', path, '--json']).toString());
+  expect([native.metrics.rmse, native.metrics.mae, native.metrics.r2].map((x: number) => x.toFixed(4))).toEqual(shown);
 });
 
 test('reloading the page keeps the notebook', async ({ page }) => {

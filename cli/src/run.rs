@@ -1,0 +1,75 @@
+use std::path::PathBuf;
+
+use clap::Args;
+use studio_core::ingest::{read_csv, sha256_hex};
+use studio_core::notebook::{DataSource, Notebook};
+use studio_core::train::{TrainSpec, train};
+
+use crate::train::{load, report};
+
+/// `studio run`: execute a notebook saved from the browser.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A notebook saved with "Download notebook".
+    notebook: PathBuf,
+    /// The data file, when the notebook was made with a local file.
+    #[arg(long, value_name = "FILE.csv")]
+    data: Option<PathBuf>,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: RunArgs) -> Result<(), String> {
+    let text = std::fs::read_to_string(&args.notebook)
+        .map_err(|e| format!("cannot read {}: {e}", args.notebook.display()))?;
+    let notebook =
+        Notebook::from_json(&text).map_err(|e| format!("{}: {e}", args.notebook.display()))?;
+    let frame = match (notebook.data_source(), &args.data) {
+        (_, Some(path)) => {
+            if let Some(DataSource::Local { name, sha256, .. }) = notebook.data_source() {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                if sha256_hex(&bytes) != *sha256 {
+                    eprintln!(
+                        "studio: warning: {} is not the file this notebook was made with ({name}); results will differ",
+                        path.display()
+                    );
+                }
+            }
+            load(path)?
+        }
+        (Some(DataSource::Sample { name }), None) => {
+            read_csv(studio_core::samples::csv(name)?, name).map_err(|e| e.to_string())?
+        }
+        (Some(DataSource::Local { name, .. }), None) => {
+            return Err(format!(
+                "this notebook was made with the local file {name}: pass it with --data {name}"
+            ));
+        }
+        (None, None) => {
+            return Err("this notebook has no data yet: open data in it first".to_owned());
+        }
+    };
+    let cell = notebook
+        .train_cell()
+        .ok_or("this notebook has no train cell")?;
+    let target = cell
+        .target
+        .clone()
+        .ok_or("the notebook's train cell has no target column yet")?;
+    let task = cell
+        .task
+        .or_else(|| frame.column(&target).map(studio_core::train::Task::infer))
+        .ok_or_else(|| format!("the data has no column \"{target}\""))?;
+    let spec = TrainSpec {
+        target,
+        task,
+        model: cell.model.clone(),
+        test_size: cell.test_size,
+        seed: cell.seed,
+    };
+    let kind = spec.model.kind;
+    let trained = pollster::block_on(train(&frame, None, spec)).map_err(|e| e.to_string())?;
+    report(task, kind, &trained, args.json)
+}
