@@ -1,5 +1,5 @@
 // Takes the README's screenshot (docs/screenshot.png): the studio in headless
-// Chromium with WebGPU on SwiftShader, compute details open after a check.
+// Chromium with WebGPU on SwiftShader, after training on the Iris sample.
 //
 //   node e2e/bench/screenshot.mjs
 
@@ -16,13 +16,14 @@ const browser = await chromium.launch({
     '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader'],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto('http://127.0.0.1:8132/');
   await page.getByRole('status', { name: 'Compute device' }).filter({ hasText: /^WebGPU/ }).waitFor();
-  await page.getByRole('button', { name: 'Compute details' }).click();
-  await page.getByLabel('Repetitions').fill('3');
-  await page.getByRole('button', { name: 'Run compute check' }).click();
-  await page.getByRole('table').waitFor();
+  await page.getByLabel('Sample datasets').selectOption('iris.csv');
+  await page.getByLabel('Dataset shape').waitFor();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await page.getByRole('region', { name: 'Metrics' }).waitFor();
+  await page.getByRole('region', { name: 'Train' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(root, 'docs', 'screenshot.png') });
 } finally {
   await browser.close();

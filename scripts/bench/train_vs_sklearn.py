@@ -1,0 +1,112 @@
+"""Training benchmark: `studio train` against scikit-learn, side by side in one run.
+
+Both read the same CSV from disk, standardize the features, fit multinomial logistic
+regression (L2, C = 1, L-BFGS) or ridge regression, and score the held-out rows.
+The data is synthetic and seeded, written once to a temporary directory.
+
+    .tools/venv/bin/python scripts/bench/train_vs_sklearn.py [--rows 200000] [--features 20]
+
+Needs a release build of the CLI (`cargo build --release -p studio-cli`) and the
+reference environment (scripts/reference/requirements.txt). Prints a Markdown table for
+BENCHMARKS.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+STUDIO = os.path.join(ROOT, "target", "release", "studio")
+
+
+def make_data(path, rows, features, task, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(rows, features))
+    w = rng.normal(size=features)
+    score = x @ w + rng.normal(scale=0.5, size=rows)
+    if task == "classification":
+        y = np.where(score > 0.5, "high", np.where(score < -0.5, "low", "mid"))
+    else:
+        y = score * 10 + 100
+    frame = pd.DataFrame(x, columns=[f"f{i}" for i in range(features)])
+    frame["target"] = y
+    frame.to_csv(path, index=False, float_format="%.6f")
+
+
+def time_studio(path, device, repeats):
+    best = float("inf")
+    out = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        done = subprocess.run(
+            [STUDIO, "train", "--data", path, "--target", "target", "--device", device, "--json"],
+            check=True, capture_output=True, text=True,
+        )
+        best = min(best, time.perf_counter() - start)
+        out = json.loads(done.stdout)
+    return best, out
+
+
+def time_sklearn(path, task, repeats):
+    best = float("inf")
+    score = None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        frame = pd.read_csv(path)
+        x, y = frame.drop(columns="target").to_numpy(), frame["target"].to_numpy()
+        xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=42)
+        if task == "classification":
+            model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+            model.fit(xtr, ytr)
+            score = accuracy_score(yte, model.predict(xte))
+        else:
+            model = make_pipeline(StandardScaler(), Ridge(alpha=1.0))
+            model.fit(xtr, ytr)
+            score = r2_score(yte, model.predict(xte))
+        best = min(best, time.perf_counter() - start)
+    return best, score
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--features", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--devices", default="cpu,gpu")
+    args = parser.parse_args()
+    if not os.path.exists(STUDIO):
+        sys.exit("build the CLI first: cargo build --release -p studio-cli")
+
+    print(f"{args.rows} rows × {args.features} features · best of {args.repeats} · "
+          f"{os.cpu_count()} × {platform.processor() or platform.machine()} · "
+          f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
+    print("| task | Studio device | Studio | scikit-learn | Studio ÷ scikit-learn | Studio metric | scikit-learn metric |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for task in ["classification", "regression"]:
+            path = os.path.join(tmp, f"{task}.csv")
+            make_data(path, args.rows, args.features, task)
+            sk_time, sk_score = time_sklearn(path, task, args.repeats)
+            for device in args.devices.split(","):
+                st_time, out = time_studio(path, device, args.repeats)
+                metric = out["metrics"]["accuracy" if task == "classification" else "r2"]
+                print(f"| {task} | {out['device']} | {st_time:.2f} s | {sk_time:.2f} s | "
+                      f"{st_time / sk_time:.2f} | {metric:.4f} | {sk_score:.4f} |")
+
+
+if __name__ == "__main__":
+    main()
