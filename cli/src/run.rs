@@ -3,9 +3,9 @@ use std::path::PathBuf;
 use clap::Args;
 use studio_core::ingest::{read_csv, sha256_hex};
 use studio_core::notebook::{DataSource, Notebook};
-use studio_core::train::{TrainSpec, train};
+use studio_core::train::TrainSpec;
 
-use crate::train::{load, report};
+use crate::train::{fit, load, report};
 
 /// `studio run`: execute a notebook saved from the browser.
 #[derive(Debug, Args)]
@@ -15,6 +15,9 @@ pub struct RunArgs {
     /// The data file, when the notebook was made with a local file.
     #[arg(long, value_name = "FILE.csv")]
     data: Option<PathBuf>,
+    /// auto (the GPU when one verifies), gpu, or cpu.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "gpu", "cpu"])]
+    device: String,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -70,6 +73,6 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         seed: cell.seed,
     };
     let kind = spec.model.kind;
-    let trained = pollster::block_on(train(&frame, None, spec)).map_err(|e| e.to_string())?;
+    let trained = fit(&frame, None, spec, &args.device)?;
     report(task, kind, &trained, args.json)
 }

@@ -2,10 +2,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
+use studio_core::compute::{DeviceKind, Preference, on_cpu, select};
 use studio_core::frame::Frame;
 use studio_core::ingest::read_csv;
 use studio_core::model::{ModelKind, ModelSpec};
-use studio_core::train::{Metrics, Task, TrainSpec, Trained, train};
+use studio_core::train::{Metrics, Task, TrainError, TrainSpec, Trained, train_on};
 
 /// `studio train`: fit a model on a CSV file and report test metrics.
 #[derive(Debug, Args)]
@@ -46,13 +47,18 @@ pub struct TrainArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
+    /// Where to train: auto (the GPU if one passes the verification kernel, else
+    /// the CPU), gpu (fail without one) or cpu.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "gpu", "cpu"])]
+    device: String,
 }
 
 #[derive(Debug, Serialize)]
 struct Summary<'a> {
     task: Task,
     model: &'static str,
-    device: &'static str,
+    /// The device that trained the model.
+    device: DeviceKind,
     n_train: usize,
     n_test: usize,
     metrics: &'a Metrics,
@@ -97,8 +103,7 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         test_size: args.test_size,
         seed: args.seed,
     };
-    let trained =
-        pollster::block_on(train(&frame, test.as_ref(), spec)).map_err(|e| e.to_string())?;
+    let trained = fit(&frame, test.as_ref(), spec, &args.device)?;
 
     if let Some(path) = &args.model_json {
         let json = serde_json::to_string_pretty(&trained.pipeline).map_err(|e| e.to_string())?;
@@ -114,12 +119,38 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     report(task, kind, &trained, args.json)
 }
 
+/// Trains on the device named by `--device` (`auto`, `gpu` or `cpu`). With `auto`, a GPU
+/// that fails mid-run hands the job to the CPU; a GPU asked for by name fails instead.
+pub fn fit(
+    frame: &Frame,
+    test: Option<&Frame>,
+    spec: TrainSpec,
+    device: &str,
+) -> Result<Trained, String> {
+    let preference = match device {
+        "gpu" => Preference::Gpu,
+        "cpu" => Preference::Cpu,
+        _ => Preference::Auto,
+    };
+    let (device, _) = pollster::block_on(select(preference))
+        .map_err(|e| format!("--device gpu: there is no GPU to train on: {e}"))?;
+    match pollster::block_on(train_on(frame, test, spec.clone(), &device)) {
+        Err(TrainError::Gpu(error)) if preference == Preference::Auto => {
+            eprintln!("studio: training on the GPU failed ({error}); training on the CPU instead");
+            let (cpu, _) = on_cpu(format!("the GPU failed: {error}"));
+            pollster::block_on(train_on(frame, test, spec, &cpu))
+        }
+        other => other,
+    }
+    .map_err(|e| e.to_string())
+}
+
 /// Prints a finished run: one JSON object, or lines for people.
 pub fn report(task: Task, kind: ModelKind, trained: &Trained, json: bool) -> Result<(), String> {
     let summary = Summary {
         task,
         model: kind.name(),
-        device: "cpu",
+        device: trained.device,
         n_train: trained.split.train.len(),
         n_test: trained.split.test.len(),
         metrics: &trained.metrics,
@@ -166,7 +197,7 @@ fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
 
 fn render(summary: &Summary<'_>, trained: &Trained) -> String {
     let mut out = format!(
-        "{} · {} · trained on {} rows, tested on {} · {} iterations{}\n",
+        "{} · {} · trained on {} rows, tested on {} · {} iterations on the {}{}\n",
         match summary.task {
             Task::Classification => "classification",
             Task::Regression => "regression",
@@ -175,6 +206,10 @@ fn render(summary: &Summary<'_>, trained: &Trained) -> String {
         summary.n_train,
         summary.n_test,
         trained.loss_curve.len().saturating_sub(1),
+        match summary.device {
+            DeviceKind::Gpu => "GPU",
+            DeviceKind::Cpu => "CPU",
+        },
         if trained.converged {
             ""
         } else {

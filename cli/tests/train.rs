@@ -42,7 +42,12 @@ fn trains_a_classifier_and_prints_the_contracted_json() {
     let v = json(&["train", "--data", &iris, "--target", "species"]);
     assert_eq!(v["task"], "classification");
     assert_eq!(v["model"], "logistic");
-    assert_eq!(v["device"], "cpu");
+    // The default, --device auto: the GPU where one passes verification.
+    assert!(
+        v["device"] == "gpu" || v["device"] == "cpu",
+        "{}",
+        v["device"]
+    );
     assert_eq!(
         (v["n_train"].as_u64(), v["n_test"].as_u64()),
         (Some(120), Some(30))
@@ -50,6 +55,58 @@ fn trains_a_classifier_and_prints_the_contracted_json() {
     // scikit-learn's accuracy on the same split (tests/reference/iris_logistic.json).
     assert!((v["metrics"]["accuracy"].as_f64().expect("accuracy") - 28.0 / 30.0).abs() < 1e-12);
     assert!(v["metrics"]["f1_macro"].is_number());
+}
+
+#[test]
+fn the_gpu_and_the_cpu_train_the_same_classifier() {
+    let iris = sample("iris.csv");
+    let run = |device| {
+        json(&[
+            "train", "--data", &iris, "--target", "species", "--device", device,
+        ])
+    };
+    let (cpu, gpu) = (run("cpu"), run("gpu"));
+    assert_eq!(cpu["device"], "cpu");
+    // The GPU tests run on lavapipe; without an adapter this fails rather than skips.
+    assert_eq!(gpu["device"], "gpu");
+    assert_eq!(gpu["metrics"]["accuracy"], cpu["metrics"]["accuracy"]);
+    assert_eq!(gpu["metrics"]["f1_macro"], cpu["metrics"]["f1_macro"]);
+    assert!((gpu["metrics"]["accuracy"].as_f64().expect("accuracy") - 28.0 / 30.0).abs() < 1e-12);
+}
+
+#[test]
+fn without_a_gpu_auto_trains_on_the_cpu_and_gpu_fails_with_the_reason() {
+    let iris = sample("iris.csv");
+    let args = ["train", "--data", &iris, "--target", "species"];
+    // Metal is not built in, so this backend offers no adapter.
+    let no_gpu = || {
+        let mut command = studio();
+        command.env("WGPU_BACKEND", "metal").args(args);
+        command
+    };
+    let output = no_gpu().arg("--json").output().expect("runs");
+    assert!(output.status.success());
+    let v: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(v["device"], "cpu");
+    let output = no_gpu().args(["--device", "gpu"]).output().expect("runs");
+    assert!(!output.status.success());
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("there is no GPU to train on: no GPU adapter was found"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_device_is_refused() {
+    let iris = sample("iris.csv");
+    let message = failure(&[
+        "train", "--data", &iris, "--target", "species", "--device", "tpu",
+    ]);
+    assert!(
+        message.contains("possible values: auto, gpu, cpu"),
+        "{message}"
+    );
 }
 
 #[test]

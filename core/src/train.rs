@@ -4,11 +4,13 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::compute::{ComputeError, CpuDevice, Device, DeviceKind};
 use crate::eval::{self, ClassificationMetrics, RegressionMetrics};
 use crate::frame::{Column, ColumnType, Frame, Values};
 use crate::model::lbfgs::{Lbfgs, Status};
 use crate::model::{
-    Fitted, ModelKind, ModelSpec, SoftmaxCrossEntropy, SpecError, SquaredError, argmax,
+    Fitted, GpuSoftmaxCrossEntropy, GpuSquaredError, ModelKind, ModelSpec, Objective,
+    SoftmaxCrossEntropy, SpecError, SquaredError, argmax,
 };
 use crate::prep::{PrepError, Preprocessor};
 use crate::split::{Split, SplitError};
@@ -102,6 +104,8 @@ pub struct Trained {
     /// The objective after each iteration, the first entry at the starting point.
     pub loss_curve: Vec<f64>,
     pub converged: bool,
+    /// The device that evaluated the objective.
+    pub device: DeviceKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -131,18 +135,88 @@ pub enum TrainError {
     Split(#[from] SplitError),
     #[error(transparent)]
     Prep(#[from] PrepError),
+    /// The GPU could not hold the data or failed while training (device lost, out
+    /// of memory). The same run can be repeated on the CPU.
+    #[error("training on the GPU failed: {0}")]
+    Gpu(ComputeError),
 }
 
+/// What the test rows are compared with.
 enum Problem {
     Classes {
-        objective: SoftmaxCrossEntropy,
         classes: Vec<String>,
         test_labels: Vec<usize>,
     },
     Values {
-        objective: SquaredError,
         test_values: Vec<f64>,
     },
+}
+
+/// The objective being minimized, on the device that evaluates it.
+#[derive(Debug)]
+enum Loss {
+    CpuClasses(SoftmaxCrossEntropy),
+    CpuValues(SquaredError),
+    GpuClasses(GpuSoftmaxCrossEntropy),
+    GpuValues(GpuSquaredError),
+}
+
+impl Loss {
+    async fn classes(objective: SoftmaxCrossEntropy, device: &Device) -> Result<Self, TrainError> {
+        match device {
+            Device::Cpu(_) => Ok(Loss::CpuClasses(objective)),
+            Device::Gpu(gpu) => GpuSoftmaxCrossEntropy::upload(gpu, &objective)
+                .await
+                .map(Loss::GpuClasses)
+                .map_err(TrainError::Gpu),
+        }
+    }
+
+    async fn values(objective: SquaredError, device: &Device) -> Result<Self, TrainError> {
+        match device {
+            Device::Cpu(_) => Ok(Loss::CpuValues(objective)),
+            Device::Gpu(gpu) => GpuSquaredError::upload(gpu, &objective)
+                .await
+                .map(Loss::GpuValues)
+                .map_err(TrainError::Gpu),
+        }
+    }
+
+    fn device(&self) -> DeviceKind {
+        match self {
+            Loss::CpuClasses(_) | Loss::CpuValues(_) => DeviceKind::Cpu,
+            Loss::GpuClasses(_) | Loss::GpuValues(_) => DeviceKind::Gpu,
+        }
+    }
+}
+
+impl Objective for Loss {
+    fn dim(&self) -> usize {
+        match self {
+            Loss::CpuClasses(o) => o.dim(),
+            Loss::CpuValues(o) => o.dim(),
+            Loss::GpuClasses(o) => o.dim(),
+            Loss::GpuValues(o) => o.dim(),
+        }
+    }
+
+    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
+        match self {
+            Loss::CpuClasses(o) => o.eval(params, grad).await,
+            Loss::CpuValues(o) => o.eval(params, grad).await,
+            Loss::GpuClasses(o) => o.eval(params, grad).await,
+            Loss::GpuValues(o) => o.eval(params, grad).await,
+        }
+    }
+
+    fn precision(&self) -> f64 {
+        match self {
+            Loss::CpuClasses(o) => o.precision(),
+            Loss::CpuValues(o) => o.precision(),
+            Loss::GpuClasses(o) => o.precision(),
+            Loss::GpuValues(o) => o.precision(),
+        }
+    }
 }
 
 /// A training run, advanced one optimizer iteration at a time.
@@ -152,6 +226,7 @@ pub struct Trainer {
     prep: Preprocessor,
     test_x: Vec<f64>,
     problem: Problem,
+    loss: Loss,
     optimizer: Lbfgs,
     loss_curve: Vec<f64>,
     status: Status,
@@ -161,6 +236,7 @@ impl std::fmt::Debug for Trainer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trainer")
             .field("spec", &self.spec)
+            .field("device", &self.loss.device())
             .field("iterations", &self.optimizer.iterations())
             .finish_non_exhaustive()
     }
@@ -171,10 +247,15 @@ impl Trainer {
     ///
     /// With `test`, every labelled row of `frame` trains and `test`'s rows are held
     /// out; otherwise `frame` is split by `spec.test_size` and `spec.seed`.
+    ///
+    /// The objective is evaluated on `device`: on a GPU, the training rows are
+    /// uploaded here once, and a GPU that cannot hold them or fails later gives
+    /// [`TrainError::Gpu`], after which the same run can start again on the CPU.
     pub async fn start(
         frame: &Frame,
         test: Option<&Frame>,
         spec: TrainSpec,
+        device: &Device,
     ) -> Result<Self, TrainError> {
         spec.model.check()?;
         let target = frame
@@ -240,7 +321,7 @@ impl Trainer {
         let train_x = prep.transform(frame, &split.train)?;
         let test_x = prep.transform(test_frame, &split.test)?;
 
-        let problem = match spec.task {
+        let (problem, loss) = match spec.task {
             Task::Classification => {
                 let mut classes: Vec<String> =
                     split.train.iter().filter_map(|&r| target.text(r)).collect();
@@ -269,17 +350,20 @@ impl Trainer {
                     .iter()
                     .map(|&r| index(test_target, r).unwrap_or(usize::MAX))
                     .collect();
-                Problem::Classes {
-                    objective: SoftmaxCrossEntropy {
-                        x: train_x,
-                        inputs,
-                        labels,
-                        classes: classes.len(),
-                        penalty: 1.0 / spec.model.get("c"),
+                let objective = SoftmaxCrossEntropy {
+                    x: train_x,
+                    inputs,
+                    labels,
+                    classes: classes.len(),
+                    penalty: 1.0 / spec.model.get("c"),
+                };
+                (
+                    Problem::Classes {
+                        classes,
+                        test_labels,
                     },
-                    classes,
-                    test_labels,
-                }
+                    Loss::classes(objective, device).await?,
+                )
             }
             Task::Regression => {
                 let (Values::Number(values), Values::Number(test_values)) =
@@ -287,25 +371,23 @@ impl Trainer {
                 else {
                     return Err(TrainError::NotNumeric(spec.target.clone(), target.kind()));
                 };
-                Problem::Values {
-                    objective: SquaredError {
-                        x: train_x,
-                        inputs,
-                        y: split.train.iter().map(|&r| values[r]).collect(),
-                        alpha: spec.model.get("alpha"),
+                let objective = SquaredError {
+                    x: train_x,
+                    inputs,
+                    y: split.train.iter().map(|&r| values[r]).collect(),
+                    alpha: spec.model.get("alpha"),
+                };
+                (
+                    Problem::Values {
+                        test_values: split.test.iter().map(|&r| test_values[r]).collect(),
                     },
-                    test_values: split.test.iter().map(|&r| test_values[r]).collect(),
-                }
+                    Loss::values(objective, device).await?,
+                )
             }
         };
-        let optimizer = match &problem {
-            Problem::Classes { objective, .. } => {
-                Lbfgs::start(objective, vec![0.0; objective.classes * (inputs + 1)]).await
-            }
-            Problem::Values { objective, .. } => {
-                Lbfgs::start(objective, vec![0.0; inputs + 1]).await
-            }
-        };
+        let optimizer = Lbfgs::start(&loss, vec![0.0; loss.dim()])
+            .await
+            .map_err(TrainError::Gpu)?;
         let loss_curve = vec![optimizer.value()];
         Ok(Self {
             spec,
@@ -313,27 +395,36 @@ impl Trainer {
             prep,
             test_x,
             problem,
+            loss,
             optimizer,
             loss_curve,
             status: Status::Running,
         })
     }
 
-    /// Runs one iteration; false once training has finished.
-    pub async fn step(&mut self) -> bool {
+    /// Runs one iteration; `Ok(false)` once training has finished.
+    ///
+    /// Fails only on a GPU ([`TrainError::Gpu`]); the run cannot continue then.
+    pub async fn step(&mut self) -> Result<bool, TrainError> {
         if self.status != Status::Running
             || self.optimizer.iterations() >= self.spec.model.get("max_iter") as usize
         {
-            return false;
+            return Ok(false);
         }
-        self.status = match &self.problem {
-            Problem::Classes { objective, .. } => self.optimizer.step(objective).await,
-            Problem::Values { objective, .. } => self.optimizer.step(objective).await,
-        };
+        self.status = self
+            .optimizer
+            .step(&self.loss)
+            .await
+            .map_err(TrainError::Gpu)?;
         if self.status != Status::Stalled {
             self.loss_curve.push(self.optimizer.value());
         }
-        self.status == Status::Running
+        Ok(self.status == Status::Running)
+    }
+
+    /// The kind of device evaluating the objective.
+    pub fn device(&self) -> DeviceKind {
+        self.loss.device()
     }
 
     pub fn iterations(&self) -> usize {
@@ -346,6 +437,7 @@ impl Trainer {
 
     /// Ends the run (finished or stopped early) with the model as it stands.
     pub fn finish(self) -> Trained {
+        let device = self.loss.device();
         let inputs = self.prep.width();
         let params = self.optimizer.params();
         let (model, metrics, predictions) = match self.problem {
@@ -410,17 +502,28 @@ impl Trainer {
             predictions,
             loss_curve: self.loss_curve,
             converged: self.status == Status::Converged,
+            device,
         }
     }
 }
 
-/// Trains to the end without pausing: for the CLI and tests.
+/// Trains to the end on the CPU reference without pausing: for the CLI and tests.
 pub async fn train(
     frame: &Frame,
     test: Option<&Frame>,
     spec: TrainSpec,
 ) -> Result<Trained, TrainError> {
-    let mut trainer = Trainer::start(frame, test, spec).await?;
-    while trainer.step().await {}
+    train_on(frame, test, spec, &Device::Cpu(CpuDevice)).await
+}
+
+/// Trains to the end on `device` without pausing.
+pub async fn train_on(
+    frame: &Frame,
+    test: Option<&Frame>,
+    spec: TrainSpec,
+    device: &Device,
+) -> Result<Trained, TrainError> {
+    let mut trainer = Trainer::start(frame, test, spec, device).await?;
+    while trainer.step().await? {}
     Ok(trainer.finish())
 }

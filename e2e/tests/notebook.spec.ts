@@ -38,7 +38,7 @@ test.beforeEach(async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Studio', level: 1 })).toBeVisible();
 });
 
-test('trains a classifier on the Iris sample and shows test metrics and the device', async ({ page }) => {
+test('trains a classifier on the Iris sample and shows test metrics and the device', async ({ page }, info) => {
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
   await expect(page.getByRole('table', { name: 'Columns' })).toContainText('species');
   await expect(page.getByRole('region', { name: 'Data preview' }).getByRole('row')).toHaveCount(101);
@@ -50,7 +50,8 @@ test('trains a classifier on the Iris sample and shows test metrics and the devi
   await expect(metrics.getByLabel('Accuracy')).toHaveText(IRIS.accuracy);
   await expect(metrics.getByLabel('Macro F1')).toHaveText(IRIS.f1);
   await expect(metrics.getByRole('table', { name: 'Confusion matrix' }).getByRole('row')).toHaveCount(4);
-  await expect(metrics).toContainText('Device: CPU');
+  // Training runs where the status says: the verified GPU (SwiftShader), else the CPU.
+  await expect(metrics).toContainText(info.project.name === 'webgpu' ? 'Device: WebGPU · ' : 'Device: CPU · ');
   await expect(page.getByRole('img', { name: /^Loss curve: objective from/ })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · logistic → species');
 });

@@ -1,8 +1,9 @@
 use std::cell::Cell;
 
-use studio_core::compute::{Compute, Device, check_cases, run_case};
+use studio_core::compute::{Compute, ComputeError, CpuDevice, Device, check_cases, run_case};
+use studio_core::frame::Frame;
 use studio_core::model::Fitted;
-use studio_core::train::{TrainSpec, Trainer};
+use studio_core::train::{TrainError, TrainSpec, Trained, Trainer};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
 
@@ -110,22 +111,85 @@ async fn open_file(name: &str, file: JsValue) -> Result<JobOutput, String> {
     data::open(&file.name(), &bytes, false).map(JobOutput::Dataset)
 }
 
-/// Fits the model one optimizer iteration at a time, yielding between iterations
-/// so that Stop is seen, and streaming the objective for the loss curve.
+/// Fits the model one optimizer iteration at a time on the selected device,
+/// yielding between iterations so that Stop is seen, and streaming the objective
+/// for the loss curve. If the GPU fails (device lost, out of memory), the job
+/// trains again on the CPU and says so in the device it reports.
 async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
     let frame = data::frame().map_err(Stop::Failed)?;
     let max_iter = spec.model.get("max_iter") as u32;
     let model = spec.model.kind.name().to_owned();
     let task = spec.task;
-    let mut trainer = Trainer::start(&frame, None, spec)
-        .await
-        .map_err(|e| Stop::Failed(e.to_string()))?;
+    let (device, report) = detect::selected().await;
+    let (trained, device) = match fit(id, &frame, spec.clone(), &device, cancelled).await? {
+        Fit::Done(trained) => (*trained, report.summary()),
+        Fit::GpuFailed(error) => {
+            let device = format!("CPU · the GPU failed: {error}");
+            post(&FromWorker::Progress {
+                id,
+                done: 0,
+                total: max_iter,
+                message: format!("{device}; training again on the CPU"),
+                value: None,
+            });
+            match fit(id, &frame, spec, &Device::Cpu(CpuDevice), cancelled).await? {
+                Fit::Done(trained) => (*trained, device),
+                // The CPU has no device to fail.
+                Fit::GpuFailed(error) => return Err(Stop::Failed(error.to_string())),
+            }
+        }
+    };
+    let classes = match &trained.pipeline.model {
+        Fitted::Logistic { classes, .. } => classes.clone(),
+        Fitted::Linear { .. } => Vec::new(),
+    };
+    let summary = TrainSummary {
+        task,
+        model,
+        device,
+        n_train: trained.split.train.len(),
+        n_test: trained.split.test.len(),
+        metrics: trained.metrics,
+        classes,
+        loss_curve: trained.loss_curve,
+        converged: trained.converged,
+    };
+    data::keep_fitted(trained.pipeline);
+    Ok(JobOutput::Trained(summary))
+}
+
+/// How a fit on one device ended, short of a stop.
+enum Fit {
+    Done(Box<Trained>),
+    /// The GPU failed; the run can start again on the CPU.
+    GpuFailed(ComputeError),
+}
+
+async fn fit(
+    id: JobId,
+    frame: &Frame,
+    spec: TrainSpec,
+    device: &Device,
+    cancelled: &Cell<bool>,
+) -> Result<Fit, Stop> {
+    let max_iter = spec.model.get("max_iter") as u32;
+    let failed = |error: TrainError| match error {
+        TrainError::Gpu(error) => Ok(Fit::GpuFailed(error)),
+        other => Err(Stop::Failed(other.to_string())),
+    };
+    let mut trainer = match Trainer::start(frame, None, spec, device).await {
+        Ok(trainer) => trainer,
+        Err(error) => return failed(error),
+    };
     loop {
         yield_now().await;
         if cancelled.get() {
             return Err(Stop::Cancelled);
         }
-        let more = trainer.step().await;
+        let more = match trainer.step().await {
+            Ok(more) => more,
+            Err(error) => return failed(error),
+        };
         post(&FromWorker::Progress {
             id,
             done: trainer.iterations() as u32,
@@ -137,24 +201,7 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
             break;
         }
     }
-    let trained = trainer.finish();
-    let classes = match &trained.pipeline.model {
-        Fitted::Logistic { classes, .. } => classes.clone(),
-        Fitted::Linear { .. } => Vec::new(),
-    };
-    let summary = TrainSummary {
-        task,
-        model,
-        device: "CPU · training kernels run on the CPU in this version".to_owned(),
-        n_train: trained.split.train.len(),
-        n_test: trained.split.test.len(),
-        metrics: trained.metrics,
-        classes,
-        loss_curve: trained.loss_curve,
-        converged: trained.converged,
-    };
-    data::keep_fitted(trained.pipeline);
-    Ok(JobOutput::Trained(summary))
+    Ok(Fit::Done(Box::new(trainer.finish())))
 }
 
 fn export(format: ExportFormat) -> Result<JobOutput, String> {

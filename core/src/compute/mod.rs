@@ -17,7 +17,7 @@ mod select;
 pub use check::{CheckCase, CheckOutcome, check_cases, run_case};
 pub use cpu::CpuDevice;
 pub use error::ComputeError;
-pub use gpu::{GpuDevice, GpuUnavailable, enumerate_adapters};
+pub use gpu::{GpuDevice, GpuLinearLoss, GpuUnavailable, RowLoss, enumerate_adapters};
 pub use matrix::Matrix;
 pub use report::{AdapterSummary, DeviceKind, DeviceReport};
 pub use select::{Device, Preference, on_cpu, select};

@@ -1,4 +1,5 @@
 use super::Objective;
+use crate::compute::ComputeError;
 
 /// `‖y − X w − b‖² + α ‖w‖²`: ridge regression with the intercept unpenalized,
 /// as scikit-learn's `Ridge` defines it. Parameters: `[w_0 … w_(d−1), b]`.
@@ -16,7 +17,7 @@ impl Objective for SquaredError {
         self.inputs + 1
     }
 
-    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> f64 {
+    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let d = self.inputs;
         grad.iter_mut().for_each(|g| *g = 0.0);
         let mut loss = 0.0;
@@ -32,6 +33,6 @@ impl Objective for SquaredError {
             loss += self.alpha * params[j] * params[j];
             grad[j] += 2.0 * self.alpha * params[j];
         }
-        loss
+        Ok(loss)
     }
 }

@@ -1,4 +1,5 @@
 use super::Objective;
+use crate::compute::ComputeError;
 
 /// `Σᵢ cross-entropy(softmax(W xᵢ + b), yᵢ) + ‖W‖² / (2C)`: multinomial logistic
 /// regression with the intercepts unpenalized, as scikit-learn defines it.
@@ -21,7 +22,7 @@ impl Objective for SoftmaxCrossEntropy {
         self.classes * (self.inputs + 1)
     }
 
-    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> f64 {
+    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let (d, k) = (self.inputs, self.classes);
         let stride = d + 1;
         grad.iter_mut().for_each(|g| *g = 0.0);
@@ -51,6 +52,6 @@ impl Objective for SoftmaxCrossEntropy {
                 grad[c * stride + j] += self.penalty * w;
             }
         }
-        loss
+        Ok(loss)
     }
 }

@@ -2,18 +2,24 @@
 //!
 //! Both models are linear in the preprocessed inputs and are fitted by minimizing a
 //! convex objective with L-BFGS ([`lbfgs`]). The objective's value and gradient are
-//! computed by an [`Objective`]; the optimizer only sees numbers.
+//! computed by an [`Objective`]; the optimizer only sees numbers. Each objective has
+//! a CPU implementation in f64, the reference, and a GPU one in f32 whose kernels
+//! live in `compute::gpu` ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
 
+mod gpu;
 pub mod lbfgs;
 mod linear;
 mod logistic;
 mod spec;
 
+pub use gpu::{GpuSoftmaxCrossEntropy, GpuSquaredError};
 pub use linear::SquaredError;
 pub use logistic::SoftmaxCrossEntropy;
 pub use spec::{ModelKind, ModelSpec, SpecError};
 
 use serde::{Deserialize, Serialize};
+
+use crate::compute::ComputeError;
 
 /// A differentiable objective over a flat parameter vector.
 #[allow(async_fn_in_trait)] // Used by concrete type only; async so a GPU can evaluate it.
@@ -21,7 +27,17 @@ pub trait Objective {
     /// Number of parameters.
     fn dim(&self) -> usize;
     /// The objective at `params`, writing its gradient into `grad`.
-    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> f64;
+    ///
+    /// Fails only when the device evaluating it does (a lost GPU, out of memory);
+    /// the CPU objectives always answer.
+    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError>;
+    /// The relative precision of the values and gradients `eval` computes: the
+    /// machine epsilon of the arithmetic behind them. The optimizer scales its
+    /// tolerances by it and, for anything coarser than f64, tells rounding from
+    /// progress with it ([`lbfgs`]).
+    fn precision(&self) -> f64 {
+        f64::EPSILON
+    }
 }
 
 /// A fitted model over preprocessed inputs.

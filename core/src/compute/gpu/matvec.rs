@@ -5,7 +5,7 @@ use crate::compute::{ComputeError, Matrix};
 
 const SHADER: &str = include_str!("matvec.wgsl");
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct MatvecPipeline {
     pipeline: wgpu::ComputePipeline,
     layout: wgpu::BindGroupLayout,

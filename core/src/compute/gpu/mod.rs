@@ -2,13 +2,16 @@
 //!
 //! One [`GpuDevice`] owns the device, queue and compiled pipelines; it is built once
 //! and reused for every call. Each kernel lives in its own `.wgsl` file beside the
-//! Rust that dispatches it.
+//! Rust that dispatches it: `matvec.wgsl` (`matvec.rs`), and the linear models'
+//! objectives, `softmax_rows.wgsl`, `squared_rows.wgsl` and `gradient.wgsl`
+//! (`linear_loss.rs`), whose training rows stay on the GPU for a whole run.
 //!
 //! Platform rules: natively, results are read back by mapping a staging buffer and
 //! polling the device until the map completes; in the browser, polling is a no-op and
 //! the map completes on the event loop, so the same code simply awaits.
 
 mod adapter;
+mod linear_loss;
 mod matvec;
 mod readback;
 
@@ -17,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use thiserror::Error;
 
 pub use adapter::summarize;
+pub use linear_loss::{GpuLinearLoss, RowLoss};
 
 use super::{AdapterSummary, Compute, ComputeError, Matrix};
 
@@ -32,13 +36,16 @@ pub enum GpuUnavailable {
 }
 
 /// A GPU device with its compiled pipelines.
-#[derive(Debug)]
+///
+/// Cloning is cheap and shares the device: wgpu's handles are reference-counted.
+#[derive(Debug, Clone)]
 pub struct GpuDevice {
     device: wgpu::Device,
     queue: wgpu::Queue,
     adapter: AdapterSummary,
     limits: wgpu::Limits,
     matvec: matvec::MatvecPipeline,
+    linear_loss: linear_loss::LinearLossPipelines,
     /// Set by wgpu's callbacks when the device is lost or an error escapes a scope.
     fault: Arc<Mutex<Option<String>>>,
 }
@@ -88,13 +95,24 @@ impl GpuDevice {
             record(&on_error, error.to_string());
         }));
 
+        // A kernel this platform's compiler rejects makes the device unusable, not
+        // the process: say so here, where device selection can fall back to the CPU.
+        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let matvec = matvec::MatvecPipeline::new(&device);
+        let linear_loss = linear_loss::LinearLossPipelines::new(&device);
+        if let Some(error) = scope.pop().await {
+            return Err(GpuUnavailable::CheckFailed {
+                adapter: summary.name.clone(),
+                detail: format!("the compute kernels did not compile: {error}"),
+            });
+        }
         Ok(Self {
             device,
             queue,
             adapter: summary,
             limits,
             matvec,
+            linear_loss,
             fault,
         })
     }
