@@ -7,19 +7,6 @@
 // strided slice of the rows, then the workgroup reduces its partial sums in shared
 // memory. Outputs beyond one dispatch dimension wrap into workgroup_id.y.
 
-struct Dims {
-    rows: u32,
-    inputs: u32,
-    classes: u32,
-    outputs: u32,
-    row_groups_x: u32,
-    out_groups_x: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-const WORKGROUP_SIZE: u32 = 64u;
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> residual: array<f32>;
 @group(0) @binding(2) var<storage, read> row_loss: array<f32>;

@@ -5,9 +5,19 @@ use wgpu::util::DeviceExt;
 use super::{GpuDevice, readback};
 use crate::compute::{ComputeError, Matrix};
 
-const SOFTMAX_ROWS: &str = include_str!("softmax_rows.wgsl");
-const SQUARED_ROWS: &str = include_str!("squared_rows.wgsl");
-const GRADIENT: &str = include_str!("gradient.wgsl");
+// WGSL has no includes: each kernel is compiled with the shared `Dims` prepended.
+const SOFTMAX_ROWS: &str = concat!(
+    include_str!("linear_dims.wgsl"),
+    include_str!("softmax_rows.wgsl")
+);
+const SQUARED_ROWS: &str = concat!(
+    include_str!("linear_dims.wgsl"),
+    include_str!("squared_rows.wgsl")
+);
+const GRADIENT: &str = concat!(
+    include_str!("linear_dims.wgsl"),
+    include_str!("gradient.wgsl")
+);
 
 /// Invocations per workgroup of the per-row kernels (their `WORKGROUP_SIZE`).
 const ROWS_PER_GROUP: usize = 64;

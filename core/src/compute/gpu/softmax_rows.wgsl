@@ -6,23 +6,6 @@
 // Parameters are laid out class by class: [w_c0 … w_c(d−1), b_c]. The residual row
 // first holds the logits, so each logit is computed once whatever the class count.
 
-struct Dims {
-    rows: u32,
-    inputs: u32,
-    classes: u32,
-    // Outputs of the gradient kernel: classes × (inputs + 1) + 1 (the loss).
-    outputs: u32,
-    // Workgroups along x for this kernel; row = (workgroup_id.y * row_groups_x +
-    // workgroup_id.x) * WORKGROUP_SIZE + lane.
-    row_groups_x: u32,
-    // Workgroups along x for the gradient kernel.
-    out_groups_x: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-const WORKGROUP_SIZE: u32 = 64u;
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> labels: array<u32>;
 @group(0) @binding(2) var<storage, read> params: array<f32>;

@@ -3,20 +3,6 @@
 // loss by the prediction, which the gradient kernel (gradient.wgsl) multiplies
 // into X. Parameters: [w_0 … w_(d−1), b].
 
-struct Dims {
-    rows: u32,
-    inputs: u32,
-    // Always 1 here: one output per row.
-    classes: u32,
-    outputs: u32,
-    row_groups_x: u32,
-    out_groups_x: u32,
-    _pad0: u32,
-    _pad1: u32,
-}
-
-const WORKGROUP_SIZE: u32 = 64u;
-
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> targets: array<f32>;
 @group(0) @binding(2) var<storage, read> params: array<f32>;
