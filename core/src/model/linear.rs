@@ -1,3 +1,5 @@
+use ndarray::ArrayView1;
+
 use super::Objective;
 use crate::compute::ComputeError;
 
@@ -19,20 +21,19 @@ impl Objective for SquaredError {
 
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let d = self.inputs;
-        grad.iter_mut().for_each(|g| *g = 0.0);
-        let mut loss = 0.0;
-        for (row, &y) in self.x.chunks(d.max(1)).zip(&self.y) {
-            let r = params[..d].iter().zip(row).map(|(w, x)| w * x).sum::<f64>() + params[d] - y;
-            loss += r * r;
-            for (g, x) in grad[..d].iter_mut().zip(row) {
-                *g += 2.0 * r * x;
-            }
-            grad[d] += 2.0 * r;
-        }
+        let x = super::rows(&self.x, self.y.len(), d)?;
+        let w = ArrayView1::from(&params[..d]);
+        // Residuals r = X w + b − y for every row at once (a GEMV).
+        let mut r = x.dot(&w);
+        r += params[d];
+        r -= &ArrayView1::from(&self.y[..]);
+        let grad_w = x.t().dot(&r);
+        let mut loss = r.dot(&r);
         for j in 0..d {
-            loss += self.alpha * params[j] * params[j];
-            grad[j] += 2.0 * self.alpha * params[j];
+            loss += self.alpha * w[j] * w[j];
+            grad[j] = 2.0 * grad_w[j] + 2.0 * self.alpha * w[j];
         }
+        grad[d] = 2.0 * r.sum();
         Ok(loss)
     }
 }

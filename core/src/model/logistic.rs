@@ -1,3 +1,5 @@
+use ndarray::{Axis, Slice};
+
 use super::Objective;
 use crate::compute::ComputeError;
 
@@ -24,33 +26,33 @@ impl Objective for SoftmaxCrossEntropy {
 
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let (d, k) = (self.inputs, self.classes);
-        let stride = d + 1;
-        grad.iter_mut().for_each(|g| *g = 0.0);
+        let x = super::rows(&self.x, self.labels.len(), d)?;
+        let p = super::rows(params, k, d + 1)?;
+        let w = p.slice_axis(Axis(1), Slice::from(0..d));
+        // Logits for every row at once (a GEMM), then softmax and residuals in place.
+        let mut z = x.dot(&w.t());
+        z += &p.column(d);
         let mut loss = 0.0;
-        let mut z = vec![0.0; k];
-        for (row, &label) in self.x.chunks(d.max(1)).zip(&self.labels) {
-            for (c, zc) in z.iter_mut().enumerate() {
-                let w = &params[c * stride..c * stride + d];
-                *zc = w.iter().zip(row).map(|(w, x)| w * x).sum::<f64>() + params[c * stride + d];
-            }
-            let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            let sum: f64 = z.iter().map(|v| (v - max).exp()).sum();
-            loss += max + sum.ln() - z[label];
-            for (c, &zc) in z.iter().enumerate() {
-                let residual = (zc - max).exp() / sum - f64::from(u8::from(c == label));
-                let g = &mut grad[c * stride..(c + 1) * stride];
-                for (g, x) in g[..d].iter_mut().zip(row) {
-                    *g += residual * x;
-                }
-                g[d] += residual;
-            }
+        for (mut row, &label) in z.rows_mut().into_iter().zip(&self.labels) {
+            let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+            let logit = row[label];
+            row.mapv_inplace(|v| (v - max).exp());
+            let sum = row.sum();
+            loss += max + sum.ln() - logit;
+            row /= sum;
+            row[label] -= 1.0;
         }
+        // The gradient: residualsᵀ X for the weights, residual sums for the intercepts.
+        let grad_w = z.t().dot(&x);
+        let grad_b = z.sum_axis(Axis(0));
         for c in 0..k {
+            let g = &mut grad[c * (d + 1)..(c + 1) * (d + 1)];
             for j in 0..d {
-                let w = params[c * stride + j];
-                loss += 0.5 * self.penalty * w * w;
-                grad[c * stride + j] += self.penalty * w;
+                let wj = w[[c, j]];
+                loss += 0.5 * self.penalty * wj * wj;
+                g[j] = grad_w[[c, j]] + self.penalty * wj;
             }
+            g[d] = grad_b[c];
         }
         Ok(loss)
     }

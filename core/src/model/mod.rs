@@ -88,6 +88,19 @@ impl Fitted {
     }
 }
 
+/// `data` as a `rows × cols` row-major matrix view, or a shape error.
+pub(crate) fn rows(
+    data: &[f64],
+    rows: usize,
+    cols: usize,
+) -> Result<ndarray::ArrayView2<'_, f64>, ComputeError> {
+    ndarray::ArrayView2::from_shape((rows, cols), data).map_err(|_| ComputeError::ShapeMismatch {
+        what: "training inputs",
+        expected: rows * cols,
+        actual: data.len(),
+    })
+}
+
 pub(crate) fn softmax(z: &[f64]) -> Vec<f64> {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let exp: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
