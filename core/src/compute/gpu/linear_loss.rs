@@ -2,6 +2,7 @@ use std::borrow::Cow;
 
 use wgpu::util::DeviceExt;
 
+use super::kernel::Kernel;
 use super::{GpuDevice, readback};
 use crate::compute::{ComputeError, Matrix};
 
@@ -21,32 +22,6 @@ const GRADIENT: &str = concat!(
 
 /// Invocations per workgroup of the per-row kernels (their `WORKGROUP_SIZE`).
 const ROWS_PER_GROUP: usize = 64;
-
-/// One compiled kernel and the layout of its bindings.
-#[derive(Debug, Clone)]
-struct Kernel {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
-}
-
-impl Kernel {
-    fn new(device: &wgpu::Device, label: &'static str, source: &'static str) -> Self {
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(label),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(label),
-            layout: None,
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        let layout = pipeline.get_bind_group_layout(0);
-        Self { pipeline, layout }
-    }
-}
 
 /// The kernels of the linear models' objectives, compiled once per device.
 #[derive(Debug, Clone)]

@@ -1,33 +1,14 @@
 use wgpu::util::DeviceExt;
 
+use super::kernel::Kernel;
 use super::{GpuDevice, readback};
 use crate::compute::{ComputeError, Matrix};
 
 const SHADER: &str = include_str!("matvec.wgsl");
 
-#[derive(Debug, Clone)]
-pub struct MatvecPipeline {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
-}
-
-impl MatvecPipeline {
-    pub fn new(device: &wgpu::Device) -> Self {
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("studio.matvec"),
-            source: wgpu::ShaderSource::Wgsl(SHADER.into()),
-        });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("studio.matvec"),
-            layout: None,
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        let layout = pipeline.get_bind_group_layout(0);
-        Self { pipeline, layout }
-    }
+/// Compiles the matvec kernel.
+pub fn kernel(device: &wgpu::Device) -> Kernel {
+    Kernel::new(device, "studio.matvec", SHADER)
 }
 
 pub async fn run(gpu: &GpuDevice, a: &Matrix, x: &[f32]) -> Result<Vec<f32>, ComputeError> {

@@ -11,6 +11,7 @@
 //! the map completes on the event loop, so the same code simply awaits.
 
 mod adapter;
+mod kernel;
 mod linear_loss;
 mod matvec;
 mod readback;
@@ -44,7 +45,7 @@ pub struct GpuDevice {
     queue: wgpu::Queue,
     adapter: AdapterSummary,
     limits: wgpu::Limits,
-    matvec: matvec::MatvecPipeline,
+    matvec: kernel::Kernel,
     linear_loss: linear_loss::LinearLossPipelines,
     /// Set by wgpu's callbacks when the device is lost or an error escapes a scope.
     fault: Arc<Mutex<Option<String>>>,
@@ -98,7 +99,7 @@ impl GpuDevice {
         // A kernel this platform's compiler rejects makes the device unusable, not
         // the process: say so here, where device selection can fall back to the CPU.
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let matvec = matvec::MatvecPipeline::new(&device);
+        let matvec = matvec::kernel(&device);
         let linear_loss = linear_loss::LinearLossPipelines::new(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuUnavailable::CheckFailed {
