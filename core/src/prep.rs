@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::frame::{Frame, Values};
+use std::borrow::Cow;
+
+use crate::frame::{Column, ColumnType, Frame};
 
 /// How one raw column becomes model inputs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,8 +35,8 @@ pub struct Preprocessor {
 pub enum PrepError {
     #[error("column \"{0}\" is not in the data")]
     MissingColumn(String),
-    #[error("column \"{0}\" holds free text, which the model cannot use; set it to ignore")]
-    TextColumn(String),
+    #[error("column \"{0}\" holds {1} values, which the model cannot use; set its role to ignore")]
+    TextColumn(String, &'static str),
     #[error(
         "no feature columns are left to learn from: keep at least one number or category column besides the target"
     )]
@@ -53,13 +55,10 @@ impl Preprocessor {
                 let column = frame
                     .column(name)
                     .ok_or_else(|| PrepError::MissingColumn(name.clone()))?;
-                match &column.values {
-                    Values::Number(values) => {
-                        let present: Vec<f64> = train
-                            .iter()
-                            .filter_map(|&r| values.get(r).copied())
-                            .filter(|x| !x.is_nan())
-                            .collect();
+                match column.kind() {
+                    kind if kind.is_numeric() => {
+                        let present: Vec<f64> =
+                            train.iter().filter_map(|&r| column.number(r)).collect();
                         let mean = if present.is_empty() {
                             0.0
                         } else {
@@ -75,7 +74,7 @@ impl Preprocessor {
                             scale,
                         })
                     }
-                    Values::Category { .. } => {
+                    ColumnType::Categorical => {
                         let mut categories: Vec<String> =
                             train.iter().filter_map(|&r| column.text(r)).collect();
                         categories.sort();
@@ -85,7 +84,7 @@ impl Preprocessor {
                             categories,
                         })
                     }
-                    Values::Text(_) => Err(PrepError::TextColumn(name.clone())),
+                    kind => Err(PrepError::TextColumn(name.clone(), kind.name())),
                 }
             })
             .collect::<Result<_, _>>()?;
@@ -118,12 +117,11 @@ impl Preprocessor {
                     let col = frame
                         .column(column)
                         .ok_or_else(|| PrepError::MissingColumn(column.clone()))?;
-                    let Values::Number(values) = &col.values else {
+                    if !col.kind().is_numeric() {
                         return Err(PrepError::MissingColumn(column.clone()));
-                    };
+                    }
                     for (i, &r) in rows.iter().enumerate() {
-                        let x = values.get(r).copied().unwrap_or(f64::NAN);
-                        let x = if x.is_nan() { *mean } else { x };
+                        let x = col.number(r).unwrap_or(*mean);
                         out[i * width + offset] = (x - mean) / scale;
                     }
                     offset += 1;
@@ -133,7 +131,8 @@ impl Preprocessor {
                         .column(column)
                         .ok_or_else(|| PrepError::MissingColumn(column.clone()))?;
                     for (i, &r) in rows.iter().enumerate() {
-                        if let Some(k) = col.text(r).and_then(|v| categories.binary_search(&v).ok())
+                        if let Some(k) = label(col, r)
+                            .and_then(|v| categories.binary_search_by(|c| c.as_str().cmp(&v)).ok())
                         {
                             out[i * width + offset + k] = 1.0;
                         }
@@ -144,6 +143,14 @@ impl Preprocessor {
         }
         Ok(out)
     }
+}
+
+/// A category's label without allocating when the column is coded.
+fn label(column: &Column, row: usize) -> Option<Cow<'_, str>> {
+    column
+        .level(row)
+        .map(Cow::Borrowed)
+        .or_else(|| column.text(row).map(Cow::Owned))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ pub struct Sample {
     pub title: &'static str,
 }
 
-pub const SAMPLES: [Sample; 2] = [
+pub const SAMPLES: [Sample; 5] = [
     Sample {
         name: "iris.csv",
         title: "Iris flowers (classification, 150 rows)",
@@ -18,6 +18,18 @@ pub const SAMPLES: [Sample; 2] = [
     Sample {
         name: "diabetes.csv",
         title: "Diabetes progression (regression, 442 rows)",
+    },
+    Sample {
+        name: "penguins.csv",
+        title: "Palmer penguins (classification, 344 rows)",
+    },
+    Sample {
+        name: "wine.csv",
+        title: "Wine (classification, 178 rows)",
+    },
+    Sample {
+        name: "breast_cancer.csv",
+        title: "Breast cancer Wisconsin (classification, 569 rows)",
     },
 ];
 
@@ -27,6 +39,9 @@ pub fn csv(name: &str) -> Result<&'static [u8], String> {
     match name {
         "iris.csv" => Ok(include_bytes!("../../data/samples/iris.csv")),
         "diabetes.csv" => Ok(include_bytes!("../../data/samples/diabetes.csv")),
+        "penguins.csv" => Ok(include_bytes!("../../data/samples/penguins.csv")),
+        "wine.csv" => Ok(include_bytes!("../../data/samples/wine.csv")),
+        "breast_cancer.csv" => Ok(include_bytes!("../../data/samples/breast_cancer.csv")),
         _ => {
             let names: Vec<&str> = SAMPLES.iter().map(|s| s.name).collect();
             Err(format!(
@@ -52,7 +67,11 @@ mod tests {
         }
         assert_eq!(
             csv("nope.csv"),
-            Err("there is no sample \"nope.csv\"; the samples are iris.csv, diabetes.csv".into())
+            Err(
+                "there is no sample \"nope.csv\"; the samples are iris.csv, diabetes.csv, \
+                 penguins.csv, wine.csv, breast_cancer.csv"
+                    .into()
+            )
         );
     }
 }

@@ -6,7 +6,7 @@ use thiserror::Error;
 
 use crate::compute::{ComputeError, CpuDevice, Device, DeviceKind};
 use crate::eval::{self, ClassificationMetrics, RegressionMetrics};
-use crate::frame::{Column, ColumnType, Frame, Values};
+use crate::frame::{Column, ColumnType, Frame, Role};
 use crate::model::lbfgs::{Lbfgs, Status};
 use crate::model::{
     Fitted, GpuSoftmaxCrossEntropy, GpuSquaredError, ModelKind, ModelSpec, Objective,
@@ -29,10 +29,10 @@ pub const MAX_INTEGER_CLASSES: usize = 10;
 impl Task {
     /// Classification for categories, text and few whole numbers; regression otherwise.
     pub fn infer(target: &Column) -> Task {
-        match &target.values {
-            Values::Number(values) => {
+        match target.kind() {
+            ColumnType::Integer | ColumnType::Float => {
                 let mut distinct: Vec<f64> =
-                    values.iter().copied().filter(|x| !x.is_nan()).collect();
+                    (0..target.len()).filter_map(|r| target.number(r)).collect();
                 distinct.sort_by(f64::total_cmp);
                 distinct.dedup();
                 if distinct.iter().all(|x| x.fract() == 0.0)
@@ -43,7 +43,10 @@ impl Task {
                     Task::Regression
                 }
             }
-            Values::Category { .. } | Values::Text(_) => Task::Classification,
+            ColumnType::Date | ColumnType::Datetime => Task::Regression,
+            ColumnType::Boolean | ColumnType::Categorical | ColumnType::Text | ColumnType::Id => {
+                Task::Classification
+            }
         }
     }
 
@@ -120,9 +123,9 @@ pub enum TrainError {
     )]
     OneClass { column: String, class: String },
     #[error(
-        "regression needs a number target, but \"{0}\" holds {1:?} values; choose classification"
+        "regression needs a number target, but \"{0}\" holds {1} values; choose classification"
     )]
-    NotNumeric(String, ColumnType),
+    NotNumeric(String, &'static str),
     #[error("{model} regression cannot do {task:?}; choose {suggest}")]
     WrongModel {
         model: &'static str,
@@ -313,7 +316,7 @@ impl Trainer {
         let features: Vec<String> = frame
             .columns()
             .iter()
-            .filter(|c| c.name != spec.target && c.kind() != ColumnType::Text)
+            .filter(|c| c.name != spec.target && c.role == Role::Feature)
             .map(|c| c.name.clone())
             .collect();
         let prep = Preprocessor::fit(frame, &features, &split.train)?;
@@ -366,20 +369,26 @@ impl Trainer {
                 )
             }
             Task::Regression => {
-                let (Values::Number(values), Values::Number(test_values)) =
-                    (&target.values, &test_target.values)
-                else {
-                    return Err(TrainError::NotNumeric(spec.target.clone(), target.kind()));
+                if !target.kind().is_numeric() || !test_target.kind().is_numeric() {
+                    return Err(TrainError::NotNumeric(
+                        spec.target.clone(),
+                        target.kind().name(),
+                    ));
+                }
+                let values = |column: &Column, rows: &[usize]| -> Vec<f64> {
+                    rows.iter()
+                        .map(|&r| column.number(r).unwrap_or(f64::NAN))
+                        .collect()
                 };
                 let objective = SquaredError {
                     x: train_x,
                     inputs,
-                    y: split.train.iter().map(|&r| values[r]).collect(),
+                    y: values(target, &split.train),
                     alpha: spec.model.get("alpha"),
                 };
                 (
                     Problem::Values {
-                        test_values: split.test.iter().map(|&r| test_values[r]).collect(),
+                        test_values: values(test_target, &split.test),
                     },
                     Loss::values(objective, device).await?,
                 )

@@ -1,0 +1,41 @@
+//! Why a file could not be read at all (as opposed to the problems a load report
+//! counts and works around).
+
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum LoadError {
+    #[error("{file} is empty: choose a CSV file with a header row and at least one data row")]
+    Empty { file: String },
+    #[error("{file} has a header but no data rows: add at least one row below the header")]
+    NoRows { file: String },
+    #[error(
+        "{file}, line {line}: row {row} has {found} fields but the header has {expected}. \
+         Check for a missing or extra delimiter on that line, or let Studio fill or skip such rows"
+    )]
+    Ragged {
+        file: String,
+        line: u64,
+        row: u64,
+        expected: usize,
+        found: usize,
+    },
+    #[error("{file}: {message}")]
+    Options { file: String, message: String },
+    #[error(
+        "{file} needs about {needed_mb} MB as typed columns, more than the {limit_mb} MB this page can hold. \
+         Split the file, or use `studio inspect` / `studio run`, which read it natively"
+    )]
+    TooLarge {
+        file: String,
+        needed_mb: u64,
+        limit_mb: u64,
+    },
+    #[error(
+        "ran out of memory at row {row} of {file}. Split the file, \
+         or use `studio inspect` / `studio run`, which read it natively"
+    )]
+    OutOfMemory { file: String, row: u64 },
+    #[error("could not read {file}: {message}")]
+    Read { file: String, message: String },
+}

@@ -1,0 +1,264 @@
+use super::*;
+use crate::frame::{ColumnType, Role};
+
+fn loaded(csv: &str) -> Loaded {
+    load(csv.as_bytes(), "t.csv", LoadOptions::default()).expect("reads")
+}
+
+fn types(csv: &str) -> Vec<(String, ColumnType, usize)> {
+    loaded(csv)
+        .frame
+        .summaries()
+        .into_iter()
+        .map(|s| (s.name, s.kind, s.missing))
+        .collect()
+}
+
+#[test]
+fn infers_every_type_and_counts_missing() {
+    let csv = "id,x,n,flag,day,at,colour,note\n\
+               1,1.5,3,true,2024-01-02,2024-01-02T10:00,red,hello there\n\
+               2,NA,4,false,2024-01-03,2024-01-02T11:30:15,blue,NA\n\
+               3,-3e2,,yes,,2024-01-03 00:00,red,another one\n\
+               4,2,7,no,2024-01-05,,red,and more\n";
+    assert_eq!(
+        types(csv),
+        vec![
+            ("id".into(), ColumnType::Id, 0),
+            ("x".into(), ColumnType::Float, 1),
+            ("n".into(), ColumnType::Integer, 1),
+            ("flag".into(), ColumnType::Boolean, 0),
+            ("day".into(), ColumnType::Date, 1),
+            ("at".into(), ColumnType::Datetime, 1),
+            ("colour".into(), ColumnType::Categorical, 0),
+            ("note".into(), ColumnType::Id, 1),
+        ]
+    );
+    let frame = loaded(csv).frame;
+    assert_eq!(frame.column("id").map(|c| c.role), Some(Role::Id));
+    assert_eq!(
+        frame.column("day").and_then(|c| c.text(3)),
+        Some("2024-01-05".into())
+    );
+    assert_eq!(frame.column("flag").and_then(|c| c.number(0)), Some(1.0));
+}
+
+#[test]
+fn names_blank_and_repeated_headers_and_reports_them() {
+    let loaded = loaded("a,,a\n1,2,3\n");
+    let names: Vec<_> = loaded
+        .frame
+        .columns()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
+    assert_eq!(names, ["a", "column_2", "a.2"]);
+    let kinds: Vec<_> = loaded.problems.iter().map(|p| p.kind).collect();
+    assert_eq!(
+        kinds,
+        [ProblemKind::EmptyHeader, ProblemKind::DuplicateHeader]
+    );
+}
+
+fn error(bytes: &[u8]) -> String {
+    load(bytes, "data.csv", LoadOptions::default())
+        .expect_err("fails")
+        .to_string()
+}
+
+#[test]
+fn empty_files_say_so() {
+    assert!(error(b"").contains("data.csv is empty"));
+    assert!(error(b"  \n").contains("is empty"));
+    assert!(error(b"a,b\n").contains("has a header but no data rows"));
+}
+
+#[test]
+fn ragged_rows_are_filled_skipped_or_stop_the_load() {
+    let csv = b"a,b\n1,2\n3\n4,5,6\n7,8,\n";
+    let loaded = load(csv, "data.csv", LoadOptions::default()).expect("reads");
+    assert_eq!(loaded.frame.rows(), 3);
+    let summary: Vec<_> = loaded
+        .problems
+        .iter()
+        .map(|p| {
+            (
+                p.kind,
+                p.count,
+                p.policy,
+                p.examples[0].row,
+                p.examples[0].line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (ProblemKind::ShortRow, 1, Policy::SetMissing, 2, 3),
+            (ProblemKind::LongRow, 1, Policy::SkipRow, 3, 4),
+            (ProblemKind::TrailingDelimiter, 1, Policy::Ignored, 4, 5),
+        ]
+    );
+    let stop = LoadOptions {
+        ragged: RaggedPolicy::Stop,
+        ..LoadOptions::default()
+    };
+    let message = load(csv, "data.csv", stop).expect_err("stops").to_string();
+    assert!(
+        message.contains("line 3: row 2 has 1 fields but the header has 2"),
+        "{message}"
+    );
+}
+
+#[test]
+fn stray_words_in_a_number_column_are_reported_with_examples() {
+    let mut csv = String::from("x,y\n");
+    for i in 0..60 {
+        csv.push_str(&format!("{i}.5,{i}\n"));
+    }
+    csv.push_str("unknown,1\n");
+    let loaded = loaded(&csv);
+    let x = loaded.frame.column("x").expect("x");
+    assert_eq!((x.kind(), x.missing()), (ColumnType::Float, 1));
+    let problem = &loaded.problems[0];
+    assert_eq!(problem.kind, ProblemKind::UnparsableValue);
+    assert_eq!(problem.column.as_deref(), Some("x"));
+    assert_eq!(
+        problem.examples[0],
+        Example {
+            row: 61,
+            line: 62,
+            column: Some("x".into()),
+            value: "unknown".into()
+        }
+    );
+    assert!(
+        problem.message.contains("could not be read as float"),
+        "{}",
+        problem.message
+    );
+}
+
+#[test]
+fn european_files_with_semicolons_decimal_commas_and_latin1() {
+    let bytes = b"Stadt;Preis;Datum\nK\xf6ln;1.234,50;31.12.2023\nM\xfcnchen;7,25;01.02.2024\nK\xf6ln;3;02.02.2024\n";
+    let loaded = load(bytes, "preise.csv", LoadOptions::default()).expect("reads");
+    assert_eq!(loaded.dialect.delimiter, ';');
+    assert_eq!(loaded.dialect.decimal, ',');
+    assert_eq!(loaded.dialect.thousands, Some('.'));
+    assert_eq!(loaded.dialect.encoding, Encoding::Windows1252);
+    let frame = loaded.frame;
+    assert_eq!(
+        frame.column("Stadt").and_then(|c| c.text(1)),
+        Some("München".into())
+    );
+    assert_eq!(
+        frame.column("Preis").and_then(|c| c.number(0)),
+        Some(1234.5)
+    );
+    assert_eq!(
+        frame.column("Datum").map(|c| c.kind()),
+        Some(ColumnType::Date)
+    );
+    assert_eq!(
+        frame.column("Datum").and_then(|c| c.text(0)),
+        Some("2023-12-31".into())
+    );
+}
+
+#[test]
+fn utf16_with_a_bom_and_crlf() {
+    let text = "a,b\r\n1,x\r\n2,y\r\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    let loaded = load(&bytes, "t.csv", LoadOptions::default()).expect("reads");
+    assert_eq!(loaded.dialect.encoding, Encoding::Utf16Le);
+    assert!(loaded.dialect.bom);
+    assert_eq!(loaded.dialect.line_ending, LineEnding::Crlf);
+    assert_eq!(loaded.frame.rows(), 2);
+    assert_eq!(
+        loaded.frame.column("b").and_then(|c| c.text(1)),
+        Some("y".into())
+    );
+}
+
+#[test]
+fn quoted_fields_with_newlines_quotes_and_delimiters() {
+    let csv = "name,quote\n\"Smith, J\",\"said \"\"hi\"\"\nthen left\"\nDoe,plain\n";
+    let frame = loaded(csv).frame;
+    assert_eq!(frame.rows(), 2);
+    let quote = frame.column("quote").expect("quote");
+    assert_eq!(quote.text(0), Some("said \"hi\"\nthen left".into()));
+    assert_eq!(
+        frame.column("name").and_then(|c| c.text(0)),
+        Some("Smith, J".into())
+    );
+}
+
+#[test]
+fn a_headerless_file_is_recognised() {
+    let loaded = loaded("1,2.5\n3,4.5\n5,6.5\n");
+    assert!(!loaded.dialect.header);
+    assert_eq!(loaded.frame.rows(), 3);
+    assert_eq!(loaded.frame.columns()[0].name, "column_1");
+}
+
+#[test]
+fn overrides_change_type_role_and_markers() {
+    let csv = "code,v\n001,-999\n002,5\n003,7\n004,7\n";
+    let mut options = LoadOptions {
+        missing: Some(vec!["-999".into()]),
+        ..LoadOptions::default()
+    };
+    options.set_column("code", Some(ColumnType::Text), Some(Role::Ignore));
+    let loaded = load(csv.as_bytes(), "t.csv", options).expect("reads");
+    let code = loaded.frame.column("code").expect("code");
+    assert_eq!((code.kind(), code.role), (ColumnType::Text, Role::Ignore));
+    assert_eq!(code.text(0), Some("001".into()));
+    assert_eq!(loaded.frame.column("v").map(|c| c.missing()), Some(1));
+}
+
+#[test]
+fn integers_widen_to_floats_past_the_sample_and_chunks_do_not_matter() {
+    let mut csv = String::from("n,label\n");
+    let mut row = 0;
+    while csv.len() < SNIFF_BYTES + 4096 {
+        csv.push_str(&format!("{row},\"a\nb\"\n"));
+        row += 1;
+    }
+    csv.push_str("2.5,\"c\"\n");
+    let whole = load(csv.as_bytes(), "t.csv", LoadOptions::default()).expect("reads");
+    let n = whole.frame.column("n").expect("n");
+    assert_eq!(n.kind(), ColumnType::Float);
+    assert_eq!(n.number(whole.frame.rows() - 1), Some(2.5));
+    assert!(whole.problems.is_empty(), "{:?}", whole.problems);
+    for size in [1, 7, 4096] {
+        let mut loader = Loader::new("t.csv", LoadOptions::default(), None);
+        for chunk in csv.as_bytes().chunks(size) {
+            loader.push(chunk).expect("reads");
+        }
+        assert_eq!(
+            loader.finish().expect("reads").frame,
+            whole.frame,
+            "chunks of {size}"
+        );
+    }
+}
+
+#[test]
+fn a_file_too_large_for_the_limit_is_refused_before_it_is_read() {
+    let csv = "x,y\n1.5,2.5\n".repeat(1000);
+    let loader = Loader::new("big.csv", LoadOptions::default(), Some(10_000_000_000))
+        .with_memory_limit(1_000_000_000);
+    let mut loader = loader;
+    let err = loader
+        .push(csv.as_bytes())
+        .and_then(|()| loader.finish().map(|_| ()));
+    let message = err.expect_err("refused").to_string();
+    assert!(
+        message.contains("needs about") && message.contains("1000 MB"),
+        "{message}"
+    );
+}
