@@ -45,3 +45,8 @@ test-e2e:
 
 bench: build
 	node e2e/bench/first-load.mjs
+
+.PHONY: bench-csv-browser
+# Loading a ~100 MB numeric CSV: Studio against PapaParse in headless Chromium.
+bench-csv-browser: build
+	node e2e/bench/csv-load.mjs

@@ -4,6 +4,7 @@
 //! renders; `studio-worker` runs in a dedicated Web Worker and hosts `studio-core`.
 //! They talk through the typed messages in [`protocol`].
 
+pub mod bytes;
 pub mod protocol;
 pub mod ui;
 pub mod worker;

@@ -8,7 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 use studio_core::compute::{CheckOutcome, DeviceReport};
-use studio_core::frame::ColumnSummary;
+use studio_core::frame::profile::Profile;
+use studio_core::frame::view::TableView;
+use studio_core::frame::{ColumnSummary, Role};
+use studio_core::ingest::{Dialect, LoadOptions, Problem};
+use studio_core::synthetic::Synthetic;
 use studio_core::train::{Metrics, Task, TrainSpec};
 
 /// Identifies one job for its whole life.
@@ -29,15 +33,59 @@ pub enum Job {
     /// Choose the compute device: create a GPU device and verify a kernel on it.
     DetectDevice,
     /// Run every check case on the chosen device, `repetitions` times each.
-    ComputeCheck { repetitions: u32 },
-    /// Read and parse the CSV `File` that travels as the message's attachment.
-    OpenFile { name: String },
+    ComputeCheck {
+        repetitions: u32,
+    },
+    /// Stream the CSV `File` that travels as the message's attachment into a frame;
+    /// progress carries kilobytes read.
+    OpenFile {
+        name: String,
+        #[serde(default)]
+        options: LoadOptions,
+    },
     /// Parse a bundled sample by name.
-    OpenSample { name: String },
+    OpenSample {
+        name: String,
+        #[serde(default)]
+        options: LoadOptions,
+    },
+    /// Generate a synthetic dataset.
+    OpenSynthetic {
+        spec: Synthetic,
+    },
+    /// Open a dataset saved in this browser.
+    OpenSaved {
+        id: String,
+    },
+    /// Read the open file or sample again with new options.
+    Reload {
+        options: LoadOptions,
+    },
+    /// Give columns of the open dataset new roles (no re-read).
+    SetRoles {
+        roles: Vec<(String, Role)>,
+    },
+    /// A window of the open dataset's rows, in a view's order.
+    Rows {
+        view: TableView,
+        start: usize,
+        count: usize,
+    },
+    /// Keep the open dataset's parsed columns in this browser.
+    Save,
+    /// The datasets saved in this browser and the storage they use.
+    ListSaved,
+    DeleteSaved {
+        id: String,
+    },
     /// Fit a model on the open dataset; progress carries the objective.
-    Train { spec: TrainSpec },
+    Train {
+        spec: TrainSpec,
+    },
     /// The last fitted pipeline as a downloadable file.
-    Export { format: ExportFormat },
+    Export {
+        format: ExportFormat,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +93,8 @@ pub enum Job {
 pub enum ExportFormat {
     Json,
     Onnx,
+    /// The open dataset, as CSV.
+    Csv,
 }
 
 /// Worker → UI.
@@ -84,9 +134,58 @@ pub enum FromWorker {
 pub enum JobOutput {
     Device(DeviceReport),
     Check(CheckReport),
-    Dataset(DatasetSummary),
+    Dataset(Box<DatasetSummary>),
     Trained(TrainSummary),
     File(ExportedFile),
+    Rows(RowWindow),
+    Saved(SavedList),
+    /// Roles were set; nothing to show.
+    Updated,
+    /// The open dataset was saved under this id.
+    Stored {
+        id: String,
+    },
+}
+
+/// Rows `start..start + rows.len()` of a view holding `total` rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowWindow {
+    pub total: usize,
+    pub start: usize,
+    /// Each row's number in the file (from 1) and its cells as text.
+    pub rows: Vec<(usize, Vec<Option<String>>)>,
+}
+
+/// A dataset kept in this browser's storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedDataset {
+    pub id: String,
+    pub name: String,
+    pub rows: usize,
+    pub columns: usize,
+    /// Bytes it takes in storage.
+    pub bytes: u64,
+    pub sha256: String,
+    /// When it was saved, in milliseconds since 1970.
+    pub saved_at: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedList {
+    pub datasets: Vec<SavedDataset>,
+    /// What the browser reports for this site's storage, in bytes.
+    pub usage: Option<f64>,
+    pub quota: Option<f64>,
+}
+
+/// Where an open dataset came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Origin {
+    File,
+    Sample,
+    Synthetic(Synthetic),
+    Saved { id: String },
 }
 
 /// What the page shows of an opened dataset.
@@ -101,8 +200,23 @@ pub struct DatasetSummary {
     pub preview: Vec<Vec<Option<String>>>,
     /// SHA-256 of the file, so a notebook can recognise it again.
     pub sha256: String,
-    /// Set for bundled samples: the name a link refers to.
-    pub sample: bool,
+    pub origin: Origin,
+    /// How the file was read; `None` for generated data.
+    pub dialect: Option<Dialect>,
+    /// The options it was read with (the person's overrides).
+    pub options: LoadOptions,
+    /// The load report.
+    pub problems: Vec<Problem>,
+    /// A histogram or category counts per column, parallel to `columns`.
+    pub profiles: Vec<Profile>,
+    /// Bytes the typed columns take in memory.
+    pub memory: usize,
+    /// Bytes of the file read.
+    pub bytes: u64,
+    /// Seconds the worker spent reading and parsing the file, for files.
+    pub read_seconds: Option<f64>,
+    /// Whether the parsed columns were saved in this browser, or why not.
+    pub saved: Option<Result<String, String>>,
 }
 
 /// What the page shows of a finished training run.

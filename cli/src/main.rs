@@ -1,6 +1,8 @@
 //! `studio`: the native command over `studio-core`.
 
+mod data;
 mod devices;
+mod inspect;
 mod run;
 mod train;
 
@@ -25,6 +27,8 @@ enum Command {
     },
     /// Fit a model on a CSV file and report its test metrics.
     Train(Box<train::TrainArgs>),
+    /// Load a CSV file and print its columns, dialect and load report.
+    Inspect(inspect::InspectArgs),
     /// Run a notebook saved from the browser and print its test metrics.
     Run(run::RunArgs),
 }
@@ -45,5 +49,6 @@ fn try_main(cli: Cli) -> Result<(), String> {
         Command::Devices { json } => devices::run(json),
         Command::Train(args) => train::run(*args),
         Command::Run(args) => run::run(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }

@@ -1,11 +1,11 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use studio_core::ingest::{read_csv, sha256_hex};
+use studio_core::ingest;
 use studio_core::notebook::{DataSource, Notebook};
 use studio_core::train::TrainSpec;
 
-use crate::train::{fit, load, report};
+use crate::train::{fit, report};
 
 /// `studio run`: execute a notebook saved from the browser.
 #[derive(Debug, Args)]
@@ -28,23 +28,26 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot read {}: {e}", args.notebook.display()))?;
     let notebook =
         Notebook::from_json(&text).map_err(|e| format!("{}: {e}", args.notebook.display()))?;
+    let options = notebook.data_options();
     let frame = match (notebook.data_source(), &args.data) {
         (_, Some(path)) => {
-            if let Some(DataSource::Local { name, sha256, .. }) = notebook.data_source() {
-                let bytes = std::fs::read(path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                if sha256_hex(&bytes) != *sha256 {
-                    eprintln!(
-                        "studio: warning: {} is not the file this notebook was made with ({name}); results will differ",
-                        path.display()
-                    );
-                }
+            let loaded = crate::data::read(path, options)?;
+            if let Some(DataSource::Local { name, sha256, .. }) = notebook.data_source()
+                && loaded.sha256 != *sha256
+            {
+                eprintln!(
+                    "studio: warning: {} is not the file this notebook was made with ({name}); results will differ",
+                    path.display()
+                );
             }
-            load(path)?
+            loaded.frame
         }
         (Some(DataSource::Sample { name }), None) => {
-            read_csv(studio_core::samples::csv(name)?, name).map_err(|e| e.to_string())?
+            ingest::load(studio_core::samples::csv(name)?, name, options)
+                .map_err(|e| e.to_string())?
+                .frame
         }
+        (Some(DataSource::Synthetic(spec)), None) => spec.generate().map_err(|e| e.to_string())?,
         (Some(DataSource::Local { name, .. }), None) => {
             return Err(format!(
                 "this notebook was made with the local file {name}: pass it with --data {name}"

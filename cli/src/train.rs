@@ -4,7 +4,7 @@ use clap::Args;
 use serde::Serialize;
 use studio_core::compute::{DeviceKind, Preference, on_cpu, select};
 use studio_core::frame::Frame;
-use studio_core::ingest::read_csv;
+use studio_core::ingest::LoadOptions;
 use studio_core::model::{ModelKind, ModelSpec};
 use studio_core::train::{Metrics, Task, TrainError, TrainSpec, Trained, train_on};
 
@@ -167,8 +167,7 @@ pub fn report(task: Task, kind: ModelKind, trained: &Trained, json: bool) -> Res
 }
 
 pub fn load(path: &Path) -> Result<Frame, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    read_csv(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+    crate::data::read(path, LoadOptions::default()).map(|loaded| loaded.frame)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -28,6 +28,7 @@ pub mod prep;
 pub mod rng;
 pub mod samples;
 pub mod split;
+pub mod synthetic;
 pub mod train;
 
 /// The version of Studio, shown by the app and by `studio --version`.

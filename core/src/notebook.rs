@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 pub use share::{ShareError, decode_link, encode_link};
 
+use crate::ingest::LoadOptions;
 use crate::model::{ModelKind, ModelSpec};
+use crate::synthetic::Synthetic;
 use crate::train::Task;
 
 /// The schema version this build writes and reads.
@@ -38,10 +40,19 @@ pub struct Cell {
 pub enum CellKind {
     /// Text for people, such as the steps of a classroom demo.
     Note { title: String, text: String },
-    /// Where the data comes from; produces a frame.
-    Data { source: Option<DataSource> },
+    /// Where the data comes from and how it is read; produces a frame.
+    Data {
+        source: Option<DataSource>,
+        /// The person's overrides of the guessed dialect and column types and roles.
+        #[serde(default, skip_serializing_if = "is_default_options")]
+        options: LoadOptions,
+    },
     /// What to predict and how; produces a fitted pipeline and its test metrics.
     Train(TrainCell),
+}
+
+fn is_default_options(options: &LoadOptions) -> bool {
+    *options == LoadOptions::default()
 }
 
 /// A data source as a link can carry it: by name, never the data itself.
@@ -58,6 +69,8 @@ pub enum DataSource {
         columns: usize,
         sha256: String,
     },
+    /// Rows drawn by Studio's seeded generator, for trying scale.
+    Synthetic(Synthetic),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -97,10 +110,15 @@ impl Cell {
     pub fn label(&self) -> String {
         match &self.kind {
             CellKind::Note { title, .. } => format!("Note · {title}"),
-            CellKind::Data { source: None } => "Data".to_owned(),
+            CellKind::Data { source: None, .. } => "Data".to_owned(),
             CellKind::Data {
                 source: Some(DataSource::Sample { name } | DataSource::Local { name, .. }),
+                ..
             } => format!("Data · {name}"),
+            CellKind::Data {
+                source: Some(DataSource::Synthetic(s)),
+                ..
+            } => format!("Data · {}", s.name()),
             CellKind::Train(train) => match &train.target {
                 Some(target) => format!("Train · {} → {target}", train.model.kind.name()),
                 None => "Train".to_owned(),
@@ -125,7 +143,10 @@ impl Notebook {
                 },
                 Cell {
                     id: 2,
-                    kind: CellKind::Data { source: None },
+                    kind: CellKind::Data {
+                        source: None,
+                        options: LoadOptions::default(),
+                    },
                 },
                 Cell {
                     id: 3,
@@ -159,9 +180,29 @@ impl Notebook {
     /// The first cell of each kind, for the fixed data → train flow.
     pub fn data_source(&self) -> Option<&DataSource> {
         self.cells.iter().find_map(|c| match &c.kind {
-            CellKind::Data { source } => source.as_ref(),
+            CellKind::Data { source, .. } => source.as_ref(),
             _ => None,
         })
+    }
+
+    /// How the data cell reads its file.
+    pub fn data_options(&self) -> LoadOptions {
+        self.cells
+            .iter()
+            .find_map(|c| match &c.kind {
+                CellKind::Data { options, .. } => Some(options.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+
+    pub fn update_data_options(&mut self, change: impl FnOnce(&mut LoadOptions)) {
+        for cell in &mut self.cells {
+            if let CellKind::Data { options, .. } = &mut cell.kind {
+                change(options);
+                return;
+            }
+        }
     }
 
     pub fn train_cell(&self) -> Option<&TrainCell> {
@@ -171,10 +212,12 @@ impl Notebook {
         })
     }
 
+    /// Points the data cell at new data; the old file's reading options go with it.
     pub fn set_data_source(&mut self, new: Option<DataSource>) {
         for cell in &mut self.cells {
-            if let CellKind::Data { source } = &mut cell.kind {
+            if let CellKind::Data { source, options } = &mut cell.kind {
                 *source = new;
+                *options = LoadOptions::default();
                 return;
             }
         }

@@ -18,7 +18,7 @@ test('shows the notebook layout: header, rail of cells, main area', async ({ pag
   await expect(rail.getByRole('button', { name: 'Train' })).toHaveAttribute('aria-current', 'true');
   const note = page.getByRole('main').getByRole('article', { name: 'Note · Welcome' });
   await expect(note).toContainText('runs entirely in this browser tab');
-  await expect(page.getByRole('main').getByRole('region', { name: 'Data' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('region', { name: 'Data', exact: true })).toBeVisible();
   await expect(page.getByRole('main').getByRole('region', { name: 'Train' })).toBeVisible();
 });
 

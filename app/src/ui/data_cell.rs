@@ -1,23 +1,50 @@
+//! The data cell: open a CSV, a sample, generated data or a saved dataset; watch
+//! it load; then see how it was read, its columns and its rows.
+
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use studio_core::notebook::Notebook;
 use studio_core::samples::SAMPLES;
 
-use super::session::{DatasetState, Session};
-use crate::protocol::{DatasetSummary, Job};
+use super::client;
+use super::columns::ColumnsTable;
+use super::data_table::DataTable;
+use super::download;
+use super::load_report::LoadReport;
+use super::reading::ReadingOptions;
+use super::saved::SavedDatasets;
+use super::session::{DatasetState, Loading, Session};
+use super::synthetic::SyntheticForm;
+use crate::bytes::size;
+use crate::protocol::{DatasetSummary, ExportFormat, Job, Origin};
 
-/// Opens `file` in the worker: the bytes are read there, not on this thread.
+/// Opens `file` in the worker: it is streamed there, not read on this thread. The
+/// notebook's reading options apply when this is the file it was made with.
 pub fn open_file(session: Session, file: web_sys::File) {
     let name = file.name();
+    let options = session.notebook.with_untracked(|nb| {
+        let same = matches!(
+            nb.data_source(),
+            Some(studio_core::notebook::DataSource::Local { name: n, .. }) if *n == name
+        );
+        if same {
+            nb.data_options()
+        } else {
+            Default::default()
+        }
+    });
     session.open(
-        Job::OpenFile { name: name.clone() },
+        Job::OpenFile {
+            name: name.clone(),
+            options,
+        },
         file.into(),
         name,
         false,
     );
 }
 
-/// The data cell: open a CSV or a sample, then see its shape, types and first rows.
 #[component]
 pub fn DataCell(session: Session) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
@@ -38,20 +65,24 @@ pub fn DataCell(session: Session) -> impl IntoView {
         let name = event_target_value(&ev);
         if !name.is_empty() {
             session.open(
-                Job::OpenSample { name: name.clone() },
+                Job::OpenSample {
+                    name: name.clone(),
+                    options: Default::default(),
+                },
                 JsValue::UNDEFINED,
                 name,
                 false,
             );
         }
     };
+    session.refresh_saved();
     view! {
         <section class="card cell" id="cell-data" aria-label="Data">
             <h2>"Data"</h2>
             <div class="controls">
                 <label class="button file">
                     "Open CSV"
-                    <input type="file" accept=".csv,text/csv,text/plain" on:change=on_file />
+                    <input type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" on:change=on_file />
                 </label>
                 <label>
                     "Sample datasets"
@@ -65,18 +96,14 @@ pub fn DataCell(session: Session) -> impl IntoView {
                 </label>
                 <span class="hint">"or drop a CSV file anywhere on the page"</span>
             </div>
+            <SyntheticForm session=session />
+            <SavedDatasets session=session />
             <Show when=move || session.data_notice.with(Option::is_some)>
                 <p class="warning" role="alert">{move || session.data_notice.get().unwrap_or_default()}</p>
             </Show>
             {move || match session.dataset.get() {
-                DatasetState::Empty => view! {
-                    <p class="empty">"No data yet."</p>
-                }
-                .into_any(),
-                DatasetState::Loading(name) => view! {
-                    <p role="status">{format!("Reading {name}…")}</p>
-                }
-                .into_any(),
+                DatasetState::Empty => view! { <p class="empty">"No data yet."</p> }.into_any(),
+                DatasetState::Loading(loading) => loading_view(loading).into_any(),
                 DatasetState::NeedsFile { name, rows, columns } => view! {
                     <p class="warning" role="alert">
                         {format!(
@@ -90,79 +117,92 @@ pub fn DataCell(session: Session) -> impl IntoView {
                     <p class="error" role="alert">{error}</p>
                 }
                 .into_any(),
-                DatasetState::Ready(summary) => dataset_view(summary).into_any(),
+                DatasetState::Ready(summary) => dataset_view(session, *summary).into_any(),
             }}
         </section>
     }
 }
 
-fn dataset_view(summary: DatasetSummary) -> impl IntoView {
+fn loading_view(loading: Loading) -> impl IntoView {
+    let job = loading.job;
+    let (done, total, words) = loading.progress.unwrap_or((0, 0, "starting…".to_owned()));
+    let bar = if total > 0 {
+        view! { <progress aria-label="Loading progress" max=total value=done></progress> }
+            .into_any()
+    } else {
+        view! { <progress aria-label="Loading progress"></progress> }.into_any()
+    };
+    view! {
+        <div class="loading" role="status" aria-label="Loading">
+            <p>{format!("Reading {}: {words}", loading.name)}</p>
+            {bar}
+            <button on:click=move |_| client::cancel(job)>"Cancel loading"</button>
+        </div>
+    }
+}
+
+fn dataset_view(session: Session, summary: DatasetSummary) -> impl IntoView {
     let shape = format!(
         "{} · {} rows × {} columns",
         summary.name,
         summary.rows,
         summary.columns.len()
     );
-    let shown = summary.preview.len();
-    let header = summary.columns.clone();
+    let saved = match &summary.saved {
+        Some(Ok(_)) => Some(view! {
+            <p class="hint" aria-label="Storage">"Saved in this browser: it reopens without reading the file again."</p>
+        }
+        .into_any()),
+        Some(Err(error)) => Some(view! { <p class="warning" role="alert">{format!("Not saved in this browser: {error}")}</p> }.into_any()),
+        None if matches!(summary.origin, Origin::File) => Some(view! {
+            <p class="hint" role="status" aria-label="Storage">"Saving the parsed columns in this browser…"</p>
+        }
+        .into_any()),
+        None => None,
+    };
+    let origin = match &summary.origin {
+        Origin::File => "local file",
+        Origin::Sample => "bundled sample",
+        Origin::Synthetic(_) => "generated",
+        Origin::Saved { .. } => "saved in this browser",
+    };
+    let readable = !matches!(summary.origin, Origin::Synthetic(_) | Origin::Saved { .. });
+    let dialect = summary.dialect;
+    let options = summary.options.clone();
+    let problems = summary.problems.clone();
+    let table = summary.clone();
     view! {
         <p class="shape" aria-label="Dataset shape">{shape}</p>
-        <table class="results columns" aria-label="Columns">
-            <thead>
-                <tr>
-                    <th scope="col">"Column"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Missing"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {summary
-                    .columns
-                    .into_iter()
-                    .map(|c| {
-                        let kind = format!("{:?}", c.kind).to_lowercase();
-                        view! {
-                            <tr>
-                                <th scope="row">{c.name}</th>
-                                <td>{kind}</td>
-                                <td>{c.missing}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        <div class="preview" tabindex="0" role="region" aria-label="Data preview">
-            <table class="results">
-                <caption>{format!("First {shown} of {} rows", summary.rows)}</caption>
-                <thead>
-                    <tr>
-                        {header
-                            .into_iter()
-                            .map(|c| view! { <th scope="col">{c.name}</th> })
-                            .collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    {summary
-                        .preview
-                        .into_iter()
-                        .map(|row| {
-                            view! {
-                                <tr>
-                                    {row
-                                        .into_iter()
-                                        .map(|cell| match cell {
-                                            Some(text) => view! { <td>{text}</td> }.into_any(),
-                                            None => view! { <td class="missing">"—"</td> }.into_any(),
-                                        })
-                                        .collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
+        <p class="facts" aria-label="Memory used">
+            {format!(
+                "{origin} · {} in memory{}",
+                size(summary.memory as f64),
+                match (summary.bytes, summary.read_seconds) {
+                    (0, _) => String::new(),
+                    (bytes, Some(s)) if s > 0.0 && bytes >= 1_000_000 => format!(
+                        " · {} read in {s:.2} s ({:.0} MB/s)",
+                        size(bytes as f64),
+                        bytes as f64 / 1e6 / s
+                    ),
+                    (bytes, _) => format!(" · {} read", size(bytes as f64)),
+                }
+            )}
+        </p>
+        {saved}
+        {dialect.map(|dialect| view! { <ReadingOptions session=session dialect=dialect options=options enabled=readable /> })}
+        {(!matches!(summary.origin, Origin::Synthetic(_))).then(|| view! { <LoadReport problems=problems /> })}
+        <ColumnsTable session=session summary=summary.clone() readable=readable />
+        <DataTable summary=table />
+        <div class="controls">
+            <button on:click=move |_| download::export(ExportFormat::Csv)>"Export CSV"</button>
         </div>
     }
+}
+
+/// Changes the reading options in the notebook and reads the file again.
+pub fn reread(session: Session, change: impl FnOnce(&mut studio_core::ingest::LoadOptions)) {
+    session
+        .notebook
+        .update(|nb: &mut Notebook| nb.update_data_options(change));
+    session.reload();
 }

@@ -7,14 +7,20 @@ mod app;
 mod cells;
 mod check;
 pub mod client;
+mod columns;
 mod crash;
 mod data_cell;
+mod data_table;
 mod device;
 mod download;
+mod load_report;
 mod loss_curve;
 mod metrics;
+mod reading;
+mod saved;
 mod session;
 mod share;
+mod synthetic;
 mod train;
 
 /// Installs the crash panel and mounts the app on `<body>`.

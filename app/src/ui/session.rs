@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::client::{self, JobEvent};
 use super::device::DeviceState;
-use crate::protocol::{DatasetSummary, Job, JobId, JobOutput, TrainSummary};
+use crate::protocol::{DatasetSummary, Job, JobId, JobOutput, Origin, SavedList, TrainSummary};
 
 /// Where the notebook is kept between visits.
 const STORAGE_KEY: &str = "studio.notebook";
@@ -15,8 +15,8 @@ const STORAGE_KEY: &str = "studio.notebook";
 #[derive(Debug, Clone, PartialEq)]
 pub enum DatasetState {
     Empty,
-    Loading(String),
-    Ready(DatasetSummary),
+    Loading(Loading),
+    Ready(Box<DatasetSummary>),
     /// The notebook names a local file that must be opened again.
     NeedsFile {
         name: String,
@@ -24,6 +24,15 @@ pub enum DatasetState {
         columns: usize,
     },
     Failed(String),
+}
+
+/// A load in progress: what is read, and how far it has got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loading {
+    pub name: String,
+    pub job: JobId,
+    /// Kilobytes read and in all, and the worker's words for it.
+    pub progress: Option<(u32, u32, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +58,10 @@ pub struct Session {
     pub data_notice: RwSignal<Option<String>>,
     /// The local file a restored or shared notebook was made with, until it is opened.
     expected: RwSignal<Option<DataSource>>,
+    /// The datasets kept in this browser, once listed.
+    pub saved: RwSignal<Option<SavedList>>,
+    /// The dataset that was open before a load began, shown again if it is cancelled.
+    previous: RwSignal<Option<DatasetState>>,
 }
 
 impl Session {
@@ -62,6 +75,8 @@ impl Session {
             device: RwSignal::new(DeviceState::Detecting),
             data_notice: RwSignal::new(None),
             expected: RwSignal::new(None),
+            saved: RwSignal::new(None),
+            previous: RwSignal::new(None),
         };
         // Every change is saved at once: nothing is lost on reload.
         Effect::new(move |_| {
@@ -74,54 +89,143 @@ impl Session {
         (session, problem)
     }
 
-    /// Reopens what the notebook's data cell names, then retrains if it can.
+    /// Reopens what the notebook's data cell names, then retrains if it can. A
+    /// local file saved in this browser opens from storage; otherwise the person is
+    /// asked for it.
     pub fn reopen(self) {
+        let options = self.notebook.with_untracked(Notebook::data_options);
         match self.notebook.with_untracked(|nb| nb.data_source().cloned()) {
             Some(DataSource::Sample { name }) => self.open(
-                Job::OpenSample { name: name.clone() },
+                Job::OpenSample {
+                    name: name.clone(),
+                    options,
+                },
                 JsValue::UNDEFINED,
                 name,
                 true,
             ),
+            Some(DataSource::Synthetic(spec)) => self.open(
+                Job::OpenSynthetic { spec },
+                JsValue::UNDEFINED,
+                spec.name(),
+                true,
+            ),
             Some(source @ DataSource::Local { .. }) => {
-                if let DataSource::Local {
+                let DataSource::Local {
                     name,
                     rows,
                     columns,
-                    ..
-                } = &source
-                {
-                    self.dataset.set(DatasetState::NeedsFile {
-                        name: name.clone(),
-                        rows: *rows,
-                        columns: *columns,
-                    });
-                }
+                    sha256,
+                } = source.clone()
+                else {
+                    return;
+                };
                 self.expected.set(Some(source));
+                self.dataset.set(DatasetState::NeedsFile {
+                    name: name.clone(),
+                    rows,
+                    columns,
+                });
+                client::start(Job::ListSaved, move |event| {
+                    if let JobEvent::Done(JobOutput::Saved(list)) = event {
+                        let found = list.datasets.iter().find(|d| d.sha256 == sha256).cloned();
+                        self.saved.set(Some(list));
+                        if let Some(dataset) = found {
+                            self.open(
+                                Job::OpenSaved { id: dataset.id },
+                                JsValue::UNDEFINED,
+                                name.clone(),
+                                true,
+                            );
+                        }
+                    }
+                });
             }
             None => {}
         }
     }
 
-    /// Opens a dataset in the worker; `retrain` trains once it is open if a target is set.
-    pub fn open(self, job: Job, attachment: JsValue, name: String, retrain: bool) {
-        self.dataset.set(DatasetState::Loading(name));
-        self.training.set(TrainState::Idle);
-        client::start_with(job, attachment, move |event| match event {
-            JobEvent::Done(JobOutput::Dataset(summary)) => self.opened(summary, retrain),
-            JobEvent::Failed(error) => self.dataset.set(DatasetState::Failed(error)),
-            JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
+    /// Lists the datasets saved in this browser.
+    pub fn refresh_saved(self) {
+        client::start(Job::ListSaved, move |event| match event {
+            JobEvent::Done(JobOutput::Saved(list)) => self.saved.set(Some(list)),
+            JobEvent::Failed(error) => self.data_notice.set(Some(error)),
+            _ => {}
         });
     }
 
-    fn opened(self, summary: DatasetSummary, retrain: bool) {
+    /// Opens a dataset in the worker; `retrain` trains once it is open if a target is set.
+    pub fn open(self, job: Job, attachment: JsValue, name: String, retrain: bool) {
+        let previous = self.dataset.get_untracked();
+        if !matches!(previous, DatasetState::Loading(_)) {
+            self.previous.set(Some(previous));
+        }
+        self.training.set(TrainState::Idle);
+        let id = client::start_with(job, attachment, move |event| match event {
+            JobEvent::Done(JobOutput::Dataset(summary)) => self.opened(summary, retrain),
+            JobEvent::Failed(error) => self.dataset.set(DatasetState::Failed(error)),
+            JobEvent::Cancelled => {
+                let before = self.previous.get_untracked().unwrap_or(DatasetState::Empty);
+                self.dataset.set(before);
+            }
+            JobEvent::Progress {
+                done,
+                total,
+                message,
+                ..
+            } => self.dataset.update(|state| {
+                if let DatasetState::Loading(loading) = state {
+                    loading.progress = Some((done, total, message));
+                }
+            }),
+            JobEvent::Done(_) => {}
+        });
+        self.dataset.set(DatasetState::Loading(Loading {
+            name,
+            job: id,
+            progress: None,
+        }));
+    }
+
+    /// Keeps the open file's parsed columns in this browser, after it is shown.
+    fn save(self) {
+        client::start(Job::Save, move |event| {
+            let outcome = match event {
+                JobEvent::Done(JobOutput::Stored { id }) => Ok(id),
+                JobEvent::Failed(error) => Err(error),
+                _ => return,
+            };
+            let stored = outcome.is_ok();
+            self.dataset.update(|state| {
+                if let DatasetState::Ready(summary) = state {
+                    summary.saved = Some(outcome);
+                }
+            });
+            if stored {
+                self.refresh_saved();
+            }
+        });
+    }
+
+    /// Reads the open dataset again with the notebook's current options.
+    pub fn reload(self) {
+        let options = self.notebook.with_untracked(Notebook::data_options);
+        let name = match self.dataset.get_untracked() {
+            DatasetState::Ready(summary) => summary.name,
+            _ => return,
+        };
+        self.open(Job::Reload { options }, JsValue::UNDEFINED, name, false);
+    }
+
+    fn opened(self, summary: Box<DatasetSummary>, retrain: bool) {
+        let from_file = matches!(summary.origin, Origin::File | Origin::Saved { .. });
         self.data_notice.set(match self.expected.get_untracked() {
             Some(DataSource::Local {
                 name,
                 rows,
                 columns,
                 sha256,
-            }) if !summary.sample && sha256 != summary.sha256 => Some(format!(
+            }) if from_file && sha256 != summary.sha256 => Some(format!(
                 "{} is not the file this notebook was made with ({name}, {rows} rows × {columns} \
                  columns): its contents differ, so results will differ too.",
                 summary.name
@@ -131,36 +235,46 @@ impl Session {
                 None
             }
         });
-        let source = if summary.sample {
-            DataSource::Sample {
+        let source = match &summary.origin {
+            Origin::Sample => DataSource::Sample {
                 name: summary.name.clone(),
-            }
-        } else {
-            DataSource::Local {
+            },
+            Origin::Synthetic(spec) => DataSource::Synthetic(*spec),
+            Origin::File | Origin::Saved { .. } => DataSource::Local {
                 name: summary.name.clone(),
                 rows: summary.rows,
                 columns: summary.columns.len(),
                 sha256: summary.sha256.clone(),
-            }
+            },
         };
         let names: Vec<&str> = summary.columns.iter().map(|c| c.name.as_str()).collect();
         let mut keep_target = false;
         self.notebook.update(|nb| {
             nb.set_data_source(Some(source));
+            nb.update_data_options(|options| *options = summary.options.clone());
             nb.update_train(|train| {
                 keep_target = train.target.as_deref().is_some_and(|t| names.contains(&t));
                 if !keep_target {
-                    // Propose the last column: where most tables keep what they record.
-                    let last = summary.columns.len().saturating_sub(1);
-                    train.target = summary.columns.get(last).map(|c| c.name.clone());
-                    train.task = summary.tasks.get(last).copied();
+                    // A column marked as the target, else the last column: where most
+                    // tables keep what they record.
+                    let chosen = summary
+                        .columns
+                        .iter()
+                        .position(|c| c.role == studio_core::frame::Role::Target)
+                        .unwrap_or(summary.columns.len().saturating_sub(1));
+                    train.target = summary.columns.get(chosen).map(|c| c.name.clone());
+                    train.task = summary.tasks.get(chosen).copied();
                     if let Some(task) = train.task {
                         train.model = studio_core::model::ModelSpec::new(task.default_model());
                     }
                 }
             });
         });
+        let save = matches!(summary.origin, Origin::File);
         self.dataset.set(DatasetState::Ready(summary));
+        if save {
+            self.save();
+        }
         if retrain && keep_target {
             super::train::start(self);
         }

@@ -7,21 +7,56 @@ use studio_core::train::{TrainError, TrainSpec, Trained, Trainer};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
 
-use super::{data, detect, post, yield_now};
+use super::data::{Opened, Source};
+use super::load::LoadStop;
+use super::{data, detect, load, post, saved, yield_now};
 use crate::protocol::{
-    CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobId, JobOutput,
+    CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobId, JobOutput, Origin,
     TrainSummary,
 };
+use studio_core::ingest::LoadOptions;
 
 /// Runs one job to its final message.
 pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool>) -> FromWorker {
     let result = match job {
         Job::DetectDevice => Ok(JobOutput::Device(detect::detect().await)),
         Job::ComputeCheck { repetitions } => compute_check(id, repetitions, cancelled).await,
-        Job::OpenFile { name } => open_file(&name, attachment).await.map_err(Stop::Failed),
-        Job::OpenSample { name } => data::open_sample(&name)
-            .map(JobOutput::Dataset)
+        Job::OpenFile { name, options } => match attachment.dyn_into::<web_sys::File>() {
+            Ok(file) => open_file(id, file, options, cancelled).await,
+            Err(_) => Err(Stop::Failed(format!(
+                "{name} did not reach the worker as a file"
+            ))),
+        },
+        Job::OpenSample { name, options } => open_sample(&name, options).map_err(Stop::Failed),
+        Job::OpenSynthetic { spec } => data::synthetic(spec)
+            .map(|opened| JobOutput::Dataset(Box::new(data::keep(opened, None))))
             .map_err(Stop::Failed),
+        Job::OpenSaved { id: saved_id } => open_saved(&saved_id).await.map_err(Stop::Failed),
+        Job::Reload { options } => reload(id, options, cancelled).await,
+        Job::SetRoles { roles } => data::set_roles(&roles)
+            .map(|()| JobOutput::Updated)
+            .map_err(Stop::Failed),
+        Job::Rows { view, start, count } => data::rows(&view, start, count)
+            .map(JobOutput::Rows)
+            .map_err(Stop::Failed),
+        Job::Save => match data::for_saving() {
+            Ok((frame, meta)) => saved::save(&frame, &meta)
+                .await
+                .map(|id| JobOutput::Stored { id })
+                .map_err(Stop::Failed),
+            Err(e) => Err(Stop::Failed(e)),
+        },
+        Job::ListSaved => saved::list()
+            .await
+            .map(JobOutput::Saved)
+            .map_err(Stop::Failed),
+        Job::DeleteSaved { id: saved_id } => match saved::delete(&saved_id).await {
+            Ok(()) => saved::list()
+                .await
+                .map(JobOutput::Saved)
+                .map_err(Stop::Failed),
+            Err(e) => Err(Stop::Failed(e)),
+        },
         Job::Train { spec } => train(id, spec, cancelled).await,
         Job::Export { format } => export(format).map_err(Stop::Failed),
     };
@@ -100,15 +135,78 @@ async fn compute_check(
     }))
 }
 
-async fn open_file(name: &str, file: JsValue) -> Result<JobOutput, String> {
-    let file: web_sys::File = file
-        .dyn_into()
-        .map_err(|_| format!("{name} did not reach the worker as a file"))?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+/// Streams a local file in, then keeps its parsed columns in this browser.
+async fn open_file(
+    id: JobId,
+    file: web_sys::File,
+    options: LoadOptions,
+    cancelled: &Cell<bool>,
+) -> Result<JobOutput, Stop> {
+    let started = now();
+    let loaded = load::file(id, &file, options.clone(), cancelled)
         .await
-        .map_err(|e| format!("{} could not be read: {e:?}", file.name()))?;
-    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    data::open(&file.name(), &bytes, false).map(JobOutput::Dataset)
+        .map_err(|stop| match stop {
+            LoadStop::Cancelled => Stop::Cancelled,
+            LoadStop::Failed(e) => Stop::Failed(e),
+        })?;
+    let name = file.name();
+    let mut opened = Opened::loaded(name, Origin::File, Source::File(file), loaded, options);
+    opened.read_seconds = Some((now() - started) / 1000.0);
+    Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
+}
+
+fn open_sample(name: &str, options: LoadOptions) -> Result<JobOutput, String> {
+    let bytes = studio_core::samples::csv(name)?;
+    let loaded =
+        studio_core::ingest::load(bytes, name, options.clone()).map_err(|e| e.to_string())?;
+    let opened = Opened::loaded(
+        name.to_owned(),
+        Origin::Sample,
+        Source::Sample(name.to_owned()),
+        loaded,
+        options,
+    );
+    Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
+}
+
+async fn open_saved(saved_id: &str) -> Result<JobOutput, String> {
+    let (frame, meta) = saved::open(saved_id).await?;
+    let opened = Opened {
+        name: meta.name,
+        origin: Origin::Saved {
+            id: saved_id.to_owned(),
+        },
+        source: Source::Saved,
+        frame,
+        dialect: meta.dialect,
+        problems: meta.problems,
+        sha256: meta.sha256,
+        bytes: meta.bytes,
+        options: meta.options,
+        read_seconds: None,
+    };
+    Ok(JobOutput::Dataset(Box::new(data::keep(
+        opened,
+        Some(Ok(saved_id.to_owned())),
+    ))))
+}
+
+/// Reads the open dataset's file again with new options.
+async fn reload(
+    id: JobId,
+    options: LoadOptions,
+    cancelled: &Cell<bool>,
+) -> Result<JobOutput, Stop> {
+    match data::source().map_err(Stop::Failed)? {
+        Source::File(file) => open_file(id, file, options, cancelled).await,
+        Source::Sample(name) => open_sample(&name, options).map_err(Stop::Failed),
+        Source::Saved => Err(Stop::Failed(
+            "this dataset was reopened from the browser's storage, which keeps its parsed columns but not the CSV: open the CSV file again to read it with other settings".to_owned(),
+        )),
+        Source::Synthetic => Err(Stop::Failed(
+            "generated data has no file to read again: change the generator's settings instead".to_owned(),
+        )),
+    }
 }
 
 /// Fits the model one optimizer iteration at a time on the selected device,
@@ -205,19 +303,29 @@ async fn fit(
 }
 
 fn export(format: ExportFormat) -> Result<JobOutput, String> {
-    let pipeline = data::fitted()?;
-    match format {
-        ExportFormat::Json => Ok(JobOutput::File(ExportedFile {
+    let file = match format {
+        ExportFormat::Csv => {
+            let frame = data::frame()?;
+            let name = data::name()?;
+            let stem = name.strip_suffix(".csv").unwrap_or(&name);
+            ExportedFile {
+                name: format!("{stem}-studio.csv"),
+                mime: "text/csv".to_owned(),
+                bytes: studio_core::frame::to_csv(&frame),
+            }
+        }
+        ExportFormat::Json => ExportedFile {
             name: "model.json".to_owned(),
             mime: "application/json".to_owned(),
-            bytes: serde_json::to_vec_pretty(&pipeline).map_err(|e| e.to_string())?,
-        })),
-        ExportFormat::Onnx => Ok(JobOutput::File(ExportedFile {
+            bytes: serde_json::to_vec_pretty(&data::fitted()?).map_err(|e| e.to_string())?,
+        },
+        ExportFormat::Onnx => ExportedFile {
             name: "model.onnx".to_owned(),
             mime: "application/octet-stream".to_owned(),
-            bytes: studio_core::export::to_onnx(&pipeline).map_err(|e| e.to_string())?,
-        })),
-    }
+            bytes: studio_core::export::to_onnx(&data::fitted()?).map_err(|e| e.to_string())?,
+        },
+    };
+    Ok(JobOutput::File(file))
 }
 
 /// Milliseconds from the worker's clock.

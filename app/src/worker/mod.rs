@@ -6,7 +6,9 @@
 mod data;
 mod detect;
 mod jobs;
+mod load;
 mod post;
+mod saved;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;

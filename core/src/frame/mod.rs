@@ -8,7 +8,11 @@ mod bitmap;
 pub mod calendar;
 mod column;
 mod kind;
+pub mod profile;
+pub mod store;
 mod strings;
+pub mod view;
+mod write;
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +20,7 @@ pub use bitmap::Bitmap;
 pub use column::{Column, ColumnError, Values, format_number};
 pub use kind::{ColumnType, Role};
 pub use strings::Strings;
+pub use write::{to_csv, write_csv};
 
 /// A table of named, typed columns of equal length.
 #[derive(Debug, Clone, PartialEq)]

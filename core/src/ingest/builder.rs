@@ -45,7 +45,11 @@ enum Store {
     Plain(Strings),
 }
 
+/// Aligned to whole cache lines (two, against the adjacent-line prefetcher):
+/// columns read on different threads then never share one, which each row's
+/// pushes would otherwise pass back and forth.
 #[derive(Debug)]
+#[repr(align(128))]
 pub struct ColumnBuilder {
     pub name: String,
     parse: Parse,
@@ -53,18 +57,90 @@ pub struct ColumnBuilder {
     forced: Option<ColumnType>,
     role: Option<Role>,
     store: Store,
-    valid: Bitmap,
+    valid: Validity,
 }
 
-#[inline]
+/// Which rows hold a value. The bitmap is built only once a value is missing:
+/// most columns have none, and until then a row costs a counter.
+#[derive(Debug, Default)]
+struct Validity {
+    rows: usize,
+    /// Rows to make room for when the bitmap is built.
+    reserve: usize,
+    bits: Option<Bitmap>,
+}
+
+impl Validity {
+    fn try_reserve(&mut self, rows: usize) -> Result<(), TryReserveError> {
+        self.reserve = rows;
+        match &mut self.bits {
+            Some(bits) => bits.try_reserve(rows),
+            None => Ok(()),
+        }
+    }
+
+    #[inline(always)]
+    fn push_present(&mut self) -> Result<(), TryReserveError> {
+        if let Some(bits) = &mut self.bits {
+            bits.push(true)?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn push_missing(&mut self) -> Result<(), TryReserveError> {
+        let bits = match &mut self.bits {
+            Some(bits) => bits,
+            None => {
+                let mut words = Vec::new();
+                words.try_reserve_exact(self.rows.max(self.reserve).div_ceil(64) + 1)?;
+                words.resize(self.rows.div_ceil(64), u64::MAX);
+                let bits = Bitmap::from_words(words, self.rows)
+                    .unwrap_or_else(|| Bitmap::filled(self.rows, true));
+                self.bits.insert(bits)
+            }
+        };
+        bits.push(false)?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.rows
+    }
+
+    #[inline]
+    fn get(&self, row: usize) -> bool {
+        match &self.bits {
+            Some(bits) => bits.get(row),
+            None => row < self.rows,
+        }
+    }
+
+    fn count_ones(&self) -> usize {
+        self.bits.as_ref().map_or(self.rows, Bitmap::count_ones)
+    }
+
+    fn finish(self) -> Bitmap {
+        self.bits.unwrap_or_else(|| Bitmap::filled(self.rows, true))
+    }
+}
+
+#[inline(always)]
 fn push<T>(values: &mut Vec<T>, value: T) -> Result<(), TryReserveError> {
     if values.len() == values.capacity() {
-        // Grow by a quarter rather than doubling: the peak of a huge load stays
-        // close to the data's own size.
-        values.try_reserve_exact(values.len() / 4 + 1024)?;
+        grow(values)?;
     }
     values.push(value);
     Ok(())
+}
+
+/// Grows by a quarter rather than doubling: the peak of a huge load stays close
+/// to the data's own size.
+#[cold]
+#[inline(never)]
+fn grow<T>(values: &mut Vec<T>) -> Result<(), TryReserveError> {
+    values.try_reserve_exact(values.len() / 4 + 1024)
 }
 
 impl ColumnBuilder {
@@ -85,7 +161,7 @@ impl ColumnBuilder {
             forced,
             role,
             store,
-            valid: Bitmap::default(),
+            valid: Validity::default(),
         }
     }
 
@@ -111,7 +187,7 @@ impl ColumnBuilder {
     }
 
     pub fn push_missing(&mut self) -> Result<(), TryReserveError> {
-        self.valid.push(false)?;
+        self.valid.push_missing()?;
         match &mut self.store {
             Store::Int(v) => push(v, 0),
             Store::Float(v) => push(v, f64::NAN),
@@ -152,7 +228,7 @@ impl ColumnBuilder {
             }
             Parse::Bool => {
                 if let Some(b) = parse_bool(field) {
-                    self.valid.push(true)?;
+                    self.valid.push_present()?;
                     if let Store::Bool(v) = &mut self.store {
                         v.push(b)?;
                     }
@@ -193,18 +269,26 @@ impl ColumnBuilder {
         Ok(Outcome::Unparsable)
     }
 
+    /// How the column reads its fields now (an integer column may have widened).
     #[inline]
-    fn push_float(&mut self, x: f64) -> Result<Outcome, TryReserveError> {
-        self.valid.push(true)?;
+    pub fn parse(&self) -> Parse {
+        self.parse
+    }
+
+    /// Stores a number already read from a field of a float column.
+    #[inline(always)]
+    pub fn push_float(&mut self, x: f64) -> Result<Outcome, TryReserveError> {
+        self.valid.push_present()?;
         if let Store::Float(v) = &mut self.store {
             push(v, x)?;
         }
         Ok(Outcome::Value)
     }
 
-    #[inline]
-    fn push_int(&mut self, x: i64) -> Result<Outcome, TryReserveError> {
-        self.valid.push(true)?;
+    /// Stores a number already read from a field of an integer column.
+    #[inline(always)]
+    pub fn push_int(&mut self, x: i64) -> Result<Outcome, TryReserveError> {
+        self.valid.push_present()?;
         if let Store::Int(v) = &mut self.store {
             push(v, x)?;
         }
@@ -228,7 +312,7 @@ impl ColumnBuilder {
 
     fn push_str(&mut self, text: &str) -> Result<(), TryReserveError> {
         let rows = self.valid.len();
-        self.valid.push(true)?;
+        self.valid.push_present()?;
         match &mut self.store {
             Store::Dictionary {
                 codes,
@@ -337,7 +421,7 @@ impl ColumnBuilder {
                 }
             },
         };
-        finish(self.name, kind, values, self.valid, self.role)
+        finish(self.name, kind, values, self.valid.finish(), self.role)
     }
 }
 

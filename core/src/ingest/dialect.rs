@@ -46,18 +46,18 @@ pub fn line_ending(sample: &[u8]) -> LineEnding {
     let mut crlf = 0;
     let mut lf = 0;
     let mut cr = 0;
-    let mut i = 0;
-    while i < sample.len() {
+    // The `\n` of a `\r\n` just counted.
+    let mut paired = None;
+    for i in memchr::memchr2_iter(b'\r', b'\n', sample) {
         match sample[i] {
             b'\r' if sample.get(i + 1) == Some(&b'\n') => {
                 crlf += 1;
-                i += 1;
+                paired = Some(i + 1);
             }
             b'\r' => cr += 1,
-            b'\n' => lf += 1,
-            _ => {}
+            _ if paired == Some(i) => {}
+            _ => lf += 1,
         }
-        i += 1;
     }
     if crlf >= lf && crlf >= cr && crlf > 0 {
         LineEnding::Crlf
@@ -70,18 +70,17 @@ pub fn line_ending(sample: &[u8]) -> LineEnding {
 
 /// `'` when fields open with it more often than with `"`.
 pub fn quote(sample: &[u8]) -> u8 {
-    let opens = |q: u8| {
-        sample
-            .windows(2)
-            .filter(|w| w[1] == q && (DELIMITERS.contains(&w[0]) || w[0] == b'\n'))
-            .count()
-            + usize::from(sample.first() == Some(&q))
-    };
-    if opens(b'\'') > opens(b'"') {
-        b'\''
-    } else {
-        b'"'
+    // Fields opened with each: at the start, or after a delimiter or line break.
+    let (mut single, mut double) = (0usize, 0usize);
+    for i in memchr::memchr2_iter(b'\'', b'"', sample) {
+        let opens = i == 0 || DELIMITERS.contains(&sample[i - 1]) || sample[i - 1] == b'\n';
+        if opens && sample[i] == b'\'' {
+            single += 1;
+        } else if opens {
+            double += 1;
+        }
     }
+    if single > double { b'\'' } else { b'"' }
 }
 
 /// Reads up to `limit` records of `sample` with `delimiter` and `quote`.
@@ -93,12 +92,23 @@ pub fn records(sample: &[u8], delimiter: u8, quote: u8, limit: usize) -> Vec<Vec
         .quote(quote)
         .from_reader(sample);
     let mut out = Vec::new();
+    if std::str::from_utf8(sample).is_ok() {
+        // Text: checked once here and once per record, not once per field.
+        let mut record = csv::StringRecord::new();
+        while out.len() < limit && matches!(reader.read_record(&mut record), Ok(true)) {
+            out.push(record.iter().map(|f| f.trim().to_owned()).collect());
+        }
+        return out;
+    }
     let mut record = csv::ByteRecord::new();
     while out.len() < limit && matches!(reader.read_byte_record(&mut record), Ok(true)) {
         out.push(
             record
                 .iter()
-                .map(|f| String::from_utf8_lossy(f).trim().to_owned())
+                .map(|f| match std::str::from_utf8(f) {
+                    Ok(text) => text.trim().to_owned(),
+                    Err(_) => String::from_utf8_lossy(f).trim().to_owned(),
+                })
                 .collect(),
         );
     }
@@ -159,16 +169,36 @@ pub fn field_count(records: &[Vec<String>]) -> usize {
 /// `digits (sep digit{3})+ (dec digits)?`, with an optional sign.
 fn grouped(field: &[u8], separator: u8, decimal: u8) -> bool {
     let field = field.strip_prefix(b"-").unwrap_or(field);
+    // Quickly: the first group, before the first separator, has one to three
+    // characters, and the second, up to the next mark, three.
+    let Some(first @ 1..=3) = field.iter().position(|&b| b == separator) else {
+        return false;
+    };
+    let second = &field[first + 1..];
+    if second
+        .iter()
+        .position(|&b| b == separator || b == decimal)
+        .unwrap_or(second.len())
+        != 3
+    {
+        return false;
+    }
     let (int_part, frac) = match field.iter().position(|&b| b == decimal) {
         Some(i) => (&field[..i], Some(&field[i + 1..])),
         None => (field, None),
     };
-    let groups: Vec<&[u8]> = int_part.split(|&b| b == separator).collect();
-    groups.len() >= 2
-        && (1..=3).contains(&groups[0].len())
-        && groups[1..].iter().all(|g| g.len() == 3)
-        && groups.iter().all(|g| g.iter().all(u8::is_ascii_digit))
-        && frac.is_none_or(|f| !f.is_empty() && f.iter().all(u8::is_ascii_digit))
+    let digits = |g: &[u8]| g.iter().all(u8::is_ascii_digit);
+    let mut groups = int_part.split(|&b| b == separator);
+    let first = groups.next().unwrap_or_default();
+    let mut more = 0;
+    (1..=3).contains(&first.len())
+        && digits(first)
+        && groups.all(|g| {
+            more += 1;
+            g.len() == 3 && digits(g)
+        })
+        && more >= 1
+        && frac.is_none_or(|f| !f.is_empty() && digits(f))
 }
 
 /// `digits mark digits`, with an optional sign.
@@ -188,20 +218,32 @@ fn decimal_with(field: &[u8], mark: u8) -> bool {
 /// A decimal comma where fields like `1,5` appear (and the delimiter is not a
 /// comma); thousands separators where grouped numbers appear.
 pub fn number_format(records: &[Vec<String>], delimiter: u8) -> NumberFormat {
-    let fields = || records.iter().flatten().map(String::as_bytes);
-    let commas = fields().filter(|f| decimal_with(f, b',')).count();
-    let dots = fields()
-        .filter(|f| decimal_with(f, b'.') && !grouped(f, b'.', b','))
-        .count();
+    // One pass: fields with `1,5`, fields with `1.5` (not grouped as `1.234`),
+    // and whether any is grouped with commas or with dots. Each test needs its
+    // mark in the field, which most fields lack.
+    let (mut commas, mut dots) = (0usize, 0usize);
+    let (mut comma_groups, mut dot_groups) = (false, false);
+    for field in records.iter().flatten().map(String::as_bytes) {
+        if field.contains(&b',') {
+            commas += usize::from(decimal_with(field, b','));
+            comma_groups = comma_groups || grouped(field, b',', b'.');
+        }
+        if field.contains(&b'.') {
+            let dot_grouped = grouped(field, b'.', b',');
+            dot_groups = dot_groups || dot_grouped;
+            dots += usize::from(!dot_grouped && decimal_with(field, b'.'));
+        }
+    }
     let decimal = if delimiter != b',' && commas > 0 && commas >= dots {
         b','
     } else {
         b'.'
     };
-    let separator = if decimal == b',' { b'.' } else { b',' };
-    let thousands = fields()
-        .any(|f| grouped(f, separator, decimal))
-        .then_some(separator);
+    let thousands = if decimal == b',' {
+        dot_groups.then_some(b'.')
+    } else {
+        comma_groups.then_some(b',')
+    };
     NumberFormat { decimal, thousands }
 }
 

@@ -60,7 +60,7 @@ pub fn detect(sample: &[u8]) -> (Encoding, usize) {
     }
     // UTF-16 without a mark: ASCII text leaves every other byte zero.
     let pairs = sample.len() / 2;
-    if pairs >= 4 {
+    if pairs >= 4 && memchr::memchr(0, sample).is_some() {
         let even_zeros = sample.iter().step_by(2).filter(|&&b| b == 0).count();
         let odd_zeros = sample
             .iter()

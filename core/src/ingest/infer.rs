@@ -52,18 +52,19 @@ pub fn column(
     }) {
         return Parse::Datetime(order);
     }
-    let numbers: Vec<&[u8]> = present
+    let (numbers, strays): (Vec<&[u8]>, Vec<&[u8]>) = present
         .iter()
         .copied()
-        .filter(|v| parse_float(v, format).is_some())
-        .collect();
-    let strays: BTreeSet<&[u8]> = present
-        .iter()
-        .copied()
-        .filter(|v| parse_float(v, format).is_none())
-        .collect();
-    let stray_share = 1.0 - numbers.len() as f64 / present.len() as f64;
-    if numbers.is_empty() || stray_share > MAX_STRAY_SHARE || strays.len() > MAX_STRAY_WORDS {
+        .partition(|v| parse_float(v, format).is_some());
+    let strays: BTreeSet<&[u8]> = strays.into_iter().collect();
+    let stray_count = present.len() - numbers.len();
+    // In a small sample one stray value is already more than 5%: allow one.
+    let allowed = ((present.len() as f64 * MAX_STRAY_SHARE) as usize).max(1);
+    if numbers.is_empty()
+        || (stray_count > 0 && numbers.len() < 3)
+        || stray_count > allowed
+        || strays.len() > MAX_STRAY_WORDS
+    {
         return Parse::Str;
     }
     if numbers.iter().all(|v| parse_int(v, format).is_some()) {
@@ -79,7 +80,7 @@ fn date_order(
     prefer: DateOrder,
     fits: impl Fn(&[u8], DateOrder) -> bool,
 ) -> Option<DateOrder> {
-    let orders = [prefer, DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy];
+    let orders = [DateOrder::Ymd, prefer, DateOrder::Dmy, DateOrder::Mdy];
     orders
         .into_iter()
         .find(|&order| present.iter().all(|v| fits(v, order)))

@@ -5,6 +5,8 @@
 //! types; after that every chunk is parsed as it arrives (RFC 4180, by `csv-core`)
 //! and each field goes straight into its typed column.
 
+use std::ops::Range;
+
 use csv_core::{ReadRecordResult, ReaderBuilder};
 
 use crate::frame::{Column, Frame};
@@ -16,14 +18,27 @@ use super::error::LoadError;
 use super::infer::{self, Parse};
 use super::markers::Markers;
 use super::options::{LoadOptions, RaggedPolicy};
+use super::quoted;
 use super::report::{Example, Policy, Problem, ProblemKind, Report};
+use super::scan::{self, Batch, Span};
 use super::value::{DateOrder, NumberFormat};
 
 /// How much of the file the dialect and types are guessed from.
 pub const SNIFF_BYTES: usize = 1 << 20;
 
 /// Records of the sample that type inference looks at.
-const SNIFF_RECORDS: usize = 20_000;
+const SNIFF_RECORDS: usize = 5_000;
+
+/// Chunks below this size are fingerprinted on the thread that reads them.
+const MIN_PARALLEL_HASH: usize = 256 << 10;
+
+/// Simple records in one piece of input below which its columns are read on one
+/// thread: starting threads would cost more.
+const MIN_PARALLEL_RECORDS: usize = 1024;
+
+/// The most bytes of one record kept across chunks to tell its quoted fields;
+/// past this, its text is trimmed inside quotes too.
+const MAX_RAW_RECORD: usize = 4 << 20;
 
 /// A finished load: the frame, how the file was read, and what was not read as written.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,6 +59,11 @@ pub struct Loader {
     options: LoadOptions,
     total: Option<u64>,
     memory_limit: Option<u64>,
+    /// Threads the simple records' columns (and the fingerprint) are read on.
+    threads: usize,
+    /// Whether simple records are read without csv-core; off only in tests that
+    /// compare the two ways.
+    simple: bool,
     bytes: u64,
     hasher: sha2::Sha256,
     state: State,
@@ -72,7 +92,33 @@ struct Reading {
     outlen: usize,
     endlen: usize,
     header_pending: bool,
+    /// The dialect's delimiter and quote, as bytes.
+    delimiter: u8,
+    quote: u8,
+    /// Whether csv-core is between records, so that simple records may be read
+    /// without it (see [`Reading::simple_records`]).
+    boundary: bool,
+    /// The line the record csv-core is reading started on, when known.
+    start_line: Option<u64>,
+    /// Whether numbers may be read straight from the input: the number format is
+    /// the plain one, no marker could be a number, and the delimiter cannot be
+    /// part of one.
+    fast_numbers: bool,
+    /// Whether simple records are read without csv-core (`Loader::simple`).
+    simple: bool,
+    /// Simple records found in the current piece of input.
+    spans: Vec<Span>,
+    /// The columns each thread reads, in order; one group reads on one thread.
+    groups: Vec<Range<usize>>,
     columns: Vec<ColumnBuilder>,
+    /// Which columns are read as strings, whose spaces inside quotes are kept.
+    text: Vec<bool>,
+    /// The bytes of the record being read that came in earlier chunks.
+    raw: Vec<u8>,
+    /// Whether `raw` outgrew [`MAX_RAW_RECORD`].
+    raw_lost: bool,
+    /// What [`quoted::fields`] found in the current record.
+    quoted: Vec<Option<usize>>,
     /// Data records seen, kept or not: the row numbers of the report.
     records: u64,
     kept: usize,
@@ -88,6 +134,8 @@ impl Loader {
             options,
             total,
             memory_limit: None,
+            threads: default_threads(),
+            simple: true,
             bytes: 0,
             hasher: sha2::Sha256::default(),
             state: State::Sniffing(Vec::new()),
@@ -98,6 +146,20 @@ impl Loader {
     /// need more than `bytes`.
     pub fn with_memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Reads on at most `threads` threads (at least one). Natively the default is
+    /// the machine's parallelism; in the browser, one.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Reads every record with csv-core, for tests that compare the two ways.
+    #[cfg(test)]
+    pub(super) fn csv_core_only(mut self) -> Self {
+        self.simple = false;
         self
     }
 
@@ -117,7 +179,28 @@ impl Loader {
     /// Takes in the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         self.bytes += chunk.len() as u64;
-        sha2::Digest::update(&mut self.hasher, chunk);
+        if self.threads < 2 || chunk.len() < MIN_PARALLEL_HASH {
+            sha2::Digest::update(&mut self.hasher, chunk);
+            return self.read(chunk);
+        }
+        // The fingerprint on a thread of its own, while the chunk is read.
+        let mut hasher = std::mem::take(&mut self.hasher);
+        let (hasher, result) = std::thread::scope(|scope| {
+            let hashing = scope.spawn(move || {
+                sha2::Digest::update(&mut hasher, chunk);
+                hasher
+            });
+            let result = self.read(chunk);
+            match hashing.join() {
+                Ok(hasher) => (hasher, result),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        self.hasher = hasher;
+        result
+    }
+
+    fn read(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         match &mut self.state {
             State::Sniffing(buffer) => {
                 buffer.extend_from_slice(chunk);
@@ -162,7 +245,11 @@ impl Loader {
         let encoding = options.encoding.unwrap_or(detected);
         let bom = if encoding == detected { bom } else { 0 };
         let text = match encoding.decoder() {
-            None => String::from_utf8_lossy(&sample[bom..]),
+            // Valid UTF-8 is checked a word at a time; only invalid text is copied.
+            None => match std::str::from_utf8(&sample[bom..]) {
+                Ok(text) => std::borrow::Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(&sample[bom..]),
+            },
             Some(e) => e.decode_without_bom_handling(&sample[bom..]).0,
         };
         let text = text.as_bytes();
@@ -238,16 +325,26 @@ impl Loader {
                 .collect()
         };
         let rest = records.get(1..).unwrap_or(&[]);
+        let mut rest_kinds = None;
         let header = match options.header {
             Some(h) => h,
-            None => infer::has_header(&records, &kinds_of(rest), &markers, format),
+            None => {
+                let kinds = kinds_of(rest);
+                let header = infer::has_header(&records, &kinds, &markers, format);
+                rest_kinds = Some(kinds);
+                header
+            }
         };
         let data = if header { rest } else { &records[..] };
         let width = match records.first() {
             Some(names) if header => data_width(names.len(), data),
             _ => width,
         };
-        let kinds = kinds_of(data);
+        let kinds = match rest_kinds {
+            // Without a header the data starts a row earlier.
+            Some(kinds) if header => kinds,
+            _ => kinds_of(data),
+        };
 
         let mut report = Report::default();
         let names = names(
@@ -255,6 +352,7 @@ impl Loader {
             width,
             &mut report,
         );
+        let mut strings = Vec::new();
         let columns: Vec<ColumnBuilder> = names
             .into_iter()
             .zip(kinds.iter().chain(std::iter::repeat(&Parse::Float)))
@@ -263,10 +361,12 @@ impl Loader {
                 let forced = chosen.and_then(|c| c.kind);
                 let role = chosen.and_then(|c| c.role);
                 let parse = forced.map_or(inferred, |kind| parse_for(kind, inferred, prefer));
+                strings.push(parse == Parse::Str);
                 ColumnBuilder::new(name, parse, forced, role)
             })
             .collect();
 
+        let groups = column_groups(&columns, data, self.threads);
         let dialect = Dialect {
             delimiter: char::from(delimiter),
             quote: char::from(quote),
@@ -277,6 +377,9 @@ impl Loader {
             decimal: char::from(decimal),
             thousands: thousands.map(char::from),
         };
+        let fast_numbers = format == NumberFormat::default()
+            && !markers.numeric()
+            && !matches!(delimiter, b'0'..=b'9' | b'.' | b'+' | b'-' | b'e' | b'E');
         let mut reading = Box::new(Reading {
             file: file.clone(),
             dialect,
@@ -297,7 +400,19 @@ impl Loader {
             outlen: 0,
             endlen: 0,
             header_pending: header,
+            delimiter,
+            quote,
+            boundary: false,
+            start_line: None,
+            fast_numbers,
+            simple: self.simple,
+            spans: Vec::new(),
+            groups,
             columns,
+            text: strings,
+            raw: Vec::new(),
+            raw_lost: false,
+            quoted: Vec::new(),
             records: 0,
             kept: 0,
             report,
@@ -356,6 +471,58 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+/// The threads a loader reads on unless told otherwise.
+fn default_threads() -> usize {
+    if cfg!(target_arch = "wasm32") {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    }
+}
+
+/// Splits the columns into at most `threads` runs of about equal reading work,
+/// judged from the sample's field lengths and the columns' types.
+fn column_groups(
+    columns: &[ColumnBuilder],
+    data: &[Vec<String>],
+    threads: usize,
+) -> Vec<Range<usize>> {
+    let rows = data.len().max(1) as f64;
+    let costs: Vec<f64> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let bytes = data
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(String::len)
+                .sum::<usize>() as f64
+                / rows;
+            let per_field = match c.parse() {
+                Parse::Int | Parse::Float | Parse::Bool => 4.0,
+                _ => 16.0,
+            };
+            bytes + per_field
+        })
+        .collect();
+    let total: f64 = costs.iter().sum();
+    let threads = threads.clamp(1, columns.len().max(1));
+    let mut groups = Vec::with_capacity(threads);
+    let (mut start, mut sum) = (0, 0.0);
+    for (i, cost) in costs.iter().enumerate() {
+        sum += cost;
+        let done = groups.len() + 1;
+        if done < threads && sum >= total * done as f64 / threads as f64 {
+            groups.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    if start < columns.len() || groups.is_empty() {
+        groups.push(start..columns.len());
+    }
+    groups
 }
 
 /// The header's width, or more when most data rows have more fields and the
@@ -462,9 +629,16 @@ impl Reading {
 
     fn parse(&mut self, input: &[u8], last: bool) -> Result<(), LoadError> {
         let mut pos = 0;
+        // Where the record csv-core reads starts in `input` (or before, in `raw`).
+        let mut start = 0;
         loop {
+            if self.boundary {
+                pos += self.simple_records(&input[pos..])?;
+                start = pos;
+            }
             // An empty input tells csv-core the file has ended.
             if pos == input.len() && !last {
+                self.keep_raw(&input[start..]);
                 return Ok(());
             }
             let (result, nin, nout, nend) = self.parser.read_record(
@@ -472,12 +646,14 @@ impl Reading {
                 &mut self.out[self.outlen..],
                 &mut self.ends[self.endlen..],
             );
+            self.boundary = false;
             pos += nin;
             self.outlen += nout;
             self.endlen += nend;
             match result {
                 ReadRecordResult::InputEmpty => {
                     if !last {
+                        self.keep_raw(&input[start..]);
                         return Ok(());
                     }
                 }
@@ -490,29 +666,259 @@ impl Reading {
                     self.ends.resize(len * 2, 0);
                 }
                 ReadRecordResult::Record => {
-                    self.record(last && pos == input.len())?;
+                    let out = std::mem::take(&mut self.out);
+                    let ends = std::mem::take(&mut self.ends);
+                    let tail = &input[start..pos];
+                    let result = self.record(&out, &ends, tail, last && pos == input.len());
+                    self.out = out;
+                    self.ends = ends;
+                    result?;
                     self.outlen = 0;
                     self.endlen = 0;
+                    self.boundary = true;
+                    self.raw.clear();
+                    self.raw_lost = false;
+                    start = pos;
                 }
                 ReadRecordResult::End => return Ok(()),
             }
         }
     }
 
-    /// The line a record that just ended started on, counted from its end.
-    fn record_line(&self, at_end: bool) -> u64 {
-        let inside = self.out[..self.outlen]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        let terminator = u64::from(!at_end);
-        self.parser
-            .line()
-            .saturating_sub(inside + terminator)
-            .max(1)
+    /// Keeps the start of a record that continues in the next chunk.
+    fn keep_raw(&mut self, bytes: &[u8]) {
+        if self.raw_lost || bytes.is_empty() {
+            return;
+        }
+        if self.raw.len() + bytes.len() > MAX_RAW_RECORD {
+            self.raw_lost = true;
+            self.raw = Vec::new();
+        } else {
+            self.raw.extend_from_slice(bytes);
+        }
     }
 
-    fn record(&mut self, at_end: bool) -> Result<(), LoadError> {
+    /// Finds which fields of the record csv-core just ended were quoted (into
+    /// `quoted`, left empty when that cannot be told); `tail` is the record's
+    /// bytes in this chunk, after those kept in `raw`.
+    fn find_quoted(&mut self, tail: &[u8]) {
+        self.quoted.clear();
+        if self.raw_lost {
+            return;
+        }
+        let (delimiter, quote) = (self.delimiter, self.quote);
+        if self.raw.is_empty() {
+            quoted::fields(tail, delimiter, quote, &mut self.quoted);
+        } else {
+            self.raw.extend_from_slice(tail);
+            quoted::fields(&self.raw, delimiter, quote, &mut self.quoted);
+        }
+        // Reading differently from csv-core would be a bug; then trim as before.
+        if self.quoted.len() != self.endlen {
+            self.quoted.clear();
+        }
+    }
+
+    /// Field `i` of a record without the whitespace around it, except, in text,
+    /// the whitespace inside quotes.
+    fn trim<'a>(&self, i: usize, raw: &'a [u8]) -> &'a [u8] {
+        let value = raw.trim_ascii();
+        match self.quoted.get(i) {
+            // A marker stays a marker in quotes.
+            Some(&after @ Some(_)) if self.text[i] && !self.markers.is_missing(value) => {
+                quoted::trim(raw, after)
+            }
+            _ => value,
+        }
+    }
+
+    /// Reads, without csv-core, the records at the start of `input` that need no
+    /// quoting rules: no quote character, a line break before the end of `input`,
+    /// and as many fields as there are columns. Stops before the first other
+    /// record, which csv-core then reads; returns the bytes taken.
+    ///
+    /// csv-core must be between records. It would discard the line breaks
+    /// between records, as this does, and split such a record the same way, so
+    /// the two can take turns.
+    fn simple_records(&mut self, input: &[u8]) -> Result<usize, LoadError> {
+        let expected = self.columns.len();
+        let delimiter = self.delimiter;
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
+        let mut line = self.parser.line();
+        let mut pos = 0;
+        loop {
+            while let Some(&b) = input.get(pos)
+                && matches!(b, b'\n' | b'\r')
+            {
+                line += u64::from(b == b'\n');
+                pos += 1;
+            }
+            let rest = &input[pos..];
+            if !self.simple {
+                break;
+            }
+            let Some((end, delimiters)) = scan::record_end(rest, delimiter, self.quote) else {
+                break;
+            };
+            if rest[end] == self.quote || delimiters + 1 != expected {
+                break;
+            }
+            spans.push(Span {
+                start: pos,
+                end: pos + end,
+                line,
+            });
+            pos += end;
+        }
+        let result = if spans.is_empty() {
+            Ok(())
+        } else {
+            self.read_spans(input, &spans)
+        };
+        self.spans = spans;
+        result?;
+        self.parser.set_line(line);
+        self.start_line = Some(line);
+        Ok(pos)
+    }
+
+    /// Reads the simple records at `spans` of `input`, on several threads when
+    /// there are enough of them.
+    fn read_spans(&mut self, input: &[u8], spans: &[Span]) -> Result<(), LoadError> {
+        let batch = Batch {
+            input,
+            spans,
+            first_row: self.records + 1,
+            delimiter: self.delimiter,
+            format: self.format,
+            markers: &self.markers,
+            fast_numbers: self.fast_numbers,
+            width: self.columns.len(),
+        };
+        let whole = 0..self.columns.len();
+        let groups: &[Range<usize>] = if spans.len() >= MIN_PARALLEL_RECORDS {
+            &self.groups
+        } else {
+            std::slice::from_ref(&whole)
+        };
+        let results = match groups {
+            [_] => vec![scan::read_columns(&batch, 0, &mut self.columns)],
+            _ => {
+                let mut parts = Vec::with_capacity(groups.len());
+                let mut rest = &mut self.columns[..];
+                for group in groups {
+                    let (part, after) = rest.split_at_mut(group.len());
+                    parts.push((group.start, part));
+                    rest = after;
+                }
+                let batch = &batch;
+                std::thread::scope(|scope| {
+                    let mut parts = parts.into_iter();
+                    let here = parts.next();
+                    let threads: Vec<_> = parts
+                        .map(|(first, columns)| {
+                            scope.spawn(move || scan::read_columns(batch, first, columns))
+                        })
+                        .collect();
+                    let mut results = Vec::with_capacity(groups.len());
+                    if let Some((first, columns)) = here {
+                        results.push(scan::read_columns(batch, first, columns));
+                    }
+                    for thread in threads {
+                        match thread.join() {
+                            Ok(result) => results.push(result),
+                            Err(panic) => std::panic::resume_unwind(panic),
+                        }
+                    }
+                    results
+                })
+            }
+        };
+        let mut found = Vec::new();
+        let mut out_of_memory: Option<u64> = None;
+        for result in results {
+            match result {
+                Ok(mut f) => found.append(&mut f),
+                Err(row) => out_of_memory = Some(out_of_memory.map_or(row, |r| r.min(row))),
+            }
+        }
+        if let Some(row) = out_of_memory {
+            return Err(self.out_of_memory(row));
+        }
+        // In the order a single reader, row by row, would have met them.
+        found.sort_by_key(|f| (f.first_row, f.column));
+        for f in found {
+            self.report
+                .merge(f.kind, f.policy, Some(&f.name), f.count, f.examples);
+        }
+        self.records += spans.len() as u64;
+        self.kept += spans.len();
+        Ok(())
+    }
+
+    /// Reads one field (untrimmed) into column `i`, reporting it when it does not
+    /// fit; `line` tells the line its record started on. Trimmed as [`Self::trim`]
+    /// says.
+    fn field(
+        &mut self,
+        i: usize,
+        raw: &[u8],
+        row: u64,
+        line: &dyn Fn() -> u64,
+    ) -> Result<(), LoadError> {
+        let value = self.trim(i, raw);
+        let outcome = self.columns[i]
+            .push(value, self.format, &self.markers)
+            .map_err(|_| self.out_of_memory(row))?;
+        if matches!(outcome, Outcome::Unparsable | Outcome::Reencoded) {
+            let (kind, policy) = if outcome == Outcome::Unparsable {
+                (ProblemKind::UnparsableValue, Policy::SetMissing)
+            } else {
+                (ProblemKind::InvalidEncoding, Policy::Replaced)
+            };
+            let name = self.columns[i].name.clone();
+            let line = line();
+            self.report.add(kind, policy, Some(&name), || Example {
+                row,
+                line,
+                column: Some(name.clone()),
+                value: String::from_utf8_lossy(value).into_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn out_of_memory(&self, row: u64) -> LoadError {
+        LoadError::OutOfMemory {
+            file: self.file.clone(),
+            row,
+        }
+    }
+
+    /// The line a record csv-core just ended started on, counted back from its
+    /// end when it was not known at its start.
+    fn record_line(&self, start: Option<u64>, out: &[u8], at_end: bool) -> u64 {
+        start.unwrap_or_else(|| {
+            let inside = out[..self.outlen].iter().filter(|&&b| b == b'\n').count() as u64;
+            let terminator = u64::from(!at_end);
+            self.parser
+                .line()
+                .saturating_sub(inside + terminator)
+                .max(1)
+        })
+    }
+
+    /// Takes in the record csv-core just read into `out`, its fields ending at `ends`.
+    /// `tail` is the record's bytes in this chunk.
+    fn record(
+        &mut self,
+        out: &[u8],
+        ends: &[usize],
+        tail: &[u8],
+        at_end: bool,
+    ) -> Result<(), LoadError> {
+        let start = self.start_line.take();
         if self.header_pending {
             self.header_pending = false;
             return Ok(());
@@ -520,8 +926,8 @@ impl Reading {
         let found = self.endlen;
         let expected = self.columns.len();
         let field = |i: usize| -> &[u8] {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            &self.out[start..self.ends[i]]
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &out[start..ends[i]]
         };
         // A line of spaces is not a row.
         if found == 1 && expected > 1 && field(0).trim_ascii().is_empty() {
@@ -543,7 +949,7 @@ impl Reading {
             if kind != ProblemKind::TrailingDelimiter && self.ragged == RaggedPolicy::Stop {
                 return Err(LoadError::Ragged {
                     file: self.file.clone(),
-                    line: self.record_line(at_end),
+                    line: self.record_line(start, out, at_end),
                     row,
                     expected,
                     found,
@@ -559,7 +965,7 @@ impl Reading {
                 _ if skip => Policy::SkipRow,
                 _ => Policy::SetMissing,
             };
-            let line = self.record_line(at_end);
+            let line = self.record_line(start, out, at_end);
             let value = {
                 let shown: Vec<String> = (0..found.min(8))
                     .map(|i| String::from_utf8_lossy(field(i)).into_owned())
@@ -581,35 +987,26 @@ impl Reading {
             }
             take = expected.min(found);
         }
-        let oom = |row: u64| LoadError::OutOfMemory {
-            file: self.file.clone(),
-            row,
-        };
+        let line = self.record_line(start, out, at_end);
+        // Text with whitespace at an edge keeps what was inside quotes.
+        self.quoted.clear();
+        let spaced = (0..take).any(|i| {
+            let value = field(i);
+            self.text[i]
+                && (value.first().is_some_and(u8::is_ascii_whitespace)
+                    || value.last().is_some_and(u8::is_ascii_whitespace))
+        });
+        if spaced {
+            self.find_quoted(tail);
+        }
         for i in 0..take {
-            let start = if i == 0 { 0 } else { self.ends[i - 1] };
-            let raw = &self.out[start..self.ends[i]];
-            let value = raw.trim_ascii();
-            let outcome = self.columns[i]
-                .push(value, self.format, &self.markers)
-                .map_err(|_| oom(row))?;
-            if matches!(outcome, Outcome::Unparsable | Outcome::Reencoded) {
-                let (kind, policy) = if outcome == Outcome::Unparsable {
-                    (ProblemKind::UnparsableValue, Policy::SetMissing)
-                } else {
-                    (ProblemKind::InvalidEncoding, Policy::Replaced)
-                };
-                let name = self.columns[i].name.clone();
-                let line = self.record_line(at_end);
-                self.report.add(kind, policy, Some(&name), || Example {
-                    row,
-                    line,
-                    column: Some(name.clone()),
-                    value: String::from_utf8_lossy(value).into_owned(),
-                });
-            }
+            self.field(i, field(i), row, &|| line)?;
         }
         for column in &mut self.columns[take..] {
-            column.push_missing().map_err(|_| oom(row))?;
+            column.push_missing().map_err(|_| LoadError::OutOfMemory {
+                file: self.file.clone(),
+                row,
+            })?;
         }
         self.kept += 1;
         Ok(())

@@ -7,6 +7,9 @@ use super::options::MISSING_MARKERS;
 #[derive(Debug, Clone)]
 pub struct Markers {
     by_len: Vec<Vec<Vec<u8>>>,
+    /// Whether a marker holds a digit, so that a field that reads as a number
+    /// may still be a marker (`-999`).
+    numeric: bool,
 }
 
 impl Default for Markers {
@@ -18,14 +21,22 @@ impl Default for Markers {
 impl Markers {
     pub fn new<'a>(markers: impl IntoIterator<Item = &'a str>) -> Self {
         let mut by_len: Vec<Vec<Vec<u8>>> = Vec::new();
+        let mut numeric = false;
         for marker in markers {
             let marker = marker.trim().as_bytes();
+            numeric |= marker.iter().any(u8::is_ascii_digit);
             if by_len.len() <= marker.len() {
                 by_len.resize(marker.len() + 1, Vec::new());
             }
             by_len[marker.len()].push(marker.to_ascii_lowercase());
         }
-        Self { by_len }
+        Self { by_len, numeric }
+    }
+
+    /// Whether some marker could also be read as a number. When none can, a field
+    /// that reads as a number is not a marker, and numbers need no marker check.
+    pub fn numeric(&self) -> bool {
+        self.numeric
     }
 
     /// Whether the trimmed `field` is a marker.
@@ -52,5 +63,6 @@ mod tests {
         let custom = Markers::new(["missing", "-999"]);
         assert!(custom.is_missing(b"MISSING") && custom.is_missing(b"-999"));
         assert!(!custom.is_missing(b""));
+        assert!(custom.numeric() && !m.numeric());
     }
 }

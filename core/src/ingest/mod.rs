@@ -10,7 +10,9 @@ mod infer;
 mod loader;
 mod markers;
 mod options;
+mod quoted;
 mod report;
+mod scan;
 mod value;
 
 pub use builder::MAX_CATEGORY_LEVELS;

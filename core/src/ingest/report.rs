@@ -87,6 +87,34 @@ impl Report {
         column: Option<&str>,
         example: impl FnOnce() -> Example,
     ) {
+        let problem = self.entry(kind, policy, column);
+        problem.count += 1;
+        if problem.examples.len() < MAX_EXAMPLES {
+            problem.examples.push(example());
+        }
+    }
+
+    /// Counts `count` instances of `kind` (in `column`) met elsewhere, with their
+    /// first examples in order, as if each had been [`add`](Self::add)ed in turn.
+    pub fn merge(
+        &mut self,
+        kind: ProblemKind,
+        policy: Policy,
+        column: Option<&str>,
+        count: u64,
+        examples: Vec<Example>,
+    ) {
+        if count == 0 {
+            return;
+        }
+        let problem = self.entry(kind, policy, column);
+        problem.count += count;
+        let room = MAX_EXAMPLES.saturating_sub(problem.examples.len());
+        problem.examples.extend(examples.into_iter().take(room));
+    }
+
+    /// The line for `kind` (in `column`), added at the end when new.
+    fn entry(&mut self, kind: ProblemKind, policy: Policy, column: Option<&str>) -> &mut Problem {
         let column = match kind {
             ProblemKind::UnparsableValue | ProblemKind::InvalidEncoding => {
                 column.map(str::to_owned)
@@ -111,11 +139,7 @@ impl Report {
                 self.problems.len() - 1
             }
         };
-        let problem = &mut self.problems[index];
-        problem.count += 1;
-        if problem.examples.len() < MAX_EXAMPLES {
-            problem.examples.push(example());
-        }
+        &mut self.problems[index]
     }
 
     /// The problems, each with its message written.

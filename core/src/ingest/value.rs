@@ -22,8 +22,8 @@ impl Default for NumberFormat {
     }
 }
 
-/// Longest integer or number that is rewritten on the stack; longer ones are not
-/// numbers anyone typed.
+/// Longest number that is rewritten on the stack; longer ones (such as `f64::MAX`
+/// written out in full, as CSV export does) are rewritten on the heap.
 const MAX_NUMBER_LEN: usize = 64;
 
 /// An integer: optional sign, digits, and thousands separators in groups of three.
@@ -77,10 +77,14 @@ pub fn parse_float(field: &[u8], format: NumberFormat) -> Option<f64> {
     let value = if format.decimal == b'.' && format.thousands.is_none() {
         fast_float2::parse::<f64, _>(field).ok()?
     } else {
-        if field.len() > MAX_NUMBER_LEN {
-            return None;
-        }
-        let mut buffer = [0u8; MAX_NUMBER_LEN];
+        let mut stack = [0u8; MAX_NUMBER_LEN];
+        let mut heap = Vec::new();
+        let buffer: &mut [u8] = if field.len() <= MAX_NUMBER_LEN {
+            &mut stack
+        } else {
+            heap.resize(field.len(), 0);
+            &mut heap
+        };
         let mut len = 0;
         let mut seen_decimal = false;
         for &b in field {
@@ -178,6 +182,12 @@ pub fn parse_date(field: &[u8], order: DateOrder) -> Option<i64> {
 }
 
 fn ymd(parts: [u32; 3], widths: [usize; 3], order: DateOrder) -> Option<i64> {
+    // A four-digit first part is a year whatever the column's order: ISO dates.
+    let order = if widths[0] == 4 {
+        DateOrder::Ymd
+    } else {
+        order
+    };
     let (y, m, d, year_width) = match order {
         DateOrder::Ymd => (parts[0], parts[1], parts[2], widths[0]),
         DateOrder::Dmy => (parts[2], parts[1], parts[0], widths[2]),
@@ -290,6 +300,15 @@ mod tests {
         assert_eq!(parse_float(b"-0,001", EUROPEAN), Some(-0.001));
         assert_eq!(parse_float(b"12.34,5", EUROPEAN), None);
         assert_eq!(parse_float(b"abc", DOT), None);
+        // Longer than the stack buffer: as CSV export writes f64::MAX.
+        let max = format!("{}", f64::MAX);
+        assert_eq!(parse_float(max.as_bytes(), EUROPEAN), Some(f64::MAX));
+        let grouped = NumberFormat {
+            decimal: b'.',
+            thousands: Some(b','),
+        };
+        let tiny = format!("{}", 5e-324);
+        assert_eq!(parse_float(tiny.as_bytes(), grouped), Some(5e-324));
     }
 
     #[test]
@@ -307,6 +326,7 @@ mod tests {
         assert_eq!(parse_date(b"31.03.2024", DateOrder::Dmy), Some(day));
         assert_eq!(parse_date(b"03/31/2024", DateOrder::Mdy), Some(day));
         assert_eq!(parse_date(b"31/03/2024", DateOrder::Mdy), None);
+        assert_eq!(parse_date(b"2024-03-31", DateOrder::Dmy), Some(day));
         assert_eq!(parse_date(b"2024-02-30", DateOrder::Ymd), None);
         assert_eq!(parse_date(b"2024-03/31", DateOrder::Ymd), None);
         assert_eq!(parse_date(b"24-03-31", DateOrder::Ymd), None);

@@ -1,0 +1,203 @@
+//! Seeded synthetic data, for trying Studio at a chosen scale: Gaussian clusters
+//! for classification, a noisy linear function for regression.
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::frame::{Column, Frame};
+use crate::rng::SplitMix64;
+use crate::train::Task;
+
+/// Cells the generator will make at most (rows × features), so a typo cannot
+/// exhaust the tab's memory.
+pub const MAX_CELLS: usize = 200_000_000;
+
+/// Classes a classification set has.
+pub const CLASSES: usize = 3;
+
+/// What to generate; a notebook stores this instead of the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Synthetic {
+    pub rows: usize,
+    pub features: usize,
+    pub task: Task,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SyntheticError {
+    #[error("choose at least 1 row and 1 feature")]
+    Empty,
+    #[error(
+        "{rows} rows × {features} features is {cells} values, more than the {MAX_CELLS} the generator makes; choose fewer"
+    )]
+    TooLarge {
+        rows: usize,
+        features: usize,
+        cells: usize,
+    },
+    #[error("the generated columns differ in length")]
+    Shape,
+}
+
+impl Synthetic {
+    /// The name the data cell shows, such as `synthetic-1000x10-classification-seed42`.
+    pub fn name(&self) -> String {
+        let task = match self.task {
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+        };
+        format!(
+            "synthetic-{}x{}-{task}-seed{}",
+            self.rows, self.features, self.seed
+        )
+    }
+
+    /// The target column's name.
+    pub fn target(&self) -> &'static str {
+        match self.task {
+            Task::Classification => "class",
+            Task::Regression => "y",
+        }
+    }
+
+    /// Draws the frame: features `x1`…`xM`, then the target.
+    pub fn generate(&self) -> Result<Frame, SyntheticError> {
+        let (rows, features) = (self.rows, self.features);
+        if rows == 0 || features == 0 {
+            return Err(SyntheticError::Empty);
+        }
+        let cells = rows.saturating_mul(features + 1);
+        if cells > MAX_CELLS {
+            return Err(SyntheticError::TooLarge {
+                rows,
+                features,
+                cells,
+            });
+        }
+        let mut rng = SplitMix64::new(self.seed);
+        let mut normal = Normal::default();
+        let mut columns: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); features];
+        match self.task {
+            Task::Classification => {
+                let centres: Vec<f64> = (0..CLASSES * features)
+                    .map(|_| 1.5 * normal.sample(&mut rng))
+                    .collect();
+                let mut target = Vec::with_capacity(rows);
+                for _ in 0..rows {
+                    let class = (rng.next_u64() % CLASSES as u64) as usize;
+                    for (j, column) in columns.iter_mut().enumerate() {
+                        column.push(centres[class * features + j] + normal.sample(&mut rng));
+                    }
+                    target.push(class);
+                }
+                let labels: Vec<String> = (0..CLASSES).map(|c| format!("class_{c}")).collect();
+                frame(
+                    columns,
+                    Column::categories("class", target.iter().map(|&c| Some(labels[c].as_str()))),
+                    rows,
+                )
+            }
+            Task::Regression => {
+                let weights: Vec<f64> = (0..features).map(|_| normal.sample(&mut rng)).collect();
+                let mut target = Vec::with_capacity(rows);
+                for _ in 0..rows {
+                    let mut y = 0.0;
+                    for (column, w) in columns.iter_mut().zip(&weights) {
+                        let x = normal.sample(&mut rng);
+                        y += w * x;
+                        column.push(x);
+                    }
+                    target.push(y + 0.5 * normal.sample(&mut rng));
+                }
+                frame(
+                    columns,
+                    Column::floats("y", target.into_iter().map(Some)),
+                    rows,
+                )
+            }
+        }
+    }
+}
+
+fn frame(columns: Vec<Vec<f64>>, target: Column, rows: usize) -> Result<Frame, SyntheticError> {
+    let mut all: Vec<Column> = columns
+        .into_iter()
+        .enumerate()
+        .map(|(j, values)| Column::floats(&format!("x{}", j + 1), values.into_iter().map(Some)))
+        .collect();
+    all.push(target);
+    Frame::new(rows, all).ok_or(SyntheticError::Shape)
+}
+
+/// Standard normal draws by the Box–Muller transform, two per pair of uniforms.
+#[derive(Debug, Default)]
+struct Normal {
+    spare: Option<f64>,
+}
+
+impl Normal {
+    fn sample(&mut self, rng: &mut SplitMix64) -> f64 {
+        if let Some(z) = self.spare.take() {
+            return z;
+        }
+        // Uniform in (0, 1]: 53 random bits, never zero, so the log is finite.
+        let u1 = ((rng.next_u64() >> 11) + 1) as f64 / (1u64 << 53) as f64;
+        let u2 = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let r = (-2.0 * u1.ln()).sqrt();
+        let theta = std::f64::consts::TAU * u2;
+        self.spare = Some(r * theta.sin());
+        r * theta.cos()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::ColumnType;
+
+    #[test]
+    fn the_same_seed_gives_the_same_frame_and_shapes_are_as_asked() {
+        let spec = Synthetic {
+            rows: 500,
+            features: 4,
+            task: Task::Classification,
+            seed: 7,
+        };
+        let a = spec.generate().expect("generates");
+        assert_eq!(a, spec.generate().expect("generates"));
+        assert_eq!((a.rows(), a.columns().len()), (500, 5));
+        assert_eq!(
+            a.column("class").map(Column::kind),
+            Some(ColumnType::Categorical)
+        );
+        let b = Synthetic { seed: 8, ..spec }.generate().expect("generates");
+        assert_ne!(a, b);
+        let r = Synthetic {
+            task: Task::Regression,
+            ..spec
+        }
+        .generate()
+        .expect("generates");
+        let y: Vec<f64> = (0..500).filter_map(|i| r.column("y")?.number(i)).collect();
+        let mean = y.iter().sum::<f64>() / 500.0;
+        let var = y.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 500.0;
+        assert!(var > 0.5, "{var}");
+    }
+
+    #[test]
+    fn empty_and_huge_requests_are_refused_with_a_reason() {
+        let spec = |rows, features| Synthetic {
+            rows,
+            features,
+            task: Task::Regression,
+            seed: 1,
+        };
+        assert_eq!(spec(0, 3).generate(), Err(SyntheticError::Empty));
+        assert!(
+            spec(100_000_000, 10)
+                .generate()
+                .is_err_and(|e| e.to_string().contains("choose fewer"))
+        );
+    }
+}

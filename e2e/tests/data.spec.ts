@@ -1,0 +1,149 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+
+const MESSY = fileURLToPath(new URL('../../core/tests/fixtures/messy-latin1.csv', import.meta.url));
+
+test.beforeEach(async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Studio', level: 1 })).toBeVisible();
+});
+
+async function openMessy(page: Page) {
+  await page.getByLabel('Open CSV').setInputFiles(MESSY);
+  await expect(page.getByLabel('Dataset shape')).toHaveText('messy-latin1.csv · 6 rows × 6 columns');
+}
+
+test('a messy file: load report, a type override, and the dataset still there after a reload', async ({ page }) => {
+  await openMessy(page);
+  // The dialect was guessed: semicolons, Windows-1252, decimal commas.
+  await expect(page.getByText(/^Read as semicolon separated, with a header row, windows-1252, decimal comma/)).toBeVisible();
+  const report = page.getByRole('region', { name: 'Load report' });
+  await expect(report).toContainText('1 value in column "Preis" could not be read as float; set to missing');
+  await expect(report).toContainText('row 4 (line 5), column Preis: “unbekannt”');
+  await expect(report).toContainText('1 row had fewer fields than the header');
+  await expect(report).toContainText('1 row had more fields than the header and was skipped');
+  await expect(page.getByLabel('Memory used')).toContainText('in memory');
+
+  const columns = page.getByRole('table', { name: 'Columns' });
+  await expect(columns.getByLabel('Type of Preis')).toHaveValue('float');
+  await expect(columns.getByLabel('Type of Datum')).toHaveValue('date');
+  await expect(columns.getByLabel('Type of id')).toHaveValue('id');
+  const table = page.getByRole('region', { name: 'Data table' });
+  await expect(table).toContainText('München');
+  await expect(table).toContainText('1234.5');
+  await expect(table).toContainText('2023-12-31');
+
+  // Keep the stray word: read Preis as text.
+  await columns.getByLabel('Type of Preis').selectOption('text');
+  await expect(page.getByRole('table', { name: 'Columns' }).getByLabel('Type of Preis')).toHaveValue('text');
+  await expect(page.getByRole('region', { name: 'Data table' })).toContainText('unbekannt');
+  await expect(page.getByRole('region', { name: 'Load report' })).not.toContainText('could not be read');
+
+  const saved = page.getByRole('region', { name: 'Saved datasets' });
+  await expect(saved).toContainText('messy-latin1.csv · 6 rows × 6 columns');
+  await expect(saved.getByLabel('Storage used')).toContainText('Storage used:');
+
+  // After a reload the parsed columns come back from this browser's storage, with
+  // the override, without asking for the file.
+  await page.reload();
+  await expect(page.getByLabel('Dataset shape')).toHaveText('messy-latin1.csv · 6 rows × 6 columns');
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('messy-latin1.csv');
+  await expect(page.getByRole('table', { name: 'Columns' }).getByLabel('Type of Preis')).toHaveValue('text');
+  await expect(page.getByRole('region', { name: 'Data table' })).toContainText('unbekannt');
+
+  await page.getByRole('button', { name: 'Delete messy-latin1.csv' }).click();
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('None yet');
+});
+
+test('reading options can be overridden and the file read again', async ({ page }) => {
+  await openMessy(page);
+  await page.getByText(/^Read as semicolon separated/).click();
+  const form = page.getByRole('form', { name: 'Reading options' });
+  await form.getByLabel('Header row').selectOption('no');
+  await form.getByRole('button', { name: 'Reload with these settings' }).click();
+  await expect(page.getByLabel('Dataset shape')).toHaveText('messy-latin1.csv · 7 rows × 6 columns');
+  await expect(page.getByRole('table', { name: 'Columns' })).toContainText('column_1');
+});
+
+test('roles: marking a column as the target sets the train cell', async ({ page }) => {
+  await page.getByLabel('Sample datasets').selectOption('penguins.csv');
+  await expect(page.getByLabel('Dataset shape')).toHaveText('penguins.csv · 344 rows × 8 columns');
+  const columns = page.getByRole('table', { name: 'Columns' });
+  await expect(columns.getByRole('row', { name: /bill_length_mm/ })).toContainText('2');
+  await expect(columns.getByRole('img', { name: /^Distribution of body_mass_g: 342 values from 2700 to 6300$/ })).toBeVisible();
+  await columns.getByLabel('Role of species').selectOption('target');
+  await expect(page.getByLabel('Target column')).toHaveValue('species');
+  await columns.getByLabel('Role of island').selectOption('ignore');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Metrics' }).getByLabel('Accuracy')).toHaveText(/^\d\.\d{4}$/);
+});
+
+test('the virtual table scrolls, sorts and filters a million cells with few rows in the page', async ({ page }) => {
+  await page.getByText('Generate synthetic data').click();
+  const form = page.getByRole('form', { name: 'Synthetic data' });
+  await form.getByLabel('Rows').fill('200000');
+  await form.getByLabel('Features').fill('5');
+  await form.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByLabel('Dataset shape')).toHaveText('synthetic-200000x5-classification-seed42 · 200000 rows × 6 columns');
+  const table = page.getByRole('region', { name: 'Data table' });
+  await expect(page.getByRole('status', { name: 'Rows shown' })).toHaveText('200000 rows');
+  expect(await table.locator('tbody tr').count()).toBeLessThan(40);
+
+  await table.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+  await expect(table.getByRole('rowheader', { name: '200000', exact: true })).toBeVisible();
+  expect(await table.locator('tbody tr').count()).toBeLessThan(40);
+
+  await table.getByRole('button', { name: 'Sort by x1' }).click();
+  await expect(table.getByRole('columnheader', { name: 'Sort by x1' })).toHaveAttribute('aria-sort', 'ascending');
+  const first = async () => Number(await table.locator('tbody tr:not(.spacer)').nth(0).locator('td').nth(0).textContent());
+  const second = async () => Number(await table.locator('tbody tr:not(.spacer)').nth(1).locator('td').nth(0).textContent());
+  await expect.poll(async () => (await first()) <= (await second()) && (await first()) < -3).toBe(true);
+
+  await page.getByLabel('Filter rows').fill('class_2');
+  await expect(page.getByRole('status', { name: 'Rows shown' })).toHaveText(/^\d+ of 200000 rows match$/);
+  await expect(table.locator('tbody tr:not(.spacer)').nth(0)).toContainText('class_2');
+});
+
+test('a large file streams with progress and can be cancelled', async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
+  const path = join(dir, 'large.csv');
+  const line = '0.123456,1.234567,2.345678,3.456789,4.567890,5.678901,6.789012,7.890123\n';
+  writeFileSync(path, 'a,b,c,d,e,f,g,h\n' + line.repeat(4_000_000));
+  await page.getByLabel('Open CSV').setInputFiles(path);
+  const bar = page.getByRole('progressbar', { name: 'Loading progress' });
+  await expect(bar).toBeVisible();
+  await expect(page.getByRole('status', { name: 'Loading' })).toContainText(/MB of \d+\.\d MB · \d+ rows/);
+  await page.getByRole('button', { name: 'Cancel loading' }).click();
+  await expect(bar).toBeHidden();
+  await expect(page.getByText('No data yet.')).toBeVisible();
+});
+
+test('the frame exports back to CSV', async ({ page }) => {
+  await page.getByLabel('Sample datasets').selectOption('iris.csv');
+  await expect(page.getByLabel('Dataset shape')).toHaveText('iris.csv · 150 rows × 5 columns');
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('iris-studio.csv');
+  const text = readFileSync(await file.path(), 'utf8');
+  const original = readFileSync(fileURLToPath(new URL('../../data/samples/iris.csv', import.meta.url)), 'utf8');
+  // Same values; numbers are written shortest (3.0 as 3).
+  const cells = (csv: string) =>
+    csv.trim().split('\n').map((line) => line.split(',').map((v) => (v !== '' && !isNaN(Number(v)) ? Number(v) : v)));
+  expect(cells(text)).toEqual(cells(original));
+});
+
+test('bad synthetic sizes are refused with the reason', async ({ page }) => {
+  await page.getByText('Generate synthetic data').click();
+  const form = page.getByRole('form', { name: 'Synthetic data' });
+  await form.getByLabel('Rows').fill('lots');
+  await form.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Rows must be a whole number, not “lots”' })).toBeVisible();
+  await form.getByLabel('Rows').fill('100000000');
+  await form.getByLabel('Features').fill('100');
+  await form.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'choose fewer' })).toBeVisible();
+});
