@@ -50,3 +50,10 @@ bench: build
 # Loading a ~100 MB numeric CSV: Studio against PapaParse in headless Chromium.
 bench-csv-browser: build
 	node e2e/bench/csv-load.mjs
+
+.PHONY: bench-csv
+# Loading a ~100 MB CSV natively: `studio inspect` against pandas.read_csv and a bare
+# csv ByteRecord loop (needs the reference environment in .tools/venv).
+bench-csv:
+	cargo build --release --locked -p studio-cli --bin studio --example byterecord
+	.tools/venv/bin/python scripts/bench/csv_native.py
