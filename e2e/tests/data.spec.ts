@@ -91,6 +91,10 @@ test('the virtual table scrolls, sorts and filters a million cells with few rows
   const table = page.getByRole('region', { name: 'Data table' });
   await expect(page.getByRole('status', { name: 'Rows shown' })).toHaveText('200000 rows');
   expect(await table.locator('tbody tr').count()).toBeLessThan(40);
+  // Each header shows the column's type and a histogram of its values.
+  await expect(table.getByRole('columnheader', { name: /^Sort by x1 / })).toContainText('float');
+  await expect(table.getByRole('img', { name: /^Distribution of x1: 200000 values from -/ })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: /^Sort by class / })).toContainText('categorical');
 
   await table.evaluate((el) => el.scrollTo(0, el.scrollHeight));
   await expect(table.getByRole('rowheader', { name: '200000', exact: true })).toBeVisible();

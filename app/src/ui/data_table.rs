@@ -7,6 +7,7 @@ use studio_core::frame::view::TableView;
 use wasm_bindgen::JsCast;
 
 use super::client::{self, JobEvent};
+use super::columns::picture;
 use crate::protocol::{DatasetSummary, Job, JobOutput, RowWindow};
 
 /// Pixel height of one row (kept equal to the stylesheet's).
@@ -80,6 +81,8 @@ impl Table {
 #[component]
 pub fn DataTable(summary: DatasetSummary) -> impl IntoView {
     let names: Vec<String> = summary.columns.iter().map(|c| c.name.clone()).collect();
+    let kinds: Vec<&'static str> = summary.columns.iter().map(|c| c.kind.name()).collect();
+    let profiles = summary.profiles.clone();
     let table = Table {
         window: RwSignal::new(RowWindow {
             total: summary.rows,
@@ -123,7 +126,9 @@ pub fn DataTable(summary: DatasetSummary) -> impl IntoView {
     let width = names.len();
     let header = names
         .into_iter()
-        .map(|name| {
+        .zip(kinds)
+        .zip(profiles)
+        .map(|((name, kind), profile)| {
             let sorted = StoredValue::new(name.clone());
             let sort_state = move || {
                 table.view.with(|v| match &v.sort {
@@ -157,6 +162,10 @@ pub fn DataTable(summary: DatasetSummary) -> impl IntoView {
                     <button class="sort" aria-label=format!("Sort by {name}") on:click=on_sort>
                         {name.clone()}{arrow}
                     </button>
+                    <span class="head-facts">
+                        <span class=format!("badge type-{kind}")>{kind}</span>
+                        {picture(&name, profile)}
+                    </span>
                 </th>
             }
         })

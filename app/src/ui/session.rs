@@ -149,7 +149,10 @@ impl Session {
     pub fn refresh_saved(self) {
         client::start(Job::ListSaved, move |event| match event {
             JobEvent::Done(JobOutput::Saved(list)) => self.saved.set(Some(list)),
-            JobEvent::Failed(error) => self.data_notice.set(Some(error)),
+            // A warning about the open data matters more than the list of saved ones.
+            JobEvent::Failed(error) if self.data_notice.with_untracked(Option::is_none) => {
+                self.data_notice.set(Some(error))
+            }
             _ => {}
         });
     }

@@ -17,6 +17,23 @@ use web_sys::{
 use crate::protocol::{SavedDataset, SavedList};
 
 const DIRECTORY: &str = "datasets";
+
+thread_local! {
+    /// Set while a job holds files open: OPFS refuses a second access handle on the
+    /// same file, and jobs interleave at every await.
+    static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `work` once no other storage operation is in progress.
+async fn exclusive<T>(work: impl std::future::Future<Output = T>) -> T {
+    while BUSY.get() {
+        super::yield_now().await;
+    }
+    BUSY.set(true);
+    let out = work.await;
+    BUSY.set(false);
+    out
+}
 const INDEX: &str = "index.json";
 
 /// What a saved file carries besides the columns.
@@ -153,6 +170,10 @@ fn file_name(id: &str) -> String {
 /// Saves `frame` under an id made from its file's hash (a file saved again replaces
 /// its earlier copy) and returns the id.
 pub async fn save(frame: &Frame, meta: &Meta) -> Result<String, String> {
+    exclusive(save_now(frame, meta)).await
+}
+
+async fn save_now(frame: &Frame, meta: &Meta) -> Result<String, String> {
     let id: String = meta.sha256.chars().take(16).collect();
     let id = if id.is_empty() {
         "dataset".to_owned()
@@ -212,6 +233,10 @@ async fn write_frame(
 
 /// Reads a saved dataset back, one column at a time.
 pub async fn open(id: &str) -> Result<(Frame, Meta), String> {
+    exclusive(open_now(id)).await
+}
+
+async fn open_now(id: &str) -> Result<(Frame, Meta), String> {
     let dir = directory().await?;
     let file = handle(&dir, &file_name(id), false)
         .await
@@ -240,6 +265,10 @@ pub async fn open(id: &str) -> Result<(Frame, Meta), String> {
 }
 
 pub async fn delete(id: &str) -> Result<(), String> {
+    exclusive(delete_now(id)).await
+}
+
+async fn delete_now(id: &str) -> Result<(), String> {
     let dir = directory().await?;
     // Already gone is as good as deleted.
     let _ = JsFuture::from(dir.remove_entry(&file_name(id))).await;
@@ -249,6 +278,10 @@ pub async fn delete(id: &str) -> Result<(), String> {
 }
 
 pub async fn list() -> Result<SavedList, String> {
+    exclusive(list_now()).await
+}
+
+async fn list_now() -> Result<SavedList, String> {
     let dir = directory().await?;
     let datasets = index(&dir).await?;
     let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
