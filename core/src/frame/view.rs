@@ -2,7 +2,6 @@
 //! indices into the frame (the frame itself never moves).
 
 use std::cmp::Ordering;
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +54,6 @@ fn matching(frame: &Frame, needle: &str) -> Vec<u32> {
             _ => None,
         })
         .collect();
-    let mut buffer = String::new();
     (0..frame.rows())
         .filter(|&row| {
             frame.columns().iter().zip(&level_hits).any(|(c, hits)| {
@@ -69,11 +67,9 @@ fn matching(frame: &Frame, needle: &str) -> Vec<u32> {
                     (Values::Strings(s), _) => s
                         .get(row)
                         .is_some_and(|v| v.to_lowercase().contains(needle)),
-                    _ => {
-                        buffer.clear();
-                        let _ = write!(buffer, "{}", c.text(row).unwrap_or_default());
-                        buffer.to_lowercase().contains(needle)
-                    }
+                    _ => c
+                        .text(row)
+                        .is_some_and(|t| t.to_lowercase().contains(needle)),
                 }
             })
         })

@@ -44,12 +44,6 @@ pub fn read_csv(bytes: &[u8], file: &str) -> Result<Frame, LoadError> {
     load(bytes, file, LoadOptions::default()).map(|loaded| loaded.frame)
 }
 
-/// The file's SHA-256 in hex: how a notebook recognises a local file again.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
-}
-
 /// Lower-case hex of a digest.
 pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
