@@ -12,7 +12,7 @@
 //! use studio_core::compute::{Compute, CpuDevice, Matrix};
 //!
 //! let a = Matrix::new(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0])?;
-//! let y = pollster::block_on(CpuDevice.matvec(&a, &[1.0, 0.0, -1.0]))?;
+//! let y = pollster::block_on(CpuDevice::default().matvec(&a, &[1.0, 0.0, -1.0]))?;
 //! assert_eq!(y, vec![-2.0, -2.0]);
 //! # Ok::<(), studio_core::compute::ComputeError>(())
 //! ```

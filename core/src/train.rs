@@ -522,7 +522,7 @@ pub async fn train(
     test: Option<&Frame>,
     spec: TrainSpec,
 ) -> Result<Trained, TrainError> {
-    train_on(frame, test, spec, &Device::Cpu(CpuDevice)).await
+    train_on(frame, test, spec, &Device::Cpu(CpuDevice::default())).await
 }
 
 /// Trains to the end on `device` without pausing.

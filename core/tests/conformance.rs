@@ -7,7 +7,7 @@
 use pollster::block_on;
 use studio_core::compute::{
     CheckCase, Compute, ComputeError, CpuDevice, DeviceKind, GpuDevice, Matrix, Preference,
-    check_cases, run_case, select,
+    check_cases, conformance, judge, run_case, select,
 };
 
 fn gpu() -> GpuDevice {
@@ -18,7 +18,7 @@ fn gpu() -> GpuDevice {
 
 fn check_cpu(rows: usize, cols: usize, a: &[f32], x: &[f32], expected: &[f32]) {
     let a = Matrix::new(rows, cols, a.to_vec()).expect("valid shape");
-    let y = block_on(CpuDevice.matvec(&a, x)).expect("matvec runs");
+    let y = block_on(CpuDevice::default().matvec(&a, x)).expect("matvec runs");
     assert_eq!(y, expected, "{rows}x{cols}");
 }
 
@@ -68,7 +68,10 @@ fn both_devices_reject_a_vector_of_the_wrong_length() {
         expected: 3,
         actual: 2,
     });
-    assert_eq!(block_on(CpuDevice.matvec(&a, &[1.0, 2.0])), expected);
+    assert_eq!(
+        block_on(CpuDevice::default().matvec(&a, &[1.0, 2.0])),
+        expected
+    );
     assert_eq!(block_on(gpu().matvec(&a, &[1.0, 2.0])), expected);
 }
 
@@ -86,13 +89,8 @@ fn matrix_rejects_data_of_the_wrong_length() {
 
 #[test]
 fn a_gpu_result_with_nan_fails_the_check() {
-    struct Broken;
-    impl Compute for Broken {
-        async fn matvec(&self, a: &Matrix, _x: &[f32]) -> Result<Vec<f32>, ComputeError> {
-            Ok(vec![f32::NAN; a.rows()])
-        }
-    }
-    let outcome = block_on(run_case(&Broken, check_cases()[2])).expect("case runs");
+    let case = check_cases()[2];
+    let outcome = block_on(judge(case, &vec![f32::NAN; case.rows])).expect("case runs");
     assert!(!outcome.passed);
     assert_eq!(outcome.max_scaled_error, f64::INFINITY);
 }
@@ -119,4 +117,33 @@ fn selection_honours_a_cpu_preference() {
     assert_eq!(report.summary(), "CPU · the CPU was requested");
     let a = Matrix::new(1, 2, vec![1.0, 2.0]).expect("valid shape");
     assert_eq!(block_on(device.matvec(&a, &[1.0, 1.0])), Ok(vec![3.0]));
+}
+
+#[test]
+fn gpu_agrees_with_cpu_on_every_operation() {
+    let gpu = gpu();
+    let mut failures = Vec::new();
+    let cases = conformance::cases();
+    for (seed, case) in cases.iter().enumerate() {
+        let outcome = match block_on(conformance::run(&gpu, *case, seed as u64 + 1)) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                failures.push(format!("{}: {e}", case.label()));
+                continue;
+            }
+        };
+        if !outcome.passed {
+            failures.push(format!(
+                "{}: scaled error {:e} over tolerance {:e}",
+                outcome.label, outcome.max_scaled_error, outcome.tolerance
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases differ from the CPU:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }

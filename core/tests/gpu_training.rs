@@ -43,8 +43,13 @@ fn spec(target: &str, task: Task, kind: ModelKind) -> TrainSpec {
 
 /// The same run on the CPU and on the GPU.
 fn both(frame: &Frame, spec: TrainSpec) -> (Trained, Trained) {
-    let cpu = block_on(train_on(frame, None, spec.clone(), &Device::Cpu(CpuDevice)))
-        .expect("trains on the CPU");
+    let cpu = block_on(train_on(
+        frame,
+        None,
+        spec.clone(),
+        &Device::Cpu(CpuDevice::default()),
+    ))
+    .expect("trains on the CPU");
     let gpu = block_on(train_on(frame, None, spec, &Device::Gpu(Box::new(gpu()))))
         .expect("trains on the GPU");
     assert_eq!(cpu.device, DeviceKind::Cpu);

@@ -1,6 +1,6 @@
 use std::cell::Cell;
 
-use studio_core::compute::{Compute, ComputeError, CpuDevice, Device, check_cases, run_case};
+use studio_core::compute::{ComputeError, CpuDevice, Device, check_cases, run_case};
 use studio_core::frame::Frame;
 use studio_core::model::Fitted;
 use studio_core::train::{TrainError, TrainSpec, Trained, Trainer};
@@ -230,7 +230,15 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
                 message: format!("{device}; training again on the CPU"),
                 value: None,
             });
-            match fit(id, &frame, spec, &Device::Cpu(CpuDevice), cancelled).await? {
+            match fit(
+                id,
+                &frame,
+                spec,
+                &Device::Cpu(CpuDevice::default()),
+                cancelled,
+            )
+            .await?
+            {
                 Fit::Done(trained) => (*trained, device),
                 // The CPU has no device to fail.
                 Fit::GpuFailed(error) => return Err(Stop::Failed(error.to_string())),

@@ -17,6 +17,8 @@ pub enum ComputeError {
         bytes: u64,
         limit: u64,
     },
+    #[error("{0}")]
+    Invalid(String),
     #[error("the GPU reported an error: {0}")]
     Gpu(String),
     #[error("the GPU device was lost: {0}")]

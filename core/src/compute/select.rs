@@ -26,8 +26,9 @@ pub enum Device {
     Cpu(CpuDevice),
 }
 
-impl Compute for Device {
-    async fn matvec(&self, a: &Matrix, x: &[f32]) -> Result<Vec<f32>, ComputeError> {
+impl Device {
+    /// `y = A x` on whichever device this is: the device check.
+    pub async fn matvec(&self, a: &Matrix, x: &[f32]) -> Result<Vec<f32>, ComputeError> {
         match self {
             Device::Gpu(gpu) => gpu.matvec(a, x).await,
             Device::Cpu(cpu) => cpu.matvec(a, x).await,
@@ -98,5 +99,5 @@ pub fn on_cpu(reason: String) -> (Device, DeviceReport) {
         reason: Some(reason),
         check: None,
     };
-    (Device::Cpu(CpuDevice), report)
+    (Device::Cpu(CpuDevice::default()), report)
 }

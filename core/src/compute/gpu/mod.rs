@@ -1,29 +1,34 @@
 //! The GPU implementation: WGSL compute shaders through wgpu.
 //!
 //! One [`GpuDevice`] owns the device, queue and compiled pipelines; it is built once
-//! and reused for every call. Each kernel lives in its own `.wgsl` file beside the
-//! Rust that dispatches it: `matvec.wgsl` (`matvec.rs`), and the linear models'
-//! objectives, `softmax_rows.wgsl`, `squared_rows.wgsl` and `gradient.wgsl`
-//! (`linear_loss.rs`), whose training rows stay on the GPU for a whole run.
+//! and reused for every call. The operations of [`Compute`] are recorded by
+//! `recorder.rs` and dispatched by `dispatch.rs`; their kernels (`kernels.rs`) are one
+//! `.wgsl` file each, compiled on first use and cached by shape class. The linear
+//! models' objectives, `softmax_rows.wgsl`, `squared_rows.wgsl` and `gradient.wgsl`
+//! (`linear_loss.rs`), keep their training rows on the GPU for a whole run.
 //!
 //! Platform rules: natively, results are read back by mapping a staging buffer and
 //! polling the device until the map completes; in the browser, polling is a no-op and
 //! the map completes on the event loop, so the same code simply awaits.
 
 mod adapter;
+mod buffer;
+mod dispatch;
 mod kernel;
+mod kernels;
 mod linear_loss;
-mod matvec;
 mod readback;
+mod recorder;
 
 use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
 pub use adapter::summarize;
+pub use buffer::GpuBuffer;
 pub use linear_loss::{GpuLinearLoss, RowLoss};
 
-use super::{AdapterSummary, Compute, ComputeError, Matrix};
+use super::{AdapterSummary, ComputeError};
 
 /// Why no GPU device could be used.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -45,7 +50,7 @@ pub struct GpuDevice {
     queue: wgpu::Queue,
     adapter: AdapterSummary,
     limits: wgpu::Limits,
-    matvec: kernel::Kernel,
+    recorder: Arc<recorder::Recorder>,
     linear_loss: linear_loss::LinearLossPipelines,
     /// Set by wgpu's callbacks when the device is lost or an error escapes a scope.
     fault: Arc<Mutex<Option<String>>>,
@@ -99,7 +104,6 @@ impl GpuDevice {
         // A kernel this platform's compiler rejects makes the device unusable, not
         // the process: say so here, where device selection can fall back to the CPU.
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let matvec = matvec::kernel(&device);
         let linear_loss = linear_loss::LinearLossPipelines::new(&device);
         if let Some(error) = scope.pop().await {
             return Err(GpuUnavailable::CheckFailed {
@@ -107,12 +111,16 @@ impl GpuDevice {
                 detail: format!("the compute kernels did not compile: {error}"),
             });
         }
+        // Natively wgpu's handles are Send and Sync and the Arc lets the device cross
+        // threads; in wasm they are neither, and there is only one thread.
+        #[allow(clippy::arc_with_non_send_sync)]
+        let recorder = Arc::new(recorder::Recorder::new(device.clone(), queue.clone()));
         Ok(Self {
             device,
             queue,
             adapter: summary,
             limits,
-            matvec,
+            recorder,
             linear_loss,
             fault,
         })
@@ -144,14 +152,6 @@ impl GpuDevice {
             return Err(ComputeError::TooLarge { what, bytes, limit });
         }
         Ok(())
-    }
-}
-
-impl Compute for GpuDevice {
-    async fn matvec(&self, a: &Matrix, x: &[f32]) -> Result<Vec<f32>, ComputeError> {
-        a.check_vector(x)?;
-        self.check_fault()?;
-        matvec::run(self, a, x).await
     }
 }
 

@@ -1,9 +1,9 @@
 use crate::compute::ComputeError;
 
-/// Copies `bytes` bytes of `source` into a mappable buffer and reads them back as f32.
+/// Copies `bytes` bytes of `source` into a new mappable buffer and reads them back as f32.
 ///
-/// This is the only place results cross from the GPU to the CPU, so callers decide
-/// when a read-back is worth its cost.
+/// Results cross from the GPU to the CPU only here and in [`map_f32`], so callers
+/// decide when a read-back is worth its cost.
 pub async fn read_f32(
     device: &wgpu::Device,
     queue: &wgpu::Queue,
@@ -19,8 +19,20 @@ pub async fn read_f32(
     });
     encoder.copy_buffer_to_buffer(source, 0, &staging, 0, bytes);
     queue.submit([encoder.finish()]);
+    map_f32(device, &staging, bytes).await
+}
 
-    let slice = staging.slice(..);
+/// Maps the first `bytes` bytes of a staging buffer whose copy was submitted, and
+/// reads them as f32.
+pub async fn map_f32(
+    device: &wgpu::Device,
+    staging: &wgpu::Buffer,
+    bytes: u64,
+) -> Result<Vec<f32>, ComputeError> {
+    if bytes == 0 {
+        return Ok(Vec::new());
+    }
+    let slice = staging.slice(..bytes);
     let (sender, receiver) = futures_channel::oneshot::channel();
     slice.map_async(wgpu::MapMode::Read, move |result| {
         // The receiver only disappears if the caller was dropped; nothing to report then.

@@ -1,0 +1,236 @@
+//! The CPU implementation: the reference every GPU kernel is checked against.
+//!
+//! Matrix products go through ndarray to matrixmultiply, which picks AVX2/FMA kernels
+//! at run time and splits big products over threads natively (in wasm it is built
+//! with `simd128`). The other operations are plain loops; sums accumulate in f64, so
+//! the reference is at least as accurate as any device compared with it.
+
+mod distances;
+mod elementwise;
+mod histogram;
+mod linalg;
+mod loss;
+mod optim;
+mod reduce;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::ops::{
+    Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Reduce, Sgd, Shape, check,
+};
+use super::{Binary, Compute, ComputeError, DeviceBuffer, DeviceKind, Unary};
+
+/// The CPU device. Clones share the allocation counter.
+#[derive(Debug, Clone, Default)]
+pub struct CpuDevice {
+    allocations: Arc<AtomicU64>,
+}
+
+/// A buffer in main memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CpuBuffer(Vec<f32>);
+
+impl CpuBuffer {
+    pub fn as_slice(&self) -> &[f32] {
+        &self.0
+    }
+}
+
+impl DeviceBuffer for CpuBuffer {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+impl CpuDevice {
+    fn allocate(&self, data: Vec<f32>) -> CpuBuffer {
+        self.allocations.fetch_add(1, Ordering::Relaxed);
+        CpuBuffer(data)
+    }
+}
+
+impl Compute for CpuDevice {
+    type Buffer = CpuBuffer;
+
+    fn kind(&self) -> DeviceKind {
+        DeviceKind::Cpu
+    }
+
+    fn allocations(&self) -> u64 {
+        self.allocations.load(Ordering::Relaxed)
+    }
+
+    fn zeros(&self, len: usize) -> Result<CpuBuffer, ComputeError> {
+        let mut data = Vec::new();
+        data.try_reserve_exact(len)
+            .map_err(|_| ComputeError::TooLarge {
+                what: "a buffer",
+                bytes: (len as u64).saturating_mul(4),
+                limit: isize::MAX as u64,
+            })?;
+        data.resize(len, 0.0);
+        Ok(self.allocate(data))
+    }
+
+    fn upload(&self, data: &[f32]) -> Result<CpuBuffer, ComputeError> {
+        let mut buffer = self.zeros(data.len())?;
+        buffer.0.copy_from_slice(data);
+        Ok(buffer)
+    }
+
+    fn write(&self, buffer: &mut CpuBuffer, data: &[f32]) -> Result<(), ComputeError> {
+        check::len("the data written to a buffer", buffer.len(), data.len())?;
+        buffer.0.copy_from_slice(data);
+        Ok(())
+    }
+
+    async fn read(&self, buffer: &CpuBuffer) -> Result<Vec<f32>, ComputeError> {
+        Ok(buffer.0.clone())
+    }
+
+    fn gemm(
+        &self,
+        op: Gemm,
+        a: &CpuBuffer,
+        b: &CpuBuffer,
+        c: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(a.len(), b.len(), c.len())?;
+        linalg::gemm(op, &a.0, &b.0, &mut c.0)
+    }
+
+    fn gemv(
+        &self,
+        op: Gemv,
+        a: &CpuBuffer,
+        x: &CpuBuffer,
+        y: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(a.len(), x.len(), y.len())?;
+        linalg::gemv(op, &a.0, &x.0, &mut y.0)
+    }
+
+    fn unary(&self, op: Unary, x: &CpuBuffer, y: &mut CpuBuffer) -> Result<(), ComputeError> {
+        check::same("the output of an elementwise function", x.len(), y.len())?;
+        elementwise::unary(op, &x.0, &mut y.0);
+        Ok(())
+    }
+
+    fn binary(
+        &self,
+        op: Binary,
+        a: &CpuBuffer,
+        b: &CpuBuffer,
+        out: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        check::same(
+            "the second input of an elementwise function",
+            a.len(),
+            b.len(),
+        )?;
+        check::same("the output of an elementwise function", a.len(), out.len())?;
+        elementwise::binary(op, &a.0, &b.0, &mut out.0);
+        Ok(())
+    }
+
+    fn add_row(&self, shape: Shape, x: &mut CpuBuffer, v: &CpuBuffer) -> Result<(), ComputeError> {
+        check::len("the matrix a row is added to", shape.cells()?, x.len())?;
+        check::len("the row added to a matrix", shape.cols, v.len())?;
+        elementwise::add_row(shape, &mut x.0, &v.0);
+        Ok(())
+    }
+
+    fn softmax(&self, shape: Shape, x: &CpuBuffer, y: &mut CpuBuffer) -> Result<(), ComputeError> {
+        check::len("the input of a softmax", shape.cells()?, x.len())?;
+        check::len("the output of a softmax", shape.cells()?, y.len())?;
+        elementwise::softmax(shape, &x.0, &mut y.0);
+        Ok(())
+    }
+
+    fn reduce(&self, op: Reduce, x: &CpuBuffer, out: &mut CpuBuffer) -> Result<(), ComputeError> {
+        op.check(x.len(), out.len())?;
+        reduce::reduce(op, &x.0, &mut out.0);
+        Ok(())
+    }
+
+    fn loss(
+        &self,
+        op: Loss,
+        z: &CpuBuffer,
+        targets: &CpuBuffer,
+        grad: &mut CpuBuffer,
+        row_loss: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(z.len(), targets.len(), grad.len(), row_loss.len())?;
+        loss::loss(op, &z.0, &targets.0, &mut grad.0, &mut row_loss.0)
+    }
+
+    fn distances(
+        &self,
+        op: Distances,
+        x: &CpuBuffer,
+        y: &CpuBuffer,
+        out: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(x.len(), y.len(), out.len())?;
+        distances::distances(op, &x.0, &y.0, &mut out.0);
+        Ok(())
+    }
+
+    fn histogram(
+        &self,
+        op: Histogram,
+        x: &CpuBuffer,
+        weights: Option<&CpuBuffer>,
+        out: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(x.len(), weights.map(CpuBuffer::len), out.len())?;
+        histogram::histogram(op, &x.0, weights.map(CpuBuffer::as_slice), &mut out.0);
+        Ok(())
+    }
+
+    fn column_stats(
+        &self,
+        op: ColumnStats,
+        x: &CpuBuffer,
+        out: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(x.len(), out.len())?;
+        reduce::column_stats(op.shape, &x.0, &mut out.0);
+        Ok(())
+    }
+
+    fn sgd(
+        &self,
+        op: Sgd,
+        params: &mut CpuBuffer,
+        grads: &CpuBuffer,
+        velocity: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        check::same("the gradients of an SGD step", params.len(), grads.len())?;
+        check::same(
+            "the velocities of an SGD step",
+            params.len(),
+            velocity.len(),
+        )?;
+        optim::sgd(op, &mut params.0, &grads.0, &mut velocity.0);
+        Ok(())
+    }
+
+    fn adam(
+        &self,
+        op: Adam,
+        params: &mut CpuBuffer,
+        grads: &CpuBuffer,
+        m: &mut CpuBuffer,
+        v: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        check::same("the gradients of an Adam step", params.len(), grads.len())?;
+        check::same("the first moments of an Adam step", params.len(), m.len())?;
+        check::same("the second moments of an Adam step", params.len(), v.len())?;
+        let corrections = op.corrections()?;
+        optim::adam(op, corrections, &mut params.0, &grads.0, &mut m.0, &mut v.0);
+        Ok(())
+    }
+}

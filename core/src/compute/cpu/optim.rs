@@ -1,0 +1,24 @@
+use crate::compute::ops::{Adam, Sgd};
+
+pub fn sgd(op: Sgd, params: &mut [f32], grads: &[f32], velocity: &mut [f32]) {
+    for ((p, &g), v) in params.iter_mut().zip(grads).zip(velocity) {
+        *v = op.momentum * *v + g + op.weight_decay * *p;
+        *p -= op.lr * *v;
+    }
+}
+
+pub fn adam(
+    op: Adam,
+    (c1, c2): (f32, f32),
+    params: &mut [f32],
+    grads: &[f32],
+    m: &mut [f32],
+    v: &mut [f32],
+) {
+    for (((p, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
+        let g = g + op.weight_decay * *p;
+        *m = op.beta1 * *m + (1.0 - op.beta1) * g;
+        *v = op.beta2 * *v + (1.0 - op.beta2) * g * g;
+        *p -= c1 * *m / (v.sqrt() * c2 + op.eps);
+    }
+}
