@@ -1,8 +1,10 @@
 //! `studio`: the native command over `studio-core`.
 
+mod bench;
 mod data;
 mod devices;
 mod inspect;
+mod peak;
 mod run;
 mod train;
 
@@ -31,6 +33,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Run a notebook saved from the browser and print its test metrics.
     Run(run::RunArgs),
+    /// Time a compute operation (or `all` of them) on the CPU and the GPU.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +54,6 @@ fn try_main(cli: Cli) -> Result<(), String> {
         Command::Train(args) => train::run(*args),
         Command::Run(args) => run::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Bench(args) => bench::run(args),
     }
 }

@@ -8,6 +8,7 @@
 //! the GPU is checked against. [`select`] picks the GPU when an adapter exists and its
 //! kernels give the CPU's answers, and says why when it does not.
 
+pub mod bench;
 mod check;
 pub mod conformance;
 mod cpu;

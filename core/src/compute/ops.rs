@@ -374,7 +374,8 @@ impl Distances {
 ///
 /// A value's bin is `⌊(x − lo) · scale⌋` with `scale = bins / (hi − lo)`, clamped to
 /// the first and last bins, so values outside the range land in the edge bins. NaN
-/// values are missing and skipped. Without weights each value adds 1.
+/// values are missing and skipped. Without weights each value adds 1; counts are
+/// floats, exact up to 2²⁴ per bin.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     pub bins: usize,
@@ -419,13 +420,6 @@ impl Histogram {
                 "a histogram's range must be finite with lo < hi, not [{}, {}]",
                 self.lo, self.hi
             )));
-        }
-        if x > EXACT_INDEX {
-            return Err(ComputeError::TooLarge {
-                what: "the values of a histogram (counts are exact floats)",
-                bytes: bytes(x),
-                limit: bytes(EXACT_INDEX),
-            });
         }
         if let Some(weights) = weights {
             check::len("the weights of a histogram", x, weights)?;

@@ -1,0 +1,297 @@
+//! Timing the operations on a device, the same way natively and in the browser.
+//!
+//! Each [`BenchOp`] prepares its buffers once, runs once to compile and warm up, then
+//! repeats in batches sized to fill a time budget; a batch ends by reading one value
+//! back, so queued GPU work is included. The best batch counts. The caller supplies
+//! the clock: `Instant` natively, `performance.now()` in a worker.
+
+use serde::{Deserialize, Serialize};
+
+use super::ops::{
+    Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, LossKind, Per, Reduce, Reduction,
+    Sgd, Shape,
+};
+use super::{Compute, ComputeError, Unary};
+use crate::rng::SplitMix64;
+
+/// An operation to time, with the shape its size gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BenchOp {
+    /// `size³` matrix product.
+    Gemm,
+    /// `size × size` matrix times a vector.
+    Gemv,
+    /// Sigmoid over `size × 32` values.
+    Sigmoid,
+    /// Row softmax of `size × 32`.
+    Softmax,
+    /// Column sums of `size × 32`.
+    ColumnSum,
+    /// Softmax cross-entropy and its gradient over `size × 10` logits.
+    Loss,
+    /// Squared distances from `size` points to 64 centres in 32 dimensions.
+    Distances,
+    /// A 256-bin histogram of `size × 32` values.
+    Histogram,
+    /// Column statistics of `size × 32`.
+    ColumnStats,
+    /// An Adam step on `size × 32` parameters.
+    Adam,
+    /// One gradient step of logistic regression on `size × 32` rows:
+    /// `z = Xw`, the log-loss gradient, `g = Xᵀr / n`, an SGD update.
+    LogisticStep,
+}
+
+/// The columns of the tabular benchmarks.
+const WIDTH: usize = 32;
+const CENTRES: usize = 64;
+const CLASSES: usize = 10;
+const BINS: usize = 256;
+
+impl BenchOp {
+    pub const ALL: [BenchOp; 11] = [
+        BenchOp::Gemm,
+        BenchOp::Gemv,
+        BenchOp::Sigmoid,
+        BenchOp::Softmax,
+        BenchOp::ColumnSum,
+        BenchOp::Loss,
+        BenchOp::Distances,
+        BenchOp::Histogram,
+        BenchOp::ColumnStats,
+        BenchOp::Adam,
+        BenchOp::LogisticStep,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchOp::Gemm => "gemm",
+            BenchOp::Gemv => "gemv",
+            BenchOp::Sigmoid => "sigmoid",
+            BenchOp::Softmax => "softmax",
+            BenchOp::ColumnSum => "column_sum",
+            BenchOp::Loss => "loss",
+            BenchOp::Distances => "distances",
+            BenchOp::Histogram => "histogram",
+            BenchOp::ColumnStats => "column_stats",
+            BenchOp::Adam => "adam",
+            BenchOp::LogisticStep => "logistic_step",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// The size used when none is given.
+    pub fn default_size(self) -> usize {
+        match self {
+            BenchOp::Gemm => 1024,
+            BenchOp::Gemv => 4096,
+            BenchOp::Distances => 65_536,
+            _ => 1_000_000,
+        }
+    }
+
+    /// `(m, n, k)` for a size: the product's dimensions, or rows × columns × 1.
+    pub fn dims(self, size: usize) -> (usize, usize, usize) {
+        match self {
+            BenchOp::Gemm => (size, size, size),
+            BenchOp::Gemv => (size, size, 1),
+            BenchOp::Loss => (size, CLASSES, 1),
+            BenchOp::Distances => (size, CENTRES, WIDTH),
+            _ => (size, WIDTH, 1),
+        }
+    }
+
+    /// Floating-point operations per run, counting a multiply-add as two.
+    pub fn flops(self, size: usize) -> f64 {
+        let (m, n, k) = self.dims(size);
+        let (m, n, k) = (m as f64, n as f64, k as f64);
+        match self {
+            BenchOp::Gemm => 2.0 * m * n * k,
+            BenchOp::Gemv => 2.0 * m * n,
+            BenchOp::Distances => 3.0 * m * n * k,
+            BenchOp::Sigmoid | BenchOp::ColumnSum | BenchOp::Histogram => m * n,
+            BenchOp::Softmax | BenchOp::Loss => 3.0 * m * n,
+            BenchOp::ColumnStats => 5.0 * m * n,
+            BenchOp::Adam => 12.0 * m * n,
+            BenchOp::LogisticStep => 4.0 * m * n + 10.0 * m,
+        }
+    }
+}
+
+/// One benchmark's result, in the keys `studio bench --json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenchResult {
+    pub op: String,
+    pub device: String,
+    pub adapter: String,
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub seconds: f64,
+    pub gflops: f64,
+}
+
+/// Times `op` at `size` on `device` within roughly `budget` seconds.
+pub async fn run<D: Compute>(
+    device: &D,
+    op: BenchOp,
+    size: usize,
+    budget: f64,
+    clock: &dyn Fn() -> f64,
+) -> Result<(f64, f64), ComputeError> {
+    let mut work = Work::prepare(device, op, size)?;
+    work.step(device)?;
+    work.sync(device).await?;
+    let mut reps = 1usize;
+    let mut best = f64::INFINITY;
+    let mut spent = 0.0;
+    let mut batches = 0;
+    while batches < 3 || spent < budget / 2.0 {
+        let started = clock();
+        for _ in 0..reps {
+            work.step(device)?;
+        }
+        work.sync(device).await?;
+        let elapsed = clock() - started;
+        spent += elapsed;
+        best = best.min(elapsed / reps as f64);
+        batches += 1;
+        if spent >= budget || batches >= 20 {
+            break;
+        }
+        // Aim each batch at a tenth of the budget, so one slow batch cannot blow it.
+        let target = budget / 10.0;
+        if elapsed < target {
+            reps = ((reps as f64 * target / elapsed.max(1e-6)).ceil() as usize).clamp(1, 1 << 16);
+        }
+    }
+    Ok((best, op.flops(size) / best / 1e9))
+}
+
+/// The buffers of one benchmark, allocated once.
+#[derive(Debug)]
+struct Work<B> {
+    op: BenchOp,
+    size: usize,
+    buffers: Vec<B>,
+    /// Never written: reading it back waits for everything recorded before.
+    tick: B,
+}
+
+impl<B> Work<B> {
+    fn prepare<D: Compute<Buffer = B>>(
+        device: &D,
+        op: BenchOp,
+        size: usize,
+    ) -> Result<Self, ComputeError> {
+        let mut rng = SplitMix64::new(size as u64);
+        let mut uniform = |n: usize| -> Vec<f32> { (0..n).map(|_| rng.next_unit()).collect() };
+        let (m, n, k) = op.dims(size);
+        let cells = Shape::new(m, n).cells()?;
+        let zeros = |n: usize| vec![0.0f32; n];
+        let labels = |classes: usize| (0..m).map(|i| (i % classes) as f32).collect::<Vec<_>>();
+        let data: Vec<Vec<f32>> = match op {
+            BenchOp::Gemm => vec![uniform(m * k), uniform(k * n), zeros(m * n)],
+            BenchOp::Gemv => vec![uniform(m * n), uniform(n), zeros(m)],
+            BenchOp::Sigmoid | BenchOp::Softmax => vec![uniform(cells), zeros(cells)],
+            BenchOp::ColumnSum => vec![uniform(cells), zeros(n)],
+            BenchOp::Loss => vec![uniform(cells), labels(CLASSES), zeros(cells), zeros(m)],
+            BenchOp::Distances => vec![uniform(m * k), uniform(n * k), zeros(m * n)],
+            BenchOp::Histogram => vec![uniform(cells), zeros(BINS)],
+            BenchOp::ColumnStats => vec![uniform(cells), zeros(ColumnStats::ROWS_OUT * n)],
+            BenchOp::Adam => vec![uniform(cells), uniform(cells), zeros(cells), zeros(cells)],
+            // X, labels, logits, their gradient, row losses, weights, gradient, velocity.
+            BenchOp::LogisticStep => vec![
+                uniform(cells),
+                labels(2),
+                zeros(m),
+                zeros(m),
+                zeros(m),
+                zeros(n),
+                zeros(n),
+                zeros(n),
+            ],
+        };
+        let buffers = data
+            .iter()
+            .map(|values| device.upload(values))
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            op,
+            size,
+            buffers,
+            tick: device.zeros(1)?,
+        })
+    }
+
+    fn step<D: Compute<Buffer = B>>(&mut self, device: &D) -> Result<(), ComputeError> {
+        let (m, n, k) = self.op.dims(self.size);
+        let missing = || ComputeError::Invalid("a benchmark lost its buffers".to_owned());
+        match (self.op, self.buffers.as_mut_slice()) {
+            (BenchOp::Gemm, [a, b, c]) => device.gemm(Gemm::new(m, n, k), a, b, c),
+            (BenchOp::Gemv, [a, x, y]) => device.gemv(Gemv::new(m, n), a, x, y),
+            (BenchOp::Sigmoid, [x, y]) => device.unary(Unary::Sigmoid, x, y),
+            (BenchOp::Softmax, [x, y]) => device.softmax(Shape::new(m, n), x, y),
+            (BenchOp::ColumnSum, [x, out]) => {
+                let op = Reduce {
+                    op: Reduction::Sum,
+                    per: Per::Column,
+                    shape: Shape::new(m, n),
+                };
+                device.reduce(op, x, out)
+            }
+            (BenchOp::Loss, [z, labels, grad, row_loss]) => {
+                let op = Loss {
+                    kind: LossKind::SoftmaxCrossEntropy,
+                    shape: Shape::new(m, n),
+                };
+                device.loss(op, z, labels, grad, row_loss)
+            }
+            (BenchOp::Distances, [x, centres, out]) => {
+                let op = Distances { n: m, m: n, dim: k };
+                device.distances(op, x, centres, out)
+            }
+            (BenchOp::Histogram, [x, out]) => {
+                let op = Histogram {
+                    bins: BINS,
+                    lo: -1.0,
+                    hi: 1.0,
+                };
+                device.histogram(op, x, None, out)
+            }
+            (BenchOp::ColumnStats, [x, out]) => {
+                let op = ColumnStats {
+                    shape: Shape::new(m, n),
+                };
+                device.column_stats(op, x, out)
+            }
+            (BenchOp::Adam, [p, g, m1, m2]) => device.adam(Adam::new(1e-3), p, g, m1, m2),
+            (BenchOp::LogisticStep, [x, labels, z, dz, row_loss, w, g, v]) => {
+                device.gemv(Gemv::new(m, n), x, w, z)?;
+                let loss = Loss {
+                    kind: LossKind::LogLoss,
+                    shape: Shape::new(m, 1),
+                };
+                device.loss(loss, z, labels, dz, row_loss)?;
+                let mean = Gemv::new(m, n).transposed().scaled(1.0 / m as f32, 0.0);
+                device.gemv(mean, x, dz, g)?;
+                let sgd = Sgd {
+                    lr: 0.1,
+                    momentum: 0.9,
+                    weight_decay: 0.0,
+                };
+                device.sgd(sgd, w, g, v)
+            }
+            _ => Err(missing()),
+        }
+    }
+
+    /// Waits for everything recorded by reading one value back.
+    async fn sync<D: Compute<Buffer = B>>(&self, device: &D) -> Result<(), ComputeError> {
+        device.read(&self.tick).await.map(drop)
+    }
+}
