@@ -57,3 +57,17 @@ bench-csv-browser: build
 bench-csv:
 	cargo build --release --locked -p studio-cli --bin studio --example byterecord
 	.tools/venv/bin/python scripts/bench/csv_native.py
+
+.PHONY: bench-gemm bench-gemm-browser bench-gpu
+# Native CPU GEMM against NumPy/OpenBLAS (needs the reference environment in .tools/venv).
+bench-gemm:
+	cargo build --release --locked -p studio-cli --bin studio
+	.tools/venv/bin/python scripts/bench/gemm_native.py
+
+# CPU GEMM in headless Chromium: Studio's worker against TensorFlow.js's wasm backend.
+bench-gemm-browser: build
+	node e2e/bench/gemm.mjs
+
+# Every compute operation on the GPU (Vulkan) and the CPU: run it on a machine with a GPU.
+bench-gpu:
+	bench/gpu.sh

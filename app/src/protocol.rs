@@ -7,7 +7,9 @@
 //! such as the `File` of an [`Job::OpenFile`], untouched.
 
 use serde::{Deserialize, Serialize};
-use studio_core::compute::{CheckOutcome, DeviceReport};
+use studio_core::compute::bench::{BenchOp, BenchResult};
+use studio_core::compute::conformance::Conformance;
+use studio_core::compute::{CheckOutcome, DeviceKind, DeviceReport};
 use studio_core::frame::profile::Profile;
 use studio_core::frame::view::TableView;
 use studio_core::frame::{ColumnSummary, Role};
@@ -35,6 +37,15 @@ pub enum Job {
     /// Run every check case on the chosen device, `repetitions` times each.
     ComputeCheck {
         repetitions: u32,
+    },
+    /// Run the browser's share of the kernel conformance suite on the chosen GPU.
+    Conformance,
+    /// Time one compute operation at `size` on the CPU or the GPU (the chosen
+    /// device when `device` is `None`).
+    Bench {
+        op: BenchOp,
+        size: usize,
+        device: Option<DeviceKind>,
     },
     /// Stream the CSV `File` that travels as the message's attachment into a frame;
     /// progress carries kilobytes read.
@@ -134,6 +145,8 @@ pub enum FromWorker {
 pub enum JobOutput {
     Device(DeviceReport),
     Check(CheckReport),
+    Conformance(ConformanceReport),
+    Bench(BenchResult),
     Dataset(Box<DatasetSummary>),
     Trained(TrainSummary),
     File(ExportedFile),
@@ -250,6 +263,14 @@ pub struct CheckReport {
     pub device: String,
     pub repetitions: u32,
     pub rows: Vec<CheckRow>,
+}
+
+/// Every operation of the browser's conformance cases on one GPU against the CPU.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConformanceReport {
+    /// The device summary, as in the header.
+    pub device: String,
+    pub rows: Vec<Conformance>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 use studio_core::compute::{DeviceKind, DeviceReport};
 
+use super::bench::Benchmark;
 use super::check::ComputeCheck;
+use super::conformance::KernelConformance;
 
 /// What the UI knows about the compute device.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +60,8 @@ pub fn DeviceDetails(device: RwSignal<DeviceState>) -> impl IntoView {
                 DeviceState::Ready(report) => report_view(report).into_any(),
             }}
             <ComputeCheck device=device />
+            <KernelConformance device=device />
+            <Benchmark device=device />
         </section>
     }
 }

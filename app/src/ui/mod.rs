@@ -4,10 +4,12 @@
 //! progress and results come back as signals.
 
 mod app;
+mod bench;
 mod cells;
 mod check;
 pub mod client;
 mod columns;
+mod conformance;
 mod crash;
 mod data_cell;
 mod data_table;

@@ -9,7 +9,7 @@ use web_sys::WorkerGlobalScope;
 
 use super::data::{Opened, Source};
 use super::load::LoadStop;
-use super::{data, detect, load, post, saved, yield_now};
+use super::{data, detect, kernels, load, post, saved, yield_now};
 use crate::protocol::{
     CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobId, JobOutput, Origin,
     TrainSummary,
@@ -21,6 +21,8 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
     let result = match job {
         Job::DetectDevice => Ok(JobOutput::Device(detect::detect().await)),
         Job::ComputeCheck { repetitions } => compute_check(id, repetitions, cancelled).await,
+        Job::Conformance => kernels::conformance(id, cancelled).await,
+        Job::Bench { op, size, device } => kernels::bench(op, size, device).await,
         Job::OpenFile { name, options } => match attachment.dyn_into::<web_sys::File>() {
             Ok(file) => open_file(id, file, options, cancelled).await,
             Err(_) => Err(Stop::Failed(format!(
@@ -67,7 +69,7 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
     }
 }
 
-enum Stop {
+pub enum Stop {
     Cancelled,
     Failed(String),
 }
@@ -337,7 +339,8 @@ fn export(format: ExportFormat) -> Result<JobOutput, String> {
 }
 
 /// Milliseconds from the worker's clock.
-fn now() -> f64 {
+/// Milliseconds from the worker's clock.
+pub fn now() -> f64 {
     let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
     scope
         .performance()

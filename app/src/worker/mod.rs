@@ -6,6 +6,7 @@
 mod data;
 mod detect;
 mod jobs;
+mod kernels;
 mod load;
 mod post;
 mod saved;

@@ -2,7 +2,8 @@
 //!
 //! Each [`BenchOp`] prepares its buffers once, runs once to compile and warm up, then
 //! repeats in batches sized to fill a time budget; a batch ends by reading one value
-//! back, so queued GPU work is included. The best batch counts. The caller supplies
+//! back, so queued GPU work is included. The best batch counts (the first run, when it
+//! alone takes the whole budget). The caller supplies
 //! the clock: `Instant` natively, `performance.now()` in a worker.
 
 use serde::{Deserialize, Serialize};
@@ -105,6 +106,20 @@ impl BenchOp {
         }
     }
 
+    /// About how many bytes its buffers take.
+    pub fn bytes(self, size: usize) -> u64 {
+        let (m, n, k) = self.dims(size);
+        let (m, n, k) = (m as u64, n as u64, k as u64);
+        let floats = match self {
+            BenchOp::Gemm => m * k + k * n + m * n,
+            BenchOp::Gemv => m * n + m + n,
+            BenchOp::Distances => m * k + n * k + m * n,
+            BenchOp::Adam => 4 * m * n,
+            _ => 2 * m * n + 5 * m,
+        };
+        floats.saturating_mul(4)
+    }
+
     /// Floating-point operations per run, counting a multiply-add as two.
     pub fn flops(self, size: usize) -> f64 {
         let (m, n, k) = self.dims(size);
@@ -144,13 +159,21 @@ pub async fn run<D: Compute>(
     clock: &dyn Fn() -> f64,
 ) -> Result<(f64, f64), ComputeError> {
     let mut work = Work::prepare(device, op, size)?;
+    // The first run compiles kernels and touches memory; it counts only when it alone
+    // fills the budget.
+    let started = clock();
     work.step(device)?;
     work.sync(device).await?;
-    let mut reps = 1usize;
+    let first = clock() - started;
+    if first >= budget {
+        return Ok((first, op.flops(size) / first / 1e9));
+    }
+    // Batches of a tenth of the budget each, so one slow batch cannot blow it.
+    let mut reps = ((budget / 10.0 / first.max(1e-6)) as usize).clamp(1, 1 << 16);
     let mut best = f64::INFINITY;
-    let mut spent = 0.0;
+    let mut spent = first;
     let mut batches = 0;
-    while batches < 3 || spent < budget / 2.0 {
+    while batches < 2 || (spent < budget && batches < 20) {
         let started = clock();
         for _ in 0..reps {
             work.step(device)?;
@@ -160,12 +183,8 @@ pub async fn run<D: Compute>(
         spent += elapsed;
         best = best.min(elapsed / reps as f64);
         batches += 1;
-        if spent >= budget || batches >= 20 {
-            break;
-        }
-        // Aim each batch at a tenth of the budget, so one slow batch cannot blow it.
         let target = budget / 10.0;
-        if elapsed < target {
+        if elapsed < target / 2.0 {
             reps = ((reps as f64 * target / elapsed.max(1e-6)).ceil() as usize).clamp(1, 1 << 16);
         }
     }

@@ -28,8 +28,8 @@ fn main(
     }
     var sum = 0.0;
     var count = 0u;
-    var low = 3.4028235e38;
-    var high = -3.4028235e38;
+    var low = 0x1.fffffep+127f;
+    var high = -0x1.fffffep+127f;
     for (var r = lid; r < p.rows; r += SIZE) {
         let v = x[r * p.cols + col];
         if (!is_nan(v)) {

@@ -1,0 +1,67 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// The kernel layer as a person meets it: the conformance suite on this browser's GPU,
+// and the benchmark that times an operation on the CPU or the GPU.
+
+async function openDetails(page: Page, project: string) {
+  await page.goto('/');
+  const status = page.getByRole('status', { name: 'Compute device' });
+  await expect(status).toHaveText(project === 'webgpu' ? /^WebGPU · \S/ : /^CPU · \S/);
+  await page.getByRole('button', { name: 'Compute details' }).click();
+}
+
+test('runs every kernel on the GPU against the CPU, or says why it cannot', async ({ page }, info) => {
+  await openDetails(page, info.project.name);
+  const suite = page.getByRole('region', { name: 'Kernel conformance' });
+  const run = suite.getByRole('button', { name: 'Run conformance suite' });
+  if (info.project.name !== 'webgpu') {
+    await expect(run).toBeDisabled();
+    await expect(suite).toContainText('Needs a GPU');
+    return;
+  }
+  await run.click();
+  const table = suite.getByRole('table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  // One row per operation, each compared with the CPU.
+  await expect(table.getByRole('row')).toHaveCount(1 + 14);
+  for (const op of ['gemm 130×70×90 Bᵀ', 'gemv 1000×33 Aᵀ', 'softmax_cross_entropy 500×4', 'histogram ×10000 16 bins weighted', 'adam ×1000']) {
+    await expect(table.getByRole('rowheader', { name: op })).toBeVisible();
+  }
+  await expect(table.getByRole('cell', { name: 'agrees' })).toHaveCount(14);
+  await expect(suite.getByText('Every kernel agreed with the CPU.')).toHaveAttribute('data-passed', 'true');
+});
+
+test('times an operation on each device and keeps the runs side by side', async ({ page }, info) => {
+  await openDetails(page, info.project.name);
+  const bench = page.getByRole('region', { name: 'Benchmark' });
+  await bench.getByLabel('Operation').selectOption('gemm');
+  await bench.getByLabel('Size').fill('128');
+  await bench.getByLabel('Run on').selectOption('cpu');
+  await bench.getByRole('button', { name: 'Run benchmark' }).click();
+  const table = bench.getByRole('table', { name: 'Benchmark runs' });
+  const cpuRow = table.getByRole('row').filter({ hasText: 'cpu' });
+  await expect(cpuRow).toContainText('128 × 128 × 128');
+  const rate = await cpuRow.getByRole('cell').nth(3).textContent();
+  expect(Number(rate)).toBeGreaterThan(0);
+
+  await bench.getByLabel('Operation').selectOption('logistic_step');
+  await expect(bench.getByLabel('Size')).toHaveValue('200000');
+  await bench.getByLabel('Size').fill('20000');
+  await bench.getByLabel('Run on').selectOption('gpu');
+  await bench.getByRole('button', { name: 'Run benchmark' }).click();
+  if (info.project.name === 'webgpu') {
+    const gpuRow = table.getByRole('row').filter({ hasText: 'logistic_step' });
+    await expect(gpuRow).toContainText('gpu');
+    await expect(gpuRow).toContainText('20000 × 32 × 1');
+    await expect(table.getByRole('row')).toHaveCount(3);
+  } else {
+    await expect(bench.getByRole('alert')).toContainText('there is no GPU to time');
+    await expect(table.getByRole('row')).toHaveCount(2);
+  }
+
+  // A size the page cannot hold is refused before anything is allocated.
+  await bench.getByLabel('Operation').selectOption('gemm');
+  await bench.getByLabel('Size').fill('100000');
+  await bench.getByRole('button', { name: 'Run benchmark' }).click();
+  await expect(bench.getByRole('alert')).toContainText('choose a smaller size');
+});
