@@ -158,6 +158,7 @@ pub fn cases() -> Vec<Case> {
         (0, 4),
         (4, 0),
         (20_000, 64),
+        (300, 700),
     ];
     for (i, (rows, cols)) in gemv_shapes.into_iter().enumerate() {
         for trans in [false, true] {

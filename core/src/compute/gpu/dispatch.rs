@@ -10,8 +10,10 @@ use crate::compute::ops::{
 };
 use crate::compute::{Binary, Compute, ComputeError, DeviceBuffer, DeviceKind, Unary};
 
-/// Rows at least this long get a workgroup each in a matrix-vector product.
-const WIDE_ROW: usize = 64;
+/// Rows at least this long get a workgroup each in a matrix-vector product; shorter
+/// ones an invocation each, which keeps every invocation busy (and software
+/// rasterizers, which run workgroups one after another, fast).
+const WIDE_ROW: usize = 512;
 
 impl Compute for GpuDevice {
     type Buffer = GpuBuffer;
