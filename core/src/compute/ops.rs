@@ -500,7 +500,7 @@ impl Adam {
 
 /// Shared length checks for the descriptions above and the devices.
 pub(crate) mod check {
-    use super::ComputeError;
+    use super::{ComputeError, Shape};
 
     pub fn len(what: &'static str, expected: usize, actual: usize) -> Result<(), ComputeError> {
         if expected != actual {
@@ -513,8 +513,38 @@ pub(crate) mod check {
         Ok(())
     }
 
-    pub fn same(what: &'static str, a: usize, b: usize) -> Result<(), ComputeError> {
-        len(what, a, b)
+    pub fn write(buffer: usize, data: usize) -> Result<(), ComputeError> {
+        len("the data written to a buffer", buffer, data)
+    }
+
+    pub fn unary(x: usize, y: usize) -> Result<(), ComputeError> {
+        len("the output of an elementwise function", x, y)
+    }
+
+    pub fn binary(a: usize, b: usize, out: usize) -> Result<(), ComputeError> {
+        len("the second input of an elementwise function", a, b)?;
+        len("the output of an elementwise function", a, out)
+    }
+
+    pub fn add_row(shape: Shape, x: usize, v: usize) -> Result<(), ComputeError> {
+        len("the matrix a row is added to", shape.cells()?, x)?;
+        len("the row added to a matrix", shape.cols, v)
+    }
+
+    pub fn softmax(shape: Shape, x: usize, y: usize) -> Result<(), ComputeError> {
+        len("the input of a softmax", shape.cells()?, x)?;
+        len("the output of a softmax", shape.cells()?, y)
+    }
+
+    pub fn sgd(params: usize, grads: usize, velocity: usize) -> Result<(), ComputeError> {
+        len("the gradients of an SGD step", params, grads)?;
+        len("the velocities of an SGD step", params, velocity)
+    }
+
+    pub fn adam(params: usize, grads: usize, m: usize, v: usize) -> Result<(), ComputeError> {
+        len("the gradients of an Adam step", params, grads)?;
+        len("the first moments of an Adam step", params, m)?;
+        len("the second moments of an Adam step", params, v)
     }
 }
 

@@ -80,7 +80,7 @@ impl Compute for CpuDevice {
     }
 
     fn write(&self, buffer: &mut CpuBuffer, data: &[f32]) -> Result<(), ComputeError> {
-        check::len("the data written to a buffer", buffer.len(), data.len())?;
+        check::write(buffer.len(), data.len())?;
         buffer.0.copy_from_slice(data);
         Ok(())
     }
@@ -112,7 +112,7 @@ impl Compute for CpuDevice {
     }
 
     fn unary(&self, op: Unary, x: &CpuBuffer, y: &mut CpuBuffer) -> Result<(), ComputeError> {
-        check::same("the output of an elementwise function", x.len(), y.len())?;
+        check::unary(x.len(), y.len())?;
         elementwise::unary(op, &x.0, &mut y.0);
         Ok(())
     }
@@ -124,26 +124,19 @@ impl Compute for CpuDevice {
         b: &CpuBuffer,
         out: &mut CpuBuffer,
     ) -> Result<(), ComputeError> {
-        check::same(
-            "the second input of an elementwise function",
-            a.len(),
-            b.len(),
-        )?;
-        check::same("the output of an elementwise function", a.len(), out.len())?;
+        check::binary(a.len(), b.len(), out.len())?;
         elementwise::binary(op, &a.0, &b.0, &mut out.0);
         Ok(())
     }
 
     fn add_row(&self, shape: Shape, x: &mut CpuBuffer, v: &CpuBuffer) -> Result<(), ComputeError> {
-        check::len("the matrix a row is added to", shape.cells()?, x.len())?;
-        check::len("the row added to a matrix", shape.cols, v.len())?;
+        check::add_row(shape, x.len(), v.len())?;
         elementwise::add_row(shape, &mut x.0, &v.0);
         Ok(())
     }
 
     fn softmax(&self, shape: Shape, x: &CpuBuffer, y: &mut CpuBuffer) -> Result<(), ComputeError> {
-        check::len("the input of a softmax", shape.cells()?, x.len())?;
-        check::len("the output of a softmax", shape.cells()?, y.len())?;
+        check::softmax(shape, x.len(), y.len())?;
         elementwise::softmax(shape, &x.0, &mut y.0);
         Ok(())
     }
@@ -208,12 +201,7 @@ impl Compute for CpuDevice {
         grads: &CpuBuffer,
         velocity: &mut CpuBuffer,
     ) -> Result<(), ComputeError> {
-        check::same("the gradients of an SGD step", params.len(), grads.len())?;
-        check::same(
-            "the velocities of an SGD step",
-            params.len(),
-            velocity.len(),
-        )?;
+        check::sgd(params.len(), grads.len(), velocity.len())?;
         optim::sgd(op, &mut params.0, &grads.0, &mut velocity.0);
         Ok(())
     }
@@ -226,9 +214,7 @@ impl Compute for CpuDevice {
         m: &mut CpuBuffer,
         v: &mut CpuBuffer,
     ) -> Result<(), ComputeError> {
-        check::same("the gradients of an Adam step", params.len(), grads.len())?;
-        check::same("the first moments of an Adam step", params.len(), m.len())?;
-        check::same("the second moments of an Adam step", params.len(), v.len())?;
+        check::adam(params.len(), grads.len(), m.len(), v.len())?;
         let corrections = op.corrections()?;
         optim::adam(op, corrections, &mut params.0, &grads.0, &mut m.0, &mut v.0);
         Ok(())

@@ -39,7 +39,7 @@ impl Compute for GpuDevice {
     }
 
     fn write(&self, buffer: &mut GpuBuffer, data: &[f32]) -> Result<(), ComputeError> {
-        check::len("the data written to a buffer", buffer.len(), data.len())?;
+        check::write(buffer.len(), data.len())?;
         self.check_fault()?;
         self.recorder.write(buffer, data)
     }
@@ -105,7 +105,7 @@ impl Compute for GpuDevice {
     }
 
     fn unary(&self, op: Unary, x: &GpuBuffer, y: &mut GpuBuffer) -> Result<(), ComputeError> {
-        check::same("the output of an elementwise function", x.len(), y.len())?;
+        check::unary(x.len(), y.len())?;
         self.elementwise(KernelKey::Unary, &[x, y], x.len(), op.code())
     }
 
@@ -116,24 +116,17 @@ impl Compute for GpuDevice {
         b: &GpuBuffer,
         out: &mut GpuBuffer,
     ) -> Result<(), ComputeError> {
-        check::same(
-            "the second input of an elementwise function",
-            a.len(),
-            b.len(),
-        )?;
-        check::same("the output of an elementwise function", a.len(), out.len())?;
+        check::binary(a.len(), b.len(), out.len())?;
         self.elementwise(KernelKey::Binary, &[a, b, out], a.len(), op.code())
     }
 
     fn add_row(&self, shape: Shape, x: &mut GpuBuffer, v: &GpuBuffer) -> Result<(), ComputeError> {
-        check::len("the matrix a row is added to", shape.cells()?, x.len())?;
-        check::len("the row added to a matrix", shape.cols, v.len())?;
+        check::add_row(shape, x.len(), v.len())?;
         self.elementwise(KernelKey::AddRow, &[x, v], x.len(), u32s(shape.cols)?)
     }
 
     fn softmax(&self, shape: Shape, x: &GpuBuffer, y: &mut GpuBuffer) -> Result<(), ComputeError> {
-        check::len("the input of a softmax", shape.cells()?, x.len())?;
-        check::len("the output of a softmax", shape.cells()?, y.len())?;
+        check::softmax(shape, x.len(), y.len())?;
         if x.is_empty() {
             return Ok(());
         }
@@ -254,12 +247,7 @@ impl Compute for GpuDevice {
         grads: &GpuBuffer,
         velocity: &mut GpuBuffer,
     ) -> Result<(), ComputeError> {
-        check::same("the gradients of an SGD step", params.len(), grads.len())?;
-        check::same(
-            "the velocities of an SGD step",
-            params.len(),
-            velocity.len(),
-        )?;
+        check::sgd(params.len(), grads.len(), velocity.len())?;
         if params.is_empty() {
             return Ok(());
         }
@@ -279,9 +267,7 @@ impl Compute for GpuDevice {
         m: &mut GpuBuffer,
         v: &mut GpuBuffer,
     ) -> Result<(), ComputeError> {
-        check::same("the gradients of an Adam step", params.len(), grads.len())?;
-        check::same("the first moments of an Adam step", params.len(), m.len())?;
-        check::same("the second moments of an Adam step", params.len(), v.len())?;
+        check::adam(params.len(), grads.len(), m.len(), v.len())?;
         let (c1, c2) = op.corrections()?;
         if params.is_empty() {
             return Ok(());
