@@ -17,6 +17,22 @@ use studio_core::ingest::{Dialect, LoadOptions, Problem};
 use studio_core::synthetic::Synthetic;
 use studio_core::train::{Metrics, Task, TrainSpec};
 
+/// The script that starts a compute worker, relative to the page (and, for the
+/// worker's own helper, to the worker).
+pub const WORKER_SCRIPT: &str = "./worker-boot.js";
+
+/// Wraps `message` and its `attachment` in the envelope both workers read.
+pub fn envelope(
+    message: &ToWorker,
+    attachment: &wasm_bindgen::JsValue,
+) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    let message = serde_wasm_bindgen::to_value(message)?;
+    let envelope = js_sys::Object::new();
+    js_sys::Reflect::set(&envelope, &"message".into(), &message)?;
+    js_sys::Reflect::set(&envelope, &"attachment".into(), attachment)?;
+    Ok(envelope.into())
+}
+
 /// Identifies one job for its whole life.
 pub type JobId = u32;
 
@@ -24,8 +40,20 @@ pub type JobId = u32;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    Start { id: JobId, job: Job },
-    Cancel { id: JobId },
+    Start {
+        id: JobId,
+        job: Job,
+    },
+    Cancel {
+        id: JobId,
+    },
+    /// The next bytes of a [`Job::Fingerprint`]'s file, as the attachment (an
+    /// `ArrayBuffer`, transferred); `last` ends the file. Each is acknowledged with
+    /// a `Progress` whose `done` counts the feeds taken in so far.
+    Feed {
+        id: JobId,
+        last: bool,
+    },
 }
 
 /// Work the worker can do.
@@ -68,6 +96,10 @@ pub enum Job {
     OpenSaved {
         id: String,
     },
+    /// Compute the SHA-256 of a file whose bytes follow in [`ToWorker::Feed`]
+    /// messages. A worker loading a file asks a second worker for this, so that
+    /// hashing and parsing run side by side on one read of the file.
+    Fingerprint,
     /// Read the open file or sample again with new options.
     Reload {
         options: LoadOptions,
@@ -154,6 +186,10 @@ pub enum JobOutput {
     Saved(SavedList),
     /// Roles were set; nothing to show.
     Updated,
+    /// A file's SHA-256, in lower-case hex.
+    Fingerprint {
+        sha256: String,
+    },
     /// The open dataset was saved under this id.
     Stored {
         id: String,

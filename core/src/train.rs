@@ -31,17 +31,21 @@ impl Task {
     pub fn infer(target: &Column) -> Task {
         match target.kind() {
             ColumnType::Integer | ColumnType::Float => {
-                let mut distinct: Vec<f64> =
-                    (0..target.len()).filter_map(|r| target.number(r)).collect();
-                distinct.sort_by(f64::total_cmp);
-                distinct.dedup();
-                if distinct.iter().all(|x| x.fract() == 0.0)
-                    && distinct.len() <= MAX_INTEGER_CLASSES
-                {
-                    Task::Classification
-                } else {
-                    Task::Regression
+                // One pass that stops at the first fraction or the first value past
+                // the class limit: this runs on every column of every file opened.
+                let mut distinct: Vec<f64> = Vec::with_capacity(MAX_INTEGER_CLASSES);
+                for x in (0..target.len()).filter_map(|r| target.number(r)) {
+                    if x.fract() != 0.0 {
+                        return Task::Regression;
+                    }
+                    if !distinct.contains(&x) {
+                        if distinct.len() == MAX_INTEGER_CLASSES {
+                            return Task::Regression;
+                        }
+                        distinct.push(x);
+                    }
                 }
+                Task::Classification
             }
             ColumnType::Date | ColumnType::Datetime => Task::Regression,
             ColumnType::Boolean | ColumnType::Categorical | ColumnType::Text | ColumnType::Id => {
@@ -535,4 +539,34 @@ pub async fn train_on(
     let mut trainer = Trainer::start(frame, test, spec, device).await?;
     while trainer.step().await? {}
     Ok(trainer.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_INTEGER_CLASSES, Task};
+    use crate::frame::Column;
+
+    fn task(values: &[Option<f64>]) -> Task {
+        Task::infer(&Column::floats("y", values.iter().copied()))
+    }
+
+    #[test]
+    fn whole_numbers_with_few_values_are_classes() {
+        let few: Vec<Option<f64>> = (0..1000)
+            .map(|i| Some((i % MAX_INTEGER_CLASSES) as f64))
+            .collect();
+        assert_eq!(task(&few), Task::Classification);
+        // Missing values do not count as a class.
+        let mut gaps = few.clone();
+        gaps[3] = None;
+        assert_eq!(task(&gaps), Task::Classification);
+        let many: Vec<Option<f64>> = (0..1000)
+            .map(|i| Some((i % (MAX_INTEGER_CLASSES + 1)) as f64))
+            .collect();
+        assert_eq!(task(&many), Task::Regression);
+        let mut fraction = few;
+        fraction[999] = Some(0.5);
+        assert_eq!(task(&fraction), Task::Regression);
+        assert_eq!(task(&[Some(f64::INFINITY)]), Task::Regression);
+    }
 }

@@ -12,10 +12,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker};
-
-/// The worker's start script (`app/worker-boot.js`), next to index.html.
-const WORKER_URL: &str = "./worker-boot.js";
+use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker, WORKER_SCRIPT, envelope};
 
 /// A worker that crashes this many times within [`CRASH_WINDOW_MS`] is not restarted again.
 const MAX_CRASHES: usize = 3;
@@ -125,14 +122,8 @@ impl Client {
             self.queue.push((message, attachment));
             return;
         }
-        let posted = serde_wasm_bindgen::to_value(&message)
-            .map_err(JsValue::from)
-            .and_then(|message| {
-                let envelope = js_sys::Object::new();
-                js_sys::Reflect::set(&envelope, &"message".into(), &message)?;
-                js_sys::Reflect::set(&envelope, &"attachment".into(), &attachment)?;
-                self.worker.post_message(&envelope)
-            });
+        let posted = envelope(&message, &attachment)
+            .and_then(|envelope| self.worker.post_message(&envelope));
         if let Err(error) = posted {
             web_sys::console::error_2(&"posting to the worker failed".into(), &error);
         }
@@ -140,7 +131,7 @@ impl Client {
 }
 
 fn spawn(generation: u32) -> Result<(Worker, Listeners), String> {
-    let worker = Worker::new(WORKER_URL).map_err(|e| format!("{e:?}"))?;
+    let worker = Worker::new(WORKER_SCRIPT).map_err(|e| format!("{e:?}"))?;
     let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
             Ok(message) => receive(generation, message),

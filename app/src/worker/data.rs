@@ -22,7 +22,11 @@ const MAX_WINDOW: usize = 500;
 /// Where the open dataset came from, so that it can be read again with new options.
 #[derive(Debug, Clone)]
 pub enum Source {
-    File(web_sys::File),
+    /// A local file and its fingerprint, which a read with other options keeps.
+    File {
+        file: web_sys::File,
+        sha256: String,
+    },
     Sample(String),
     Synthetic,
     Saved,

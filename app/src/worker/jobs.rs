@@ -24,11 +24,14 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
         Job::Conformance => kernels::conformance(id, cancelled).await,
         Job::Bench { op, size, device } => kernels::bench(op, size, device).await,
         Job::OpenFile { name, options } => match attachment.dyn_into::<web_sys::File>() {
-            Ok(file) => open_file(id, file, options, cancelled).await,
+            Ok(file) => open_file(id, file, options, None, cancelled).await,
             Err(_) => Err(Stop::Failed(format!(
                 "{name} did not reach the worker as a file"
             ))),
         },
+        Job::Fingerprint => Err(Stop::Failed(
+            "a fingerprint job is fed its file by the worker that asked for it".to_owned(),
+        )),
         Job::OpenSample { name, options } => open_sample(&name, options).map_err(Stop::Failed),
         Job::OpenSynthetic { spec } => data::synthetic(spec)
             .map(|opened| JobOutput::Dataset(Box::new(data::keep(opened, None))))
@@ -142,17 +145,22 @@ async fn open_file(
     id: JobId,
     file: web_sys::File,
     options: LoadOptions,
+    sha256: Option<String>,
     cancelled: &Cell<bool>,
 ) -> Result<JobOutput, Stop> {
     let started = now();
-    let loaded = load::file(id, &file, options.clone(), cancelled)
+    let loaded = load::file(id, &file, options.clone(), sha256, cancelled)
         .await
         .map_err(|stop| match stop {
             LoadStop::Cancelled => Stop::Cancelled,
             LoadStop::Failed(e) => Stop::Failed(e),
         })?;
     let name = file.name();
-    let mut opened = Opened::loaded(name, Origin::File, Source::File(file), loaded, options);
+    let source = Source::File {
+        file,
+        sha256: loaded.sha256.clone(),
+    };
+    let mut opened = Opened::loaded(name, Origin::File, source, loaded, options);
     opened.read_seconds = Some((now() - started) / 1000.0);
     Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
 }
@@ -200,7 +208,7 @@ async fn reload(
     cancelled: &Cell<bool>,
 ) -> Result<JobOutput, Stop> {
     match data::source().map_err(Stop::Failed)? {
-        Source::File(file) => open_file(id, file, options, cancelled).await,
+        Source::File { file, sha256 } => open_file(id, file, options, Some(sha256), cancelled).await,
         Source::Sample(name) => open_sample(&name, options).map_err(Stop::Failed),
         Source::Saved => Err(Stop::Failed(
             "this dataset was reopened from the browser's storage, which keeps its parsed columns but not the CSV: open the CSV file again to read it with other settings".to_owned(),

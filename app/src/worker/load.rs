@@ -1,19 +1,21 @@
-//! Streaming a `File` into the loader chunk by chunk: the file is never held whole,
-//! progress reports bytes and rows, and a cancel is seen between chunks.
+//! Streaming a `File` into the loader slice by slice: the file is never held whole,
+//! progress reports bytes and rows, and a cancel is seen between slices. A second
+//! worker fingerprints the file meanwhile (see [`super::fingerprint`]).
 
 use std::cell::Cell;
 
 use studio_core::ingest::{LoadOptions, Loaded, Loader};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
+use super::fingerprint;
 use super::post;
+use super::slices::{Slices, read_error};
 use crate::bytes::size;
 use crate::protocol::{FromWorker, JobId};
 
-/// Bytes read per chunk: large enough that the per-chunk cost vanishes, small
-/// enough that progress and cancel stay responsive.
-const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
+/// Bytes handed to the loader per call. Wasm code is swapped for its optimized
+/// build only between calls, so short calls reach full speed early in the file.
+const PIECE: usize = 1 << 20;
 
 /// Wasm32 memory cannot grow past 4 GiB; this much is left for everything else.
 const WASM_MEMORY: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
@@ -33,53 +35,71 @@ fn memory_limit() -> u64 {
     (WASM_MEMORY - used - HEADROOM).max(0.0) as u64
 }
 
+/// Reads `file` into a frame. `sha256` is its fingerprint when already known (the
+/// same `File` read again with other options); otherwise it is computed.
 pub async fn file(
     id: JobId,
     file: &web_sys::File,
     options: LoadOptions,
+    sha256: Option<String>,
     cancelled: &Cell<bool>,
 ) -> Result<Loaded, LoadStop> {
     let name = file.name();
-    let size = file.size();
+    let failed = |e: wasm_bindgen::JsValue| LoadStop::Failed(read_error(&name, &e));
+    let mut slices = Slices::new(file).map_err(&failed)?;
     let mut loader =
-        Loader::new(&name, options, Some(size as u64)).with_memory_limit(memory_limit());
-    let failed = |e: wasm_bindgen::JsValue| {
-        LoadStop::Failed(format!(
-            "{name} could not be read: {}",
-            e.as_string()
-                .or_else(|| js_sys::Error::from(e).message().as_string())
-                .unwrap_or_default()
-        ))
+        Loader::new(&name, options, Some(slices.size() as u64)).with_memory_limit(memory_limit());
+    // Without a helper, the loader hashes as it reads.
+    let mut helper = match sha256 {
+        Some(_) => None,
+        None => fingerprint::start(),
     };
+    if sha256.is_some() || helper.is_some() {
+        loader = loader.without_fingerprint();
+    }
+    // Whether the helper stopped part way, so the file must be hashed here after all.
+    let mut helper_failed = false;
     let mut buffer: Vec<u8> = Vec::new();
-    let read = |start: f64| -> Result<JsFuture, LoadStop> {
-        let end = (start + CHUNK).min(size);
-        let blob = file.slice_with_f64_and_f64(start, end).map_err(&failed)?;
-        Ok(JsFuture::from(blob.array_buffer()))
-    };
-    // The browser reads the next slice while this one is parsed.
-    let mut next = (size > 0.0).then(|| read(0.0)).transpose()?;
-    let mut offset = 0.0;
-    while let Some(pending) = next.take() {
-        let chunk = pending.await.map_err(&failed)?;
-        let end = (offset + CHUNK).min(size);
-        if end < size {
-            next = Some(read(end)?);
+    while let Some(slice) = slices.next(&mut buffer).await.map_err(&failed)? {
+        if let Some(pending) = helper.as_mut()
+            && pending.feed(&slice).await.is_err()
+        {
+            helper = None;
+            helper_failed = true;
         }
-        let chunk = js_sys::Uint8Array::new(&chunk);
-        buffer.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut buffer);
-        loader
-            .push(&buffer)
-            .map_err(|e| LoadStop::Failed(e.to_string()))?;
-        offset = end;
+        for piece in buffer.chunks(PIECE) {
+            loader
+                .push(piece)
+                .map_err(|e| LoadStop::Failed(e.to_string()))?;
+        }
         if cancelled.get() {
             return Err(LoadStop::Cancelled);
         }
-        progress(id, offset, size, loader.rows());
+        progress(id, slices.done(), slices.size(), loader.rows());
     }
     drop(buffer);
-    loader.finish().map_err(|e| LoadStop::Failed(e.to_string()))
+    let mut loaded = loader
+        .finish()
+        .map_err(|e| LoadStop::Failed(e.to_string()))?;
+    loaded.sha256 = match (sha256, helper) {
+        (Some(sha256), _) => sha256,
+        (None, Some(pending)) => match pending.finish().await {
+            Ok(sha256) => sha256,
+            Err(_) => hash_here(file, cancelled).await?,
+        },
+        (None, None) if helper_failed => hash_here(file, cancelled).await?,
+        // The loader hashed it.
+        (None, None) => loaded.sha256,
+    };
+    Ok(loaded)
+}
+
+/// Hashes the file in this worker, reading it once more.
+async fn hash_here(file: &web_sys::File, cancelled: &Cell<bool>) -> Result<String, LoadStop> {
+    fingerprint::hash(file, cancelled)
+        .await
+        .map_err(LoadStop::Failed)?
+        .ok_or(LoadStop::Cancelled)
 }
 
 /// Reports kilobytes read (so the numbers fit the protocol's u32 up to 4 TB).

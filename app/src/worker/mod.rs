@@ -5,11 +5,13 @@
 
 mod data;
 mod detect;
+mod fingerprint;
 mod jobs;
 mod kernels;
 mod load;
 mod post;
 mod saved;
+mod slices;
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -19,7 +21,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{FromWorker, JobId, ToWorker};
+use crate::protocol::{FromWorker, Job, JobId, ToWorker};
 
 pub use post::post;
 
@@ -56,7 +58,15 @@ pub fn start() {
 
 fn receive(message: ToWorker, attachment: JsValue) {
     match message {
+        // A helper's job: its bytes follow in Feed messages, each taken in at once.
+        ToWorker::Start {
+            id,
+            job: Job::Fingerprint,
+        } => fingerprint::begin(id),
+        ToWorker::Feed { id, last } => fingerprint::feed(id, &attachment, last),
         ToWorker::Start { id, job } => {
+            // The worker the page talks to keeps a helper ready for fingerprints.
+            fingerprint::prepare();
             let cancelled = Rc::new(Cell::new(false));
             RUNNING.with_borrow_mut(|running| running.insert(id, Rc::clone(&cancelled)));
             wasm_bindgen_futures::spawn_local(async move {
@@ -65,11 +75,16 @@ fn receive(message: ToWorker, attachment: JsValue) {
                 post(&answer);
             });
         }
-        ToWorker::Cancel { id } => RUNNING.with_borrow(|running| {
-            if let Some(flag) = running.get(&id) {
-                flag.set(true);
+        ToWorker::Cancel { id } => {
+            if fingerprint::cancel(id) {
+                return post(&FromWorker::Cancelled { id });
             }
-        }),
+            RUNNING.with_borrow(|running| {
+                if let Some(flag) = running.get(&id) {
+                    flag.set(true);
+                }
+            });
+        }
     }
 }
 

@@ -71,12 +71,10 @@ pub fn profile(column: &Column) -> Profile {
 
 fn histogram(column: &Column) -> Profile {
     let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
-    for row in 0..column.len() {
-        if let Some(x) = column.number(row) {
-            min = min.min(x);
-            max = max.max(x);
-        }
-    }
+    each_number(column, |x| {
+        min = min.min(x);
+        max = max.max(x);
+    });
     let mut counts = vec![0u64; BINS];
     if min > max {
         return Profile::Histogram {
@@ -86,17 +84,32 @@ fn histogram(column: &Column) -> Profile {
         };
     }
     let width = (max - min) / BINS as f64;
-    for row in 0..column.len() {
-        if let Some(x) = column.number(row) {
-            let bin = if width > 0.0 {
-                (((x - min) / width) as usize).min(BINS - 1)
-            } else {
-                0
-            };
-            counts[bin] += 1;
-        }
-    }
+    each_number(column, |x| {
+        let bin = if width > 0.0 {
+            (((x - min) / width) as usize).min(BINS - 1)
+        } else {
+            0
+        };
+        counts[bin] += 1;
+    });
     Profile::Histogram { min, max, counts }
+}
+
+/// Calls `f` on each present number of `column`. A float or integer column with
+/// nothing missing is read straight from its array: this runs on every column of
+/// every file opened, and going row by row through `Column::number` cost more than
+/// a tenth of the whole load.
+fn each_number(column: &Column, mut f: impl FnMut(f64)) {
+    let whole = column.missing() == 0;
+    match (column.values(), column.kind()) {
+        (Values::Float(v), _) if whole => v.iter().for_each(|&x| f(x)),
+        (Values::Int(v), super::ColumnType::Integer) if whole => {
+            v.iter().for_each(|&x| f(x as f64));
+        }
+        _ => (0..column.len())
+            .filter_map(|row| column.number(row))
+            .for_each(f),
+    }
 }
 
 #[cfg(test)]
@@ -115,6 +128,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        // Nothing missing: read from the array directly, to the same counts.
+        let whole = Column::floats("x", [Some(0.0), Some(0.5), Some(16.0)]);
+        assert_eq!(profile(&whole), profile(&x));
         let c = Column::categories("c", [Some("a"), Some("b"), Some("b"), None]);
         assert_eq!(
             profile(&c),

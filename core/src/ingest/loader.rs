@@ -15,6 +15,7 @@ use super::builder::{ColumnBuilder, Outcome};
 use super::dialect::{self, Dialect};
 use super::encoding;
 use super::error::LoadError;
+use super::fingerprint::Fingerprint;
 use super::infer::{self, Parse};
 use super::markers::Markers;
 use super::options::{LoadOptions, RaggedPolicy};
@@ -65,7 +66,8 @@ pub struct Loader {
     /// compare the two ways.
     simple: bool,
     bytes: u64,
-    hasher: sha2::Sha256,
+    /// `None` when the caller fingerprints the file itself ([`Loader::without_fingerprint`]).
+    hasher: Option<Fingerprint>,
     state: State,
 }
 
@@ -137,7 +139,7 @@ impl Loader {
             threads: default_threads(),
             simple: true,
             bytes: 0,
-            hasher: sha2::Sha256::default(),
+            hasher: Some(Fingerprint::default()),
             state: State::Sniffing(Vec::new()),
         }
     }
@@ -153,6 +155,14 @@ impl Loader {
     /// the machine's parallelism; in the browser, one.
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads.max(1);
+        self
+    }
+
+    /// Leaves the fingerprint to the caller, who hashes the same bytes elsewhere (the
+    /// browser does, in a second worker, while this one parses); `Loaded::sha256` is
+    /// then empty.
+    pub fn without_fingerprint(mut self) -> Self {
+        self.hasher = None;
         self
     }
 
@@ -179,15 +189,18 @@ impl Loader {
     /// Takes in the next chunk of the file.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
         self.bytes += chunk.len() as u64;
+        let Some(mut hasher) = self.hasher.take() else {
+            return self.read(chunk);
+        };
         if self.threads < 2 || chunk.len() < MIN_PARALLEL_HASH {
-            sha2::Digest::update(&mut self.hasher, chunk);
+            hasher.update(chunk);
+            self.hasher = Some(hasher);
             return self.read(chunk);
         }
         // The fingerprint on a thread of its own, while the chunk is read.
-        let mut hasher = std::mem::take(&mut self.hasher);
         let (hasher, result) = std::thread::scope(|scope| {
             let hashing = scope.spawn(move || {
-                sha2::Digest::update(&mut hasher, chunk);
+                hasher.update(chunk);
                 hasher
             });
             let result = self.read(chunk);
@@ -196,7 +209,7 @@ impl Loader {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         });
-        self.hasher = hasher;
+        self.hasher = Some(hasher);
         result
     }
 
@@ -218,7 +231,7 @@ impl Loader {
 
     /// Ends the file and builds the frame.
     pub fn finish(mut self) -> Result<Loaded, LoadError> {
-        let hasher = std::mem::take(&mut self.hasher);
+        let hasher = self.hasher.take();
         let mut reading = match std::mem::replace(&mut self.state, State::Sniffing(Vec::new())) {
             State::Sniffing(sample) => {
                 let mut reading = self.start(&sample, true)?;
@@ -229,7 +242,7 @@ impl Loader {
         };
         reading.feed(&[], true)?;
         let mut loaded = reading.finish()?;
-        loaded.sha256 = super::hex(&sha2::Digest::finalize(hasher));
+        loaded.sha256 = hasher.map(Fingerprint::finish).unwrap_or_default();
         loaded.bytes = self.bytes;
         Ok(loaded)
     }

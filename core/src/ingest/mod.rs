@@ -6,6 +6,7 @@ mod builder;
 mod dialect;
 mod encoding;
 mod error;
+mod fingerprint;
 mod infer;
 mod loader;
 mod markers;
@@ -19,6 +20,7 @@ pub use builder::MAX_CATEGORY_LEVELS;
 pub use dialect::{Dialect, LineEnding};
 pub use encoding::Encoding;
 pub use error::LoadError;
+pub use fingerprint::{Fingerprint, hex};
 pub use loader::{Loaded, Loader, SNIFF_BYTES};
 pub use options::{ColumnOverride, LoadOptions, MISSING_MARKERS, RaggedPolicy};
 pub use report::{Example, MAX_EXAMPLES, Policy, Problem, ProblemKind};
@@ -42,11 +44,6 @@ pub fn load(bytes: &[u8], file: &str, options: LoadOptions) -> Result<Loaded, Lo
 /// Reads `bytes` with every setting guessed, keeping only the frame.
 pub fn read_csv(bytes: &[u8], file: &str) -> Result<Frame, LoadError> {
     load(bytes, file, LoadOptions::default()).map(|loaded| loaded.frame)
-}
-
-/// Lower-case hex of a digest.
-pub fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
