@@ -2,11 +2,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde::Serialize;
-use studio_core::compute::{DeviceKind, Preference, on_cpu, select};
+use studio_core::compute::{DeviceKind, Preference, select};
 use studio_core::frame::Frame;
 use studio_core::ingest::LoadOptions;
 use studio_core::model::{ModelKind, ModelSpec};
-use studio_core::train::{Metrics, Task, TrainError, TrainSpec, Trained, train_on};
+use studio_core::train::{Metrics, OnGpuFailure, Task, TrainSpec, Trained, train_on};
 
 /// `studio train`: fit a model on a CSV file and report test metrics.
 #[derive(Debug, Args)]
@@ -120,7 +120,8 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
 }
 
 /// Trains on the device named by `--device` (`auto`, `gpu` or `cpu`). With `auto`, a GPU
-/// that fails mid-run hands the job to the CPU; a GPU asked for by name fails instead.
+/// that fails mid-run hands the job to the CPU, which goes on from where the GPU got to;
+/// a GPU asked for by name fails instead.
 pub fn fit(
     frame: &Frame,
     test: Option<&Frame>,
@@ -134,15 +135,16 @@ pub fn fit(
     };
     let (device, _) = pollster::block_on(select(preference))
         .map_err(|e| format!("--device gpu: there is no GPU to train on: {e}"))?;
-    match pollster::block_on(train_on(frame, test, spec.clone(), &device)) {
-        Err(TrainError::Gpu(error)) if preference == Preference::Auto => {
-            eprintln!("studio: training on the GPU failed ({error}); training on the CPU instead");
-            let (cpu, _) = on_cpu(format!("the GPU failed: {error}"));
-            pollster::block_on(train_on(frame, test, spec, &cpu))
-        }
-        other => other,
+    let on_failure = match preference {
+        Preference::Auto => OnGpuFailure::GoOnOnCpu,
+        _ => OnGpuFailure::Stop,
+    };
+    let trained = pollster::block_on(train_on(frame, test, spec, &device, on_failure))
+        .map_err(|e| e.to_string())?;
+    if let Some(fallback) = &trained.fallback {
+        eprintln!("studio: {fallback}");
     }
-    .map_err(|e| e.to_string())
+    Ok(trained)
 }
 
 /// Prints a finished run: one JSON object, or lines for people.

@@ -111,8 +111,20 @@ pub struct Trained {
     /// The objective after each iteration, the first entry at the starting point.
     pub loss_curve: Vec<f64>,
     pub converged: bool,
-    /// The device that evaluated the objective.
+    /// The device that evaluated the objective at the end.
     pub device: DeviceKind,
+    /// Where and why the run left the GPU, if it did.
+    pub fallback: Option<Fallback>,
+}
+
+/// What a run does when the GPU fails under it (cannot hold the data, device
+/// lost, out of memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnGpuFailure {
+    /// Go on from the last point reached, evaluating the objective on the CPU.
+    GoOnOnCpu,
+    /// Stop with [`TrainError::Gpu`]: the GPU was asked for by name.
+    Stop,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -143,9 +155,12 @@ pub enum TrainError {
     #[error(transparent)]
     Prep(#[from] PrepError),
     /// The GPU could not hold the data or failed while training (device lost, out
-    /// of memory). The same run can be repeated on the CPU.
+    /// of memory), and the run was told to stop rather than go on on the CPU.
     #[error("training on the GPU failed: {0}")]
     Gpu(ComputeError),
+    /// The CPU's evaluation of the objective failed (it has no device to lose).
+    #[error("the training objective could not be evaluated: {0}")]
+    Compute(ComputeError),
 }
 
 /// What the test rows are compared with.
@@ -159,40 +174,81 @@ enum Problem {
     },
 }
 
-/// The objective being minimized, on the device that evaluates it.
+/// The objective being minimized, on the device that evaluates it. On the GPU the
+/// CPU's objective is kept too, so that a run the GPU fails can go on there.
 #[derive(Debug)]
 enum Loss {
     CpuClasses(SoftmaxCrossEntropy),
     CpuValues(SquaredError),
-    GpuClasses(GpuSoftmaxCrossEntropy),
-    GpuValues(GpuSquaredError),
+    GpuClasses(GpuSoftmaxCrossEntropy, SoftmaxCrossEntropy),
+    GpuValues(GpuSquaredError, SquaredError),
 }
 
 impl Loss {
-    async fn classes(objective: SoftmaxCrossEntropy, device: &Device) -> Result<Self, TrainError> {
+    /// The objective on `device`; where the GPU cannot take it, on the CPU with
+    /// the reason.
+    async fn classes(
+        objective: SoftmaxCrossEntropy,
+        device: &Device,
+    ) -> (Self, Option<ComputeError>) {
         match device {
-            Device::Cpu(_) => Ok(Loss::CpuClasses(objective)),
-            Device::Gpu(gpu) => GpuSoftmaxCrossEntropy::upload(gpu, &objective)
-                .await
-                .map(Loss::GpuClasses)
-                .map_err(TrainError::Gpu),
+            Device::Cpu(_) => (Loss::CpuClasses(objective), None),
+            Device::Gpu(gpu) => match GpuSoftmaxCrossEntropy::upload(gpu, &objective).await {
+                Ok(on_gpu) => (Loss::GpuClasses(on_gpu, objective), None),
+                Err(error) => (Loss::CpuClasses(objective), Some(error)),
+            },
         }
     }
 
-    async fn values(objective: SquaredError, device: &Device) -> Result<Self, TrainError> {
+    async fn values(objective: SquaredError, device: &Device) -> (Self, Option<ComputeError>) {
         match device {
-            Device::Cpu(_) => Ok(Loss::CpuValues(objective)),
-            Device::Gpu(gpu) => GpuSquaredError::upload(gpu, &objective)
-                .await
-                .map(Loss::GpuValues)
-                .map_err(TrainError::Gpu),
+            Device::Cpu(_) => (Loss::CpuValues(objective), None),
+            Device::Gpu(gpu) => match GpuSquaredError::upload(gpu, &objective).await {
+                Ok(on_gpu) => (Loss::GpuValues(on_gpu, objective), None),
+                Err(error) => (Loss::CpuValues(objective), Some(error)),
+            },
         }
+    }
+
+    /// Becomes the same objective on the CPU; the GPU's buffers are let go.
+    fn leave_gpu(&mut self) {
+        let on_cpu = match self {
+            Loss::GpuClasses(_, objective) => Loss::CpuClasses(std::mem::take(objective)),
+            Loss::GpuValues(_, objective) => Loss::CpuValues(std::mem::take(objective)),
+            Loss::CpuClasses(_) | Loss::CpuValues(_) => return,
+        };
+        *self = on_cpu;
     }
 
     fn device(&self) -> DeviceKind {
         match self {
             Loss::CpuClasses(_) | Loss::CpuValues(_) => DeviceKind::Cpu,
-            Loss::GpuClasses(_) | Loss::GpuValues(_) => DeviceKind::Gpu,
+            Loss::GpuClasses(..) | Loss::GpuValues(..) => DeviceKind::Gpu,
+        }
+    }
+}
+
+/// Where and why a run left the GPU for the CPU.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fallback {
+    /// Iterations done on the GPU; the CPU went on from the point they reached.
+    pub iteration: usize,
+    pub error: ComputeError,
+}
+
+impl std::fmt::Display for Fallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.iteration {
+            0 => write!(
+                f,
+                "the GPU failed before training began ({}); trained on the CPU instead",
+                self.error
+            ),
+            n => write!(
+                f,
+                "the GPU failed after iteration {n} ({}); training went on from there on the CPU",
+                self.error
+            ),
         }
     }
 }
@@ -202,8 +258,8 @@ impl Objective for Loss {
         match self {
             Loss::CpuClasses(o) => o.dim(),
             Loss::CpuValues(o) => o.dim(),
-            Loss::GpuClasses(o) => o.dim(),
-            Loss::GpuValues(o) => o.dim(),
+            Loss::GpuClasses(o, _) => o.dim(),
+            Loss::GpuValues(o, _) => o.dim(),
         }
     }
 
@@ -211,8 +267,8 @@ impl Objective for Loss {
         match self {
             Loss::CpuClasses(o) => o.eval(params, grad).await,
             Loss::CpuValues(o) => o.eval(params, grad).await,
-            Loss::GpuClasses(o) => o.eval(params, grad).await,
-            Loss::GpuValues(o) => o.eval(params, grad).await,
+            Loss::GpuClasses(o, _) => o.eval(params, grad).await,
+            Loss::GpuValues(o, _) => o.eval(params, grad).await,
         }
     }
 
@@ -220,8 +276,8 @@ impl Objective for Loss {
         match self {
             Loss::CpuClasses(o) => o.precision(),
             Loss::CpuValues(o) => o.precision(),
-            Loss::GpuClasses(o) => o.precision(),
-            Loss::GpuValues(o) => o.precision(),
+            Loss::GpuClasses(o, _) => o.precision(),
+            Loss::GpuValues(o, _) => o.precision(),
         }
     }
 }
@@ -237,6 +293,8 @@ pub struct Trainer {
     optimizer: Lbfgs,
     loss_curve: Vec<f64>,
     status: Status,
+    fallback: Option<Fallback>,
+    on_failure: OnGpuFailure,
 }
 
 impl std::fmt::Debug for Trainer {
@@ -256,13 +314,15 @@ impl Trainer {
     /// out; otherwise `frame` is split by `spec.test_size` and `spec.seed`.
     ///
     /// The objective is evaluated on `device`: on a GPU, the training rows are
-    /// uploaded here once, and a GPU that cannot hold them or fails later gives
-    /// [`TrainError::Gpu`], after which the same run can start again on the CPU.
+    /// uploaded here once. A GPU that cannot hold them, or fails later, hands the
+    /// run to the CPU or stops it, as `on_failure` says; the CPU goes on from the
+    /// last point the GPU reached, so no iteration is lost ([`Trainer::fallback`]).
     pub async fn start(
         frame: &Frame,
         test: Option<&Frame>,
         spec: TrainSpec,
         device: &Device,
+        on_failure: OnGpuFailure,
     ) -> Result<Self, TrainError> {
         spec.model.check()?;
         let target = frame
@@ -369,7 +429,7 @@ impl Trainer {
                         classes,
                         test_labels,
                     },
-                    Loss::classes(objective, device).await?,
+                    Loss::classes(objective, device).await,
                 )
             }
             Task::Regression => {
@@ -394,13 +454,35 @@ impl Trainer {
                     Problem::Values {
                         test_values: values(test_target, &split.test),
                     },
-                    Loss::values(objective, device).await?,
+                    Loss::values(objective, device).await,
                 )
             }
         };
-        let optimizer = Lbfgs::start(&loss, vec![0.0; loss.dim()])
-            .await
-            .map_err(TrainError::Gpu)?;
+        let (mut loss, failed) = loss;
+        let mut fallback = match failed {
+            Some(error) if on_failure == OnGpuFailure::Stop => return Err(TrainError::Gpu(error)),
+            failed => failed.map(|error| Fallback {
+                iteration: 0,
+                error,
+            }),
+        };
+        let x0 = vec![0.0; loss.dim()];
+        let optimizer = match Lbfgs::start(&loss, x0.clone()).await {
+            Err(error)
+                if loss.device() == DeviceKind::Gpu && on_failure == OnGpuFailure::GoOnOnCpu =>
+            {
+                loss.leave_gpu();
+                fallback = Some(Fallback {
+                    iteration: 0,
+                    error,
+                });
+                Lbfgs::start(&loss, x0).await.map_err(TrainError::Compute)?
+            }
+            started => started.map_err(|error| match loss.device() {
+                DeviceKind::Gpu => TrainError::Gpu(error),
+                DeviceKind::Cpu => TrainError::Compute(error),
+            })?,
+        };
         let loss_curve = vec![optimizer.value()];
         Ok(Self {
             spec,
@@ -412,27 +494,55 @@ impl Trainer {
             optimizer,
             loss_curve,
             status: Status::Running,
+            fallback,
+            on_failure,
         })
     }
 
     /// Runs one iteration; `Ok(false)` once training has finished.
     ///
-    /// Fails only on a GPU ([`TrainError::Gpu`]); the run cannot continue then.
+    /// If the GPU fails, the iteration is taken again on the CPU from the same
+    /// point (or the run stops with [`TrainError::Gpu`], as it was started).
     pub async fn step(&mut self) -> Result<bool, TrainError> {
         if self.status != Status::Running
             || self.optimizer.iterations() >= self.spec.model.get("max_iter") as usize
         {
             return Ok(false);
         }
-        self.status = self
-            .optimizer
-            .step(&self.loss)
-            .await
-            .map_err(TrainError::Gpu)?;
+        let status = match self.optimizer.step(&self.loss).await {
+            Ok(status) => status,
+            Err(error) if self.loss.device() == DeviceKind::Cpu => {
+                return Err(TrainError::Compute(error));
+            }
+            Err(error) if self.on_failure == OnGpuFailure::Stop => {
+                return Err(TrainError::Gpu(error));
+            }
+            Err(error) => {
+                self.fallback = Some(Fallback {
+                    iteration: self.optimizer.iterations(),
+                    error,
+                });
+                self.loss.leave_gpu();
+                self.optimizer
+                    .reevaluate(&self.loss)
+                    .await
+                    .map_err(TrainError::Compute)?;
+                self.optimizer
+                    .step(&self.loss)
+                    .await
+                    .map_err(TrainError::Compute)?
+            }
+        };
+        self.status = status;
         if self.status != Status::Stalled {
             self.loss_curve.push(self.optimizer.value());
         }
         Ok(self.status == Status::Running)
+    }
+
+    /// Where and why the run left the GPU for the CPU, once it has.
+    pub fn fallback(&self) -> Option<&Fallback> {
+        self.fallback.as_ref()
     }
 
     /// The kind of device evaluating the objective.
@@ -516,6 +626,7 @@ impl Trainer {
             loss_curve: self.loss_curve,
             converged: self.status == Status::Converged,
             device,
+            fallback: self.fallback,
         }
     }
 }
@@ -526,17 +637,20 @@ pub async fn train(
     test: Option<&Frame>,
     spec: TrainSpec,
 ) -> Result<Trained, TrainError> {
-    train_on(frame, test, spec, &Device::Cpu(CpuDevice::default())).await
+    let cpu = Device::Cpu(CpuDevice::default());
+    train_on(frame, test, spec, &cpu, OnGpuFailure::Stop).await
 }
 
-/// Trains to the end on `device` without pausing.
+/// Trains to the end on `device` without pausing; a failing GPU hands the run to
+/// the CPU or stops it, as `on_failure` says.
 pub async fn train_on(
     frame: &Frame,
     test: Option<&Frame>,
     spec: TrainSpec,
     device: &Device,
+    on_failure: OnGpuFailure,
 ) -> Result<Trained, TrainError> {
-    let mut trainer = Trainer::start(frame, test, spec, device).await?;
+    let mut trainer = Trainer::start(frame, test, spec, device, on_failure).await?;
     while trainer.step().await? {}
     Ok(trainer.finish())
 }

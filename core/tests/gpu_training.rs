@@ -16,7 +16,9 @@ use studio_core::model::{
     SoftmaxCrossEntropy, SquaredError,
 };
 use studio_core::rng::SplitMix64;
-use studio_core::train::{Metrics, Task, TrainSpec, Trained, train_on};
+use studio_core::train::{
+    Metrics, OnGpuFailure, Task, TrainError, TrainSpec, Trained, Trainer, train_on,
+};
 
 fn gpu() -> GpuDevice {
     block_on(GpuDevice::request()).unwrap_or_else(|e| {
@@ -48,10 +50,18 @@ fn both(frame: &Frame, spec: TrainSpec) -> (Trained, Trained) {
         None,
         spec.clone(),
         &Device::Cpu(CpuDevice::default()),
+        OnGpuFailure::Stop,
     ))
     .expect("trains on the CPU");
-    let gpu = block_on(train_on(frame, None, spec, &Device::Gpu(Box::new(gpu()))))
-        .expect("trains on the GPU");
+    let gpu = block_on(train_on(
+        frame,
+        None,
+        spec,
+        &Device::Gpu(Box::new(gpu())),
+        OnGpuFailure::Stop,
+    ))
+    .expect("trains on the GPU");
+    assert_eq!(gpu.fallback, None);
     assert_eq!(cpu.device, DeviceKind::Cpu);
     assert_eq!(gpu.device, DeviceKind::Gpu);
     assert!(cpu.converged, "the CPU run did not converge");
@@ -269,4 +279,91 @@ fn training_data_too_large_for_the_gpu_is_refused_with_the_reason() {
     assert!(message.contains("the training inputs"), "{message}");
     assert!(message.contains("use fewer rows or the CPU"), "{message}");
     assert_eq!(GpuLinearLoss::check_fits(&gpu, 120, 4, 3), Ok(()));
+}
+
+/// A GPU lost part way through a run: the CPU goes on from the iteration the GPU
+/// reached (nothing is done again), and the run ends where a CPU-only run does.
+#[test]
+fn a_gpu_lost_mid_run_hands_the_run_to_the_cpu_without_losing_iterations() {
+    let frame = sample("iris.csv");
+    let spec = spec("species", Task::Classification, ModelKind::Logistic);
+    let gpu = gpu();
+    let on_gpu = Device::Gpu(Box::new(gpu.clone()));
+    let mut trainer = block_on(Trainer::start(
+        &frame,
+        None,
+        spec.clone(),
+        &on_gpu,
+        OnGpuFailure::GoOnOnCpu,
+    ))
+    .expect("starts on the GPU");
+    for _ in 0..3 {
+        assert!(block_on(trainer.step()).expect("steps on the GPU"));
+    }
+    assert_eq!(trainer.device(), DeviceKind::Gpu);
+    let before = trainer.loss();
+    gpu.destroy();
+    assert!(block_on(trainer.step()).expect("goes on on the CPU"));
+    let fallback = trainer
+        .fallback()
+        .expect("the fallback is recorded")
+        .clone();
+    assert_eq!(fallback.iteration, 3);
+    assert!(
+        matches!(fallback.error, ComputeError::DeviceLost(_)),
+        "{fallback:?}"
+    );
+    assert_eq!(trainer.device(), DeviceKind::Cpu);
+    assert_eq!(
+        trainer.iterations(),
+        4,
+        "the fourth iteration, not the first again"
+    );
+    assert!(trainer.loss() < before, "{} after {before}", trainer.loss());
+    while block_on(trainer.step()).expect("steps on the CPU") {}
+    let trained = trainer.finish();
+    assert_eq!(trained.device, DeviceKind::Cpu);
+    assert_eq!(trained.fallback, Some(fallback));
+    assert!(trained.converged);
+    // One curve, kept from the start: the GPU's first points are still in it.
+    assert!(trained.loss_curve.len() > 4);
+    assert_eq!(trained.loss_curve[3], before);
+    let cpu = block_on(train_on(
+        &frame,
+        None,
+        spec,
+        &Device::Cpu(CpuDevice::default()),
+        OnGpuFailure::Stop,
+    ))
+    .expect("trains on the CPU");
+    same_objective(&cpu, &trained);
+    assert_eq!(trained.metrics, cpu.metrics);
+}
+
+/// Asked for by name, a lost GPU stops the run with the reason instead.
+#[test]
+fn a_gpu_lost_mid_run_stops_a_run_that_asked_for_the_gpu() {
+    let frame = sample("iris.csv");
+    let spec = spec("species", Task::Classification, ModelKind::Logistic);
+    let gpu = gpu();
+    let on_gpu = Device::Gpu(Box::new(gpu.clone()));
+    let mut trainer = block_on(Trainer::start(
+        &frame,
+        None,
+        spec,
+        &on_gpu,
+        OnGpuFailure::Stop,
+    ))
+    .expect("starts on the GPU");
+    assert!(block_on(trainer.step()).expect("steps on the GPU"));
+    gpu.destroy();
+    let error = block_on(trainer.step()).expect_err("stops");
+    assert!(
+        matches!(error, TrainError::Gpu(ComputeError::DeviceLost(_))),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().starts_with("training on the GPU failed"),
+        "{error}"
+    );
 }

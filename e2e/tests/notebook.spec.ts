@@ -191,6 +191,35 @@ test('Stop cancels a long training run and the app stays usable', async ({ page 
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled();
 });
 
+test('a GPU lost during training: the run goes on on the CPU from where it was, and says so', async ({ page }, info) => {
+  const workerStarted = page.waitForEvent('worker');
+  await page.reload();
+  const worker = await workerStarted;
+  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(info.project.name === 'webgpu' ? /^WebGPU · \S/ : /^CPU · \S/);
+  await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: bigCsv(60_000, 24) });
+  await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: /Training · iteration [2-9]/ })).toBeVisible({ timeout: 60_000 });
+  // wasm-bindgen's no-modules glue declares `wasm_bindgen` with `let`: a global
+  // binding, but not a property of globalThis.
+  // @ts-expect-error declared by the worker's glue script
+  const said = await worker.evaluate(() => wasm_bindgen.diagnostics_lose_gpu());
+  const metrics = page.getByRole('region', { name: 'Metrics' });
+  if (info.project.name === 'webgpu') {
+    expect(said).toBe('the GPU was destroyed');
+    await expect(page.getByRole('alert', { name: 'Training device' })).toContainText(/the GPU failed after iteration \d+ .*training went on from there on the CPU/);
+    await expect(metrics).toContainText(/Device: CPU · the GPU failed after iteration \d+ \(.*\); training went on from there on the CPU/, { timeout: 120_000 });
+    // The curve goes on from the GPU's iterations rather than starting again.
+    const iteration = Number(/after iteration (\d+)/.exec((await metrics.textContent()) ?? '')![1]);
+    expect(iteration).toBeGreaterThanOrEqual(2);
+  } else {
+    expect(said).toBe('the chosen device is the CPU: nothing to lose');
+    await expect(metrics).toContainText('Device: CPU · ', { timeout: 120_000 });
+    await expect(metrics).not.toContainText('the GPU failed');
+  }
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.\d{4}|1\.0000$/);
+});
+
 const BAD_FILES: [string, Buffer, string][] = [
   ['empty.csv', Buffer.from(''), 'empty.csv is empty'],
   ['header.csv', Buffer.from('x,y\n'), 'has a header but no data rows'],

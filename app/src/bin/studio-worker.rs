@@ -11,3 +11,10 @@ fn main() {
 pub fn diagnostics_panic(message: String) {
     panic!("{message}");
 }
+
+/// Destroys the chosen GPU, as a driver reset would, so that tests and support can
+/// see a training run go on on the CPU. Says what it did.
+#[wasm_bindgen]
+pub fn diagnostics_lose_gpu() -> String {
+    studio_app::worker::lose_gpu()
+}

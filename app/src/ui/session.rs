@@ -42,6 +42,8 @@ pub enum TrainState {
         id: JobId,
         iteration: u32,
         curve: Vec<f64>,
+        /// Why the run left the GPU for the CPU, once it has.
+        fallback: Option<String>,
     },
     Done(TrainSummary),
     Stopped,

@@ -22,11 +22,23 @@ pub fn start(session: Session) {
         return;
     };
     let id = client::start(Job::Train { spec }, move |event| match event {
-        JobEvent::Progress { done, value, .. } => session.training.update(|state| {
+        JobEvent::Progress {
+            done,
+            value,
+            message,
+            ..
+        } => session.training.update(|state| {
             if let TrainState::Running {
-                iteration, curve, ..
+                iteration,
+                curve,
+                fallback,
+                ..
             } = state
             {
+                // The worker's message is empty unless the GPU failed under the run.
+                if !message.is_empty() {
+                    *fallback = Some(message);
+                }
                 *iteration = done;
                 curve.extend(value);
             }
@@ -42,6 +54,7 @@ pub fn start(session: Session) {
         id,
         iteration: 0,
         curve: Vec::new(),
+        fallback: None,
     });
 }
 
@@ -199,11 +212,14 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                 </button>
                 <button class="ghost" on:click=stop disabled=move || !running()>"Stop"</button>
                 {move || match session.training.get() {
-                    TrainState::Running { iteration, curve, .. } => view! {
+                    TrainState::Running { iteration, curve, fallback, .. } => view! {
                         <span role="status">{format!(
                             "Training · iteration {iteration}{}",
                             curve.last().map(|l| format!(" · objective {l:.4}")).unwrap_or_default()
                         )}</span>
+                        {fallback.map(|note| view! {
+                            <p class="notice" role="alert" aria-label="Training device">{note}</p>
+                        })}
                     }
                     .into_any(),
                     TrainState::Stopped => view! { <span role="status">"Training stopped."</span> }.into_any(),

@@ -12,6 +12,21 @@ thread_local! {
     static SELECTED: RefCell<Option<Selected>> = const { RefCell::new(None) };
 }
 
+/// Destroys the chosen GPU, if there is one (see `diagnostics_lose_gpu`). The next
+/// detection chooses again.
+pub fn lose_gpu() -> String {
+    match SELECTED.with_borrow(Clone::clone) {
+        Some((device, _)) => match device.as_ref() {
+            Device::Gpu(gpu) => {
+                gpu.destroy();
+                "the GPU was destroyed".to_owned()
+            }
+            Device::Cpu(_) => "the chosen device is the CPU: nothing to lose".to_owned(),
+        },
+        None => "no device has been chosen yet".to_owned(),
+    }
+}
+
 /// Chooses the compute device afresh and remembers it for later jobs.
 pub async fn detect() -> DeviceReport {
     SELECTED.set(None);

@@ -1,9 +1,8 @@
 use std::cell::Cell;
 
-use studio_core::compute::{ComputeError, CpuDevice, Device, check_cases, run_case};
-use studio_core::frame::Frame;
+use studio_core::compute::{Device, check_cases, run_case};
 use studio_core::model::Fitted;
-use studio_core::train::{TrainError, TrainSpec, Trained, Trainer};
+use studio_core::train::{OnGpuFailure, TrainError, TrainSpec, Trainer};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
 
@@ -221,39 +220,44 @@ async fn reload(
 
 /// Fits the model one optimizer iteration at a time on the selected device,
 /// yielding between iterations so that Stop is seen, and streaming the objective
-/// for the loss curve. If the GPU fails (device lost, out of memory), the job
-/// trains again on the CPU and says so in the device it reports.
+/// for the loss curve. If the GPU fails (device lost, out of memory), the CPU goes
+/// on from the iteration the GPU reached, and the job says so as it happens and
+/// in the device it reports.
 async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
     let frame = data::frame().map_err(Stop::Failed)?;
     let max_iter = spec.model.get("max_iter") as u32;
     let model = spec.model.kind.name().to_owned();
     let task = spec.task;
     let (device, report) = detect::selected().await;
-    let (trained, device) = match fit(id, &frame, spec.clone(), &device, cancelled).await? {
-        Fit::Done(trained) => (*trained, report.summary()),
-        Fit::GpuFailed(error) => {
-            let device = format!("CPU · the GPU failed: {error}");
-            post(&FromWorker::Progress {
-                id,
-                done: 0,
-                total: max_iter,
-                message: format!("{device}; training again on the CPU"),
-                value: None,
-            });
-            match fit(
-                id,
-                &frame,
-                spec,
-                &Device::Cpu(CpuDevice::default()),
-                cancelled,
-            )
-            .await?
-            {
-                Fit::Done(trained) => (*trained, device),
-                // The CPU has no device to fail.
-                Fit::GpuFailed(error) => return Err(Stop::Failed(error.to_string())),
-            }
+    let failed = |error: TrainError| Stop::Failed(error.to_string());
+    let mut trainer = Trainer::start(&frame, None, spec, &device, OnGpuFailure::GoOnOnCpu)
+        .await
+        .map_err(failed)?;
+    loop {
+        yield_now().await;
+        if cancelled.get() {
+            return Err(Stop::Cancelled);
         }
+        let more = trainer.step().await.map_err(failed)?;
+        post(&FromWorker::Progress {
+            id,
+            done: trainer.iterations() as u32,
+            total: max_iter,
+            // Empty unless the run left the GPU: the page shows it when it is not.
+            message: trainer
+                .fallback()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            value: Some(trainer.loss()),
+        });
+        if !more {
+            break;
+        }
+    }
+    let trained = trainer.finish();
+    let device = match &trained.fallback {
+        Some(fallback) => format!("CPU · {fallback}"),
+        None => report.summary(),
     };
     let classes = match &trained.pipeline.model {
         Fitted::Logistic { classes, .. } => classes.clone(),
@@ -272,52 +276,6 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
     };
     data::keep_fitted(trained.pipeline);
     Ok(JobOutput::Trained(summary))
-}
-
-/// How a fit on one device ended, short of a stop.
-enum Fit {
-    Done(Box<Trained>),
-    /// The GPU failed; the run can start again on the CPU.
-    GpuFailed(ComputeError),
-}
-
-async fn fit(
-    id: JobId,
-    frame: &Frame,
-    spec: TrainSpec,
-    device: &Device,
-    cancelled: &Cell<bool>,
-) -> Result<Fit, Stop> {
-    let max_iter = spec.model.get("max_iter") as u32;
-    let failed = |error: TrainError| match error {
-        TrainError::Gpu(error) => Ok(Fit::GpuFailed(error)),
-        other => Err(Stop::Failed(other.to_string())),
-    };
-    let mut trainer = match Trainer::start(frame, None, spec, device).await {
-        Ok(trainer) => trainer,
-        Err(error) => return failed(error),
-    };
-    loop {
-        yield_now().await;
-        if cancelled.get() {
-            return Err(Stop::Cancelled);
-        }
-        let more = match trainer.step().await {
-            Ok(more) => more,
-            Err(error) => return failed(error),
-        };
-        post(&FromWorker::Progress {
-            id,
-            done: trainer.iterations() as u32,
-            total: max_iter,
-            message: format!("iteration {}", trainer.iterations()),
-            value: Some(trainer.loss()),
-        });
-        if !more {
-            break;
-        }
-    }
-    Ok(Fit::Done(Box::new(trainer.finish())))
 }
 
 fn export(format: ExportFormat) -> Result<JobOutput, String> {

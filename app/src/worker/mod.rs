@@ -23,6 +23,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::protocol::{FromWorker, Job, JobId, ToWorker};
 
+pub use detect::lose_gpu;
 pub use post::post;
 
 thread_local! {

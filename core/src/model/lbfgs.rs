@@ -94,6 +94,15 @@ impl Lbfgs {
         })
     }
 
+    /// Evaluates `objective` afresh at the current point, keeping the curvature
+    /// history: for going on with another evaluation of the same objective (the
+    /// CPU's, after the GPU's failed), whose values and rounding may differ.
+    pub async fn reevaluate<O: Objective>(&mut self, objective: &O) -> Result<(), ComputeError> {
+        self.value = objective.eval(&self.x, &mut self.grad).await?;
+        self.judge = Judge::Value;
+        Ok(())
+    }
+
     pub fn params(&self) -> &[f64] {
         &self.x
     }

@@ -5,7 +5,7 @@ use crate::compute::ComputeError;
 
 /// `‖y − X w − b‖² + α ‖w‖²`: ridge regression with the intercept unpenalized,
 /// as scikit-learn's `Ridge` defines it. Parameters: `[w_0 … w_(d−1), b]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SquaredError {
     /// Row-major inputs, `rows × inputs`.
     pub x: Vec<f64>,

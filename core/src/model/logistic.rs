@@ -7,7 +7,7 @@ use crate::compute::ComputeError;
 /// regression with the intercepts unpenalized, as scikit-learn defines it.
 ///
 /// Parameters are laid out class by class: `[w_c0 … w_c(d−1), b_c]`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SoftmaxCrossEntropy {
     /// Row-major inputs, `rows × inputs`.
     pub x: Vec<f64>,

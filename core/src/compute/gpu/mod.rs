@@ -131,6 +131,14 @@ impl GpuDevice {
         &self.adapter
     }
 
+    /// Destroys the device, as a driver reset or a lost GPU would: every later
+    /// operation and read reports [`ComputeError::DeviceLost`]. For the page's
+    /// diagnostics and the tests that show a lost GPU's work going on on the CPU.
+    pub fn destroy(&self) {
+        record(&self.fault, "the device was destroyed".to_owned());
+        self.device.destroy();
+    }
+
     /// Fails if the device was lost or an uncaught error was reported.
     fn check_fault(&self) -> Result<(), ComputeError> {
         match self.fault.lock() {
