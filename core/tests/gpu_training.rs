@@ -281,22 +281,32 @@ fn training_data_too_large_for_the_gpu_is_refused_with_the_reason() {
     assert_eq!(GpuLinearLoss::check_fits(&gpu, 120, 4, 3), Ok(()));
 }
 
+fn iris() -> (Frame, TrainSpec) {
+    let spec = spec("species", Task::Classification, ModelKind::Logistic);
+    (sample("iris.csv"), spec)
+}
+
+/// A run started on a GPU of its own, which the test may then destroy.
+fn on_gpu(frame: &Frame, spec: &TrainSpec, on_failure: OnGpuFailure) -> (GpuDevice, Trainer) {
+    let gpu = gpu();
+    let device = Device::Gpu(Box::new(gpu.clone()));
+    let trainer = block_on(Trainer::start(
+        frame,
+        None,
+        spec.clone(),
+        &device,
+        on_failure,
+    ))
+    .expect("starts on the GPU");
+    (gpu, trainer)
+}
+
 /// A GPU lost part way through a run: the CPU goes on from the iteration the GPU
 /// reached (nothing is done again), and the run ends where a CPU-only run does.
 #[test]
 fn a_gpu_lost_mid_run_hands_the_run_to_the_cpu_without_losing_iterations() {
-    let frame = sample("iris.csv");
-    let spec = spec("species", Task::Classification, ModelKind::Logistic);
-    let gpu = gpu();
-    let on_gpu = Device::Gpu(Box::new(gpu.clone()));
-    let mut trainer = block_on(Trainer::start(
-        &frame,
-        None,
-        spec.clone(),
-        &on_gpu,
-        OnGpuFailure::GoOnOnCpu,
-    ))
-    .expect("starts on the GPU");
+    let (frame, spec) = iris();
+    let (gpu, mut trainer) = on_gpu(&frame, &spec, OnGpuFailure::GoOnOnCpu);
     for _ in 0..3 {
         assert!(block_on(trainer.step()).expect("steps on the GPU"));
     }
@@ -343,18 +353,8 @@ fn a_gpu_lost_mid_run_hands_the_run_to_the_cpu_without_losing_iterations() {
 /// Asked for by name, a lost GPU stops the run with the reason instead.
 #[test]
 fn a_gpu_lost_mid_run_stops_a_run_that_asked_for_the_gpu() {
-    let frame = sample("iris.csv");
-    let spec = spec("species", Task::Classification, ModelKind::Logistic);
-    let gpu = gpu();
-    let on_gpu = Device::Gpu(Box::new(gpu.clone()));
-    let mut trainer = block_on(Trainer::start(
-        &frame,
-        None,
-        spec,
-        &on_gpu,
-        OnGpuFailure::Stop,
-    ))
-    .expect("starts on the GPU");
+    let (frame, spec) = iris();
+    let (gpu, mut trainer) = on_gpu(&frame, &spec, OnGpuFailure::Stop);
     assert!(block_on(trainer.step()).expect("steps on the GPU"));
     gpu.destroy();
     let error = block_on(trainer.step()).expect_err("stops");
