@@ -255,8 +255,14 @@ fn one_gpu_evaluation_matches_the_cpu_objectives() {
         penalty: 0.5,
     };
     let on_gpu = block_on(GpuSoftmaxCrossEntropy::upload(&gpu, &softmax)).expect("uploads");
+    assert_eq!(on_gpu.parts(), 1);
     let params = uniform(&mut rng, classes * (inputs + 1));
     compare_eval(&softmax, &on_gpu, &params, scale);
+    // As rows beyond one binding are: in parts, the last one short.
+    let in_parts = block_on(GpuSoftmaxCrossEntropy::upload_in_parts(&gpu, &softmax, 70))
+        .expect("uploads in parts");
+    assert_eq!(in_parts.parts(), 5);
+    compare_eval(&softmax, &in_parts, &params, scale);
 
     let squared = SquaredError {
         x,
@@ -267,18 +273,37 @@ fn one_gpu_evaluation_matches_the_cpu_objectives() {
     let on_gpu = block_on(GpuSquaredError::upload(&gpu, &squared)).expect("uploads");
     let params = uniform(&mut rng, inputs + 1);
     compare_eval(&squared, &on_gpu, &params, scale);
+    let in_parts =
+        block_on(GpuSquaredError::upload_in_parts(&gpu, &squared, 64)).expect("uploads in parts");
+    assert_eq!(in_parts.parts(), 5);
+    compare_eval(&squared, &in_parts, &params, scale);
 }
 
 #[test]
-fn training_data_too_large_for_the_gpu_is_refused_with_the_reason() {
+fn training_rows_beyond_one_binding_are_cut_into_parts_that_fit() {
     let gpu = gpu();
-    // Sizes only: nothing this large is allocated.
-    let error = GpuLinearLoss::check_fits(&gpu, 1 << 31, 64, 3).expect_err("too large");
+    let limits = gpu.limits();
+    let binding = limits
+        .max_storage_buffer_binding_size
+        .min(limits.max_buffer_size);
+    let rows = GpuLinearLoss::max_rows(&gpu, 64, 3).expect("a row fits") as u64;
+    // The inputs are the widest buffer: the most whole rows within one binding.
+    assert!(rows * 64 * 4 <= binding, "{rows} rows");
+    // And no more: one more row would break a binding, a u32 index or the grid.
+    let more = rows + 1;
+    let groups = u64::from(limits.max_compute_workgroups_per_dimension).pow(2);
+    assert!(
+        more * 64 * 4 > binding || more * 64 > u64::from(u32::MAX) || more.div_ceil(64) > groups,
+        "{rows} rows is not the most"
+    );
+    // Sizes only: nothing this large is allocated. A row wider than a binding
+    // cannot be cut, and says so.
+    let wide = usize::try_from(binding / 4 + 1).expect("fits usize");
+    let error = GpuLinearLoss::max_rows(&gpu, wide, 3).expect_err("too wide");
     assert!(matches!(error, ComputeError::TooLarge { .. }), "{error:?}");
     let message = error.to_string();
     assert!(message.contains("the training inputs"), "{message}");
     assert!(message.contains("use fewer rows or the CPU"), "{message}");
-    assert_eq!(GpuLinearLoss::check_fits(&gpu, 120, 4, 3), Ok(()));
 }
 
 fn iris() -> (Frame, TrainSpec) {

@@ -217,16 +217,27 @@ impl GpuLinearLoss {
         })
     }
 
-    /// Checks, before any data is made or sent, that `rows` training rows of `inputs`
-    /// numbers with `outputs_per_row` outputs each (classes; 1 for squared error)
-    /// fit this device, with [`ComputeError::TooLarge`] naming what does not.
-    pub fn check_fits(
+    /// The most training rows of `inputs` numbers with `outputs_per_row` outputs
+    /// each (classes; 1 for squared error) that one upload holds: every buffer
+    /// within one storage binding and the kernels' u32 indices. More rows are
+    /// uploaded in several parts of at most this many. [`ComputeError::TooLarge`]
+    /// when not even one row (or its parameters) fits.
+    pub fn max_rows(
         gpu: &GpuDevice,
-        rows: usize,
         inputs: usize,
         outputs_per_row: usize,
-    ) -> Result<(), ComputeError> {
-        Plan::new(gpu, rows, inputs, outputs_per_row).map(|_| ())
+    ) -> Result<usize, ComputeError> {
+        let limit = gpu
+            .limits
+            .max_storage_buffer_binding_size
+            .min(gpu.limits.max_buffer_size);
+        let words = (limit / 4).min(u64::from(u32::MAX));
+        let widest = inputs.max(outputs_per_row).max(1) as u64;
+        let max_groups = u64::from(gpu.limits.max_compute_workgroups_per_dimension).pow(2);
+        // One row must fit, and so must the parameters it trains; then `rows` ≥ 1.
+        Plan::new(gpu, 1, inputs, outputs_per_row)?;
+        let rows = (words / widest).min(max_groups * ROWS_PER_GROUP as u64);
+        Ok(usize::try_from(rows).unwrap_or(usize::MAX))
     }
 
     /// Number of parameters: outputs per row × (inputs + 1).

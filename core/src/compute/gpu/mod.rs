@@ -126,6 +126,11 @@ impl GpuDevice {
         })
     }
 
+    /// The limits this device was created with: the adapter's own.
+    pub fn limits(&self) -> &wgpu::Limits {
+        &self.limits
+    }
+
     /// The adapter this device runs on.
     pub fn adapter(&self) -> &AdapterSummary {
         &self.adapter
