@@ -281,6 +281,10 @@ pub struct TrainSummary {
     pub classes: Vec<String>,
     pub loss_curve: Vec<f64>,
     pub converged: bool,
+    /// Why the run left the GPU for the CPU, if it did; the worker has then let go
+    /// of that GPU, and the page chooses a device again.
+    #[serde(default)]
+    pub fallback: Option<String>,
 }
 
 /// A file for the person to save.

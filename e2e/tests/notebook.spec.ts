@@ -213,6 +213,13 @@ test('a GPU lost during training: the run goes on on the CPU from where it was, 
     // The curve goes on from the GPU's iterations rather than starting again.
     const iteration = Number(/after iteration (\d+)/.exec((await metrics.textContent()) ?? '')![1]);
     expect(iteration).toBeGreaterThanOrEqual(2);
+    await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.\d{4}|1\.0000$/);
+    // The lost GPU was let go and a device chosen again: the next run trains on a new one.
+    await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(/^WebGPU · \S/);
+    await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+    const again = await train(page);
+    await expect(again.getByLabel('Accuracy')).toHaveText(IRIS.accuracy);
+    await expect(again).toContainText('Device: WebGPU · ');
   } else {
     expect(said).toBe('the chosen device is the CPU: nothing to lose');
     await expect(metrics).toContainText('Device: CPU · ', { timeout: 120_000 });

@@ -95,7 +95,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// Asks the worker to choose the compute device and shows the answer.
-fn detect(device: RwSignal<DeviceState>) {
+pub fn detect(device: RwSignal<DeviceState>) {
     device.set(DeviceState::Detecting);
     client::start(Job::DetectDevice, move |event| match event {
         JobEvent::Done(JobOutput::Device(report)) => {

@@ -44,6 +44,10 @@ pub fn start(session: Session) {
             }
         }),
         JobEvent::Done(JobOutput::Trained(summary)) => {
+            // The worker let go of a GPU that failed: show the device it now chooses.
+            if summary.fallback.is_some() {
+                super::app::detect(session.device);
+            }
             session.training.set(TrainState::Done(summary))
         }
         JobEvent::Done(_) => {}

@@ -27,9 +27,14 @@ pub fn lose_gpu() -> String {
     }
 }
 
+/// Lets go of the chosen device, so that the next job chooses again.
+pub fn forget() {
+    SELECTED.set(None);
+}
+
 /// Chooses the compute device afresh and remembers it for later jobs.
 pub async fn detect() -> DeviceReport {
-    SELECTED.set(None);
+    forget();
     selected().await.1
 }
 

@@ -255,8 +255,13 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
         }
     }
     let trained = trainer.finish();
-    let device = match &trained.fallback {
-        Some(fallback) => format!("CPU · {fallback}"),
+    let fallback = trained.fallback.as_ref().map(ToString::to_string);
+    let device = match &fallback {
+        Some(fallback) => {
+            // That GPU is not to be trusted again: the next job chooses afresh.
+            detect::forget();
+            format!("CPU · {fallback}")
+        }
         None => report.summary(),
     };
     let classes = match &trained.pipeline.model {
@@ -273,6 +278,7 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
         classes,
         loss_curve: trained.loss_curve,
         converged: trained.converged,
+        fallback,
     };
     data::keep_fitted(trained.pipeline);
     Ok(JobOutput::Trained(summary))
