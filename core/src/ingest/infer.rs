@@ -86,6 +86,25 @@ fn date_order(
         .find(|&order| present.iter().all(|v| fits(v, order)))
 }
 
+/// The date order that reads the most of `values` as dates or date-times;
+/// `prefer` (then year first, day first, month first) on a tie.
+pub fn most_read_order(values: &[&[u8]], prefer: DateOrder) -> DateOrder {
+    let reads = |order: DateOrder| {
+        values
+            .iter()
+            .filter(|v| parse_date(v, order).is_some() || parse_datetime(v, order).is_some())
+            .count()
+    };
+    let mut best = (prefer, reads(prefer));
+    for order in [DateOrder::Ymd, DateOrder::Dmy, DateOrder::Mdy] {
+        let count = reads(order);
+        if count > best.1 {
+            best = (order, count);
+        }
+    }
+    best.0
+}
+
 /// Whether a value of `kind` reads `field`.
 pub fn fits(kind: Parse, field: &str, format: NumberFormat) -> bool {
     let field = field.as_bytes();

@@ -369,11 +369,22 @@ impl Loader {
         let columns: Vec<ColumnBuilder> = names
             .into_iter()
             .zip(kinds.iter().chain(std::iter::repeat(&Parse::Float)))
-            .map(|(name, &inferred)| {
+            .enumerate()
+            .map(|(i, (name, &inferred))| {
                 let chosen = options.column(&name);
                 let forced = chosen.and_then(|c| c.kind);
                 let role = chosen.and_then(|c| c.role);
-                let parse = forced.map_or(inferred, |kind| parse_for(kind, inferred, prefer));
+                // A date type given to a column not guessed as dates is read in the
+                // order that reads most of the sample's values.
+                let order = || {
+                    let values: Vec<&[u8]> = data
+                        .iter()
+                        .filter_map(|r| r.get(i).map(|v| v.trim().as_bytes()))
+                        .filter(|v| !v.is_empty() && !markers.is_missing(v))
+                        .collect();
+                    infer::most_read_order(&values, prefer)
+                };
+                let parse = forced.map_or(inferred, |kind| parse_for(kind, inferred, order));
                 strings.push(parse == Parse::Str);
                 ColumnBuilder::new(name, parse, forced, role)
             })
@@ -552,19 +563,24 @@ fn data_width(header: usize, data: &[Vec<String>]) -> usize {
     }
 }
 
-/// How a column the person gave type `kind` is read.
-fn parse_for(kind: crate::frame::ColumnType, inferred: Parse, prefer: DateOrder) -> Parse {
+/// How a column the person gave type `kind` is read; `order` is the date order
+/// for one whose values were not guessed as dates.
+fn parse_for(
+    kind: crate::frame::ColumnType,
+    inferred: Parse,
+    order: impl FnOnce() -> DateOrder,
+) -> Parse {
     use crate::frame::ColumnType as T;
-    let order = match inferred {
-        Parse::Date(o) | Parse::Datetime(o) => o,
-        _ => prefer,
+    let guessed = match inferred {
+        Parse::Date(o) | Parse::Datetime(o) => Some(o),
+        _ => None,
     };
     match kind {
         T::Integer => Parse::Int,
         T::Float => Parse::Float,
         T::Boolean => Parse::Bool,
-        T::Date => Parse::Date(order),
-        T::Datetime => Parse::Datetime(order),
+        T::Date => Parse::Date(guessed.unwrap_or_else(order)),
+        T::Datetime => Parse::Datetime(guessed.unwrap_or_else(order)),
         T::Id if inferred == Parse::Int => Parse::Int,
         T::Categorical | T::Text | T::Id => Parse::Str,
     }

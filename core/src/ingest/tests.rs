@@ -221,6 +221,33 @@ fn overrides_change_type_role_and_markers() {
 }
 
 #[test]
+fn a_date_type_given_to_a_text_column_reads_in_the_order_most_values_fit() {
+    // Commas and no decimal comma: month-first is the default, which reads none of
+    // these. The stray word keeps the guess at text.
+    let csv = "when,v\n31/12/2023,1\n15/01/2024,2\nunknown,3\n28/02/2024,4\n";
+    let guessed = load(csv.as_bytes(), "t.csv", LoadOptions::default()).expect("reads");
+    assert_ne!(
+        guessed.frame.column("when").map(|c| c.kind()),
+        Some(ColumnType::Date)
+    );
+    let mut options = LoadOptions::default();
+    options.set_column("when", Some(ColumnType::Date), None);
+    let loaded = load(csv.as_bytes(), "t.csv", options).expect("reads");
+    let when = loaded.frame.column("when").expect("when");
+    assert_eq!(when.kind(), ColumnType::Date);
+    assert_eq!(when.text(0), Some("2023-12-31".into()));
+    assert_eq!(when.text(3), Some("2024-02-28".into()));
+    assert_eq!(when.missing(), 1, "only the word is missing");
+    // Where the day cannot tell, the dialect's default order still decides.
+    let ambiguous = "when,v\n01/02/2024,1\nsoon,2\n";
+    let mut options = LoadOptions::default();
+    options.set_column("when", Some(ColumnType::Date), None);
+    let loaded = load(ambiguous.as_bytes(), "t.csv", options).expect("reads");
+    let when = loaded.frame.column("when").expect("when");
+    assert_eq!(when.text(0), Some("2024-01-02".into()), "month first");
+}
+
+#[test]
 fn integers_widen_to_floats_past_the_sample_and_chunks_do_not_matter() {
     let mut csv = String::from("n,label\n");
     let mut row = 0;
