@@ -208,7 +208,7 @@ test('a GPU lost during training: the run goes on on the CPU from where it was, 
   const metrics = page.getByRole('region', { name: 'Metrics' });
   if (info.project.name === 'webgpu') {
     expect(said).toBe('the GPU was destroyed');
-    await expect(page.getByRole('alert', { name: 'Training device' })).toContainText(/the GPU failed after iteration \d+ .*training went on from there on the CPU/);
+    await expect(page.getByRole('alert', { name: 'Training device' })).toHaveText(/^The GPU failed after iteration \d+ \(.*\); training went on from there on the CPU\.$/);
     await expect(metrics).toContainText(/Device: CPU · the GPU failed after iteration \d+ \(.*\); training went on from there on the CPU/, { timeout: 120_000 });
     // The curve goes on from the GPU's iterations rather than starting again.
     const iteration = Number(/after iteration (\d+)/.exec((await metrics.textContent()) ?? '')![1]);

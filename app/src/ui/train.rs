@@ -222,7 +222,7 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                             curve.last().map(|l| format!(" · objective {l:.4}")).unwrap_or_default()
                         )}</span>
                         {fallback.map(|note| view! {
-                            <p class="notice" role="alert" aria-label="Training device">{note}</p>
+                            <p class="notice" role="alert" aria-label="Training device">{sentence(&note)}</p>
                         })}
                     }
                     .into_any(),
@@ -246,4 +246,14 @@ pub fn TrainCell(session: Session) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// `text` as a sentence of its own: a capital first letter and a full stop.
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{}.", chars.as_str())
 }
