@@ -17,12 +17,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::post;
-use super::slices::{Slices, read_error};
+use super::slices::{PIECE, Slices, read_error};
 use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker, WORKER_SCRIPT, envelope};
-
-/// Bytes hashed per call. Wasm code is swapped for its optimized build only
-/// between calls, so many short calls reach full speed early in the file.
-const PIECE: usize = 1 << 20;
 
 /// Slices sent to the helper and not yet hashed, past which the sender waits: a
 /// helper that falls behind must not hold the file in its queue.

@@ -9,13 +9,9 @@ use wasm_bindgen::JsCast;
 
 use super::fingerprint;
 use super::post;
-use super::slices::{Slices, read_error};
+use super::slices::{PIECE, Slices, read_error};
 use crate::bytes::size;
 use crate::protocol::{FromWorker, JobId};
-
-/// Bytes handed to the loader per call. Wasm code is swapped for its optimized
-/// build only between calls, so short calls reach full speed early in the file.
-const PIECE: usize = 1 << 20;
 
 /// Wasm32 memory cannot grow past 4 GiB; this much is left for everything else.
 const WASM_MEMORY: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;

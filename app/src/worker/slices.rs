@@ -10,6 +10,11 @@ use wasm_bindgen_futures::JsFuture;
 /// that progress and cancel stay responsive.
 const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
 
+/// Bytes of a slice handed to the loader or the hash per call. Wasm code is swapped
+/// for its optimized build only between calls, so short calls reach full speed
+/// early in the file.
+pub const PIECE: usize = 1 << 20;
+
 /// Slices requested ahead of the one in use.
 const AHEAD: usize = 2;
 
