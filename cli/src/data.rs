@@ -16,14 +16,26 @@ const BUFFERS: usize = 2;
 /// A filled buffer and how much of it holds the file.
 type Filled = std::io::Result<(Vec<u8>, usize)>;
 
+/// Whether a read computes the file's SHA-256 (`Loaded::sha256`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hash {
+    /// Fingerprint the file: a notebook names its local file by it.
+    Fingerprint,
+    /// Leave `Loaded::sha256` empty: nothing asks which file this was.
+    Skip,
+}
+
 /// Streams the file at `path` into a frame, with `options`. The next chunk is
 /// read from disk on a thread of its own while the loader takes in the last one.
-pub fn read(path: &Path, options: LoadOptions) -> Result<Loaded, String> {
+pub fn read(path: &Path, options: LoadOptions, hash: Hash) -> Result<Loaded, String> {
     let name = path.display().to_string();
     let cannot = |e: std::io::Error| format!("cannot read {name}: {e}");
     let file = File::open(path).map_err(cannot)?;
     let size = file.metadata().map(|m| m.len()).ok();
     let mut loader = Loader::new(&name, options, size);
+    if hash == Hash::Skip {
+        loader = loader.without_fingerprint();
+    }
     std::thread::scope(|scope| {
         let (filled, full) = sync_channel(BUFFERS);
         let (emptied, empty) = channel();

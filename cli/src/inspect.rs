@@ -101,7 +101,7 @@ struct Report<'a> {
 }
 
 pub fn run(args: InspectArgs) -> Result<(), String> {
-    let loaded = data::read(&args.file, args.options()?)?;
+    let loaded = data::read(&args.file, args.options()?, data::Hash::Skip)?;
     let report = Report {
         rows: loaded.frame.rows(),
         columns: loaded.frame.summaries(),

@@ -31,7 +31,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     let options = notebook.data_options();
     let frame = match (notebook.data_source(), &args.data) {
         (_, Some(path)) => {
-            let loaded = crate::data::read(path, options)?;
+            let loaded = crate::data::read(path, options, crate::data::Hash::Fingerprint)?;
             if let Some(DataSource::Local { name, sha256, .. }) = notebook.data_source()
                 && loaded.sha256 != *sha256
             {

@@ -169,7 +169,8 @@ pub fn report(task: Task, kind: ModelKind, trained: &Trained, json: bool) -> Res
 }
 
 pub fn load(path: &Path) -> Result<Frame, String> {
-    crate::data::read(path, LoadOptions::default()).map(|loaded| loaded.frame)
+    crate::data::read(path, LoadOptions::default(), crate::data::Hash::Skip)
+        .map(|loaded| loaded.frame)
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {

@@ -227,11 +227,7 @@ impl GpuLinearLoss {
         inputs: usize,
         outputs_per_row: usize,
     ) -> Result<usize, ComputeError> {
-        let limit = gpu
-            .limits
-            .max_storage_buffer_binding_size
-            .min(gpu.limits.max_buffer_size);
-        let words = (limit / 4).min(u64::from(u32::MAX));
+        let words = (gpu.binding_limit() / 4).min(u64::from(u32::MAX));
         let widest = inputs.max(outputs_per_row).max(1) as u64;
         let max_groups = u64::from(gpu.limits.max_compute_workgroups_per_dimension).pow(2);
         // One row must fit, and so must the parameters it trains; then `rows` ≥ 1.

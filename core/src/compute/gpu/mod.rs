@@ -155,12 +155,16 @@ impl GpuDevice {
         }
     }
 
+    /// The most bytes one storage buffer may hold and still be bound whole.
+    fn binding_limit(&self) -> u64 {
+        self.limits
+            .max_storage_buffer_binding_size
+            .min(self.limits.max_buffer_size)
+    }
+
     /// Checks that a storage buffer of `bytes` fits this device.
     fn check_binding(&self, what: &'static str, bytes: u64) -> Result<(), ComputeError> {
-        let limit = self
-            .limits
-            .max_storage_buffer_binding_size
-            .min(self.limits.max_buffer_size);
+        let limit = self.binding_limit();
         if bytes > limit {
             return Err(ComputeError::TooLarge { what, bytes, limit });
         }
