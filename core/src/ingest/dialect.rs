@@ -115,8 +115,16 @@ pub fn records(sample: &[u8], delimiter: u8, quote: u8, limit: usize) -> Vec<Vec
     out
 }
 
+/// Below this share of records with the modal field count, a character does not
+/// delimit the file's fields: it only occurs in its text.
+const MIN_CONSISTENCY: f64 = 0.5;
+
+/// A space also splits prose, into as many fields as there are words: it delimits
+/// only a table that nearly every line fits.
+const MIN_SPACE_CONSISTENCY: f64 = 0.9;
+
 /// The delimiter that splits the sample's lines into the same number (more than
-/// one) of fields most consistently.
+/// one) of fields most consistently; a comma (one column) when none does.
 pub fn delimiter(sample: &[u8], quote: u8) -> u8 {
     let mut best = (b',', 0.0f64, 0usize);
     for delimiter in DELIMITERS {
@@ -133,6 +141,14 @@ pub fn delimiter(sample: &[u8], quote: u8) -> u8 {
         }
         let consistency =
             counts.iter().filter(|&&c| c == mode).count() as f64 / counts.len() as f64;
+        let least = if delimiter == b' ' {
+            MIN_SPACE_CONSISTENCY
+        } else {
+            MIN_CONSISTENCY
+        };
+        if consistency < least {
+            continue;
+        }
         // A space splits prose too: only choose it when nothing else fits.
         let consistency = if delimiter == b' ' {
             consistency * 0.5
@@ -262,6 +278,22 @@ mod tests {
             delimiter(b"name,note\n\"Smith; J\",\"a b; c\"\nx,y\n", b'"'),
             b','
         );
+    }
+
+    #[test]
+    fn prose_in_one_column_is_not_split() {
+        // Words and semicolons in running text: no character splits most lines alike.
+        let notes = b"comment\nhello; world\nfine thanks\nwhat; now; then\nok\nsee you; soon\n";
+        assert_eq!(delimiter(notes, b'"'), b',');
+        // A space-separated table with one ragged line among ten is still one.
+        let mut table = b"a b c\n".to_vec();
+        for i in 0..9 {
+            table.extend_from_slice(format!("{i} {i} {i}\n").as_bytes());
+        }
+        table.extend_from_slice(b"1 2\n");
+        assert_eq!(delimiter(&table, b'"'), b' ');
+        // Two semicolon columns, a third of whose lines are ragged, are still split.
+        assert_eq!(delimiter(b"a;b\n1;2\n3;4\n5\n6;7\n8;9;10\n", b'"'), b';');
     }
 
     #[test]
