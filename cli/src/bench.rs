@@ -4,15 +4,15 @@ use std::time::Instant;
 
 use clap::{Args, ValueEnum};
 use studio_core::compute::bench::{self, BenchOp, BenchResult};
-use studio_core::compute::{Compute, Device, Preference, select};
+use studio_core::compute::{Device, Preference, select};
 
 use crate::peak;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// The operation (gemm, gemv, sigmoid, softmax, column_sum, loss, distances,
-    /// histogram, column_stats, adam, logistic_step), or `all` for a table of every
-    /// operation on every device.
+    /// histogram, column_stats, adam, logistic_step, logistic_objective), or `all` for
+    /// a table of every operation on every device.
     op: String,
     /// The problem size: N for an N³ GEMM or an N×N GEMV, N rows otherwise
     /// (each operation has its own default).
@@ -115,15 +115,12 @@ fn device(preference: Preference) -> Result<Device, String> {
 fn measure(device: &Device, op: BenchOp, size: usize, budget: f64) -> Result<BenchResult, String> {
     let start = Instant::now();
     let clock = move || start.elapsed().as_secs_f64();
-    let (kind, adapter, timing) = match device {
-        Device::Cpu(cpu) => ("cpu", cpu_adapter(), timed(cpu, op, size, budget, &clock)),
-        Device::Gpu(gpu) => (
-            "gpu",
-            gpu.adapter().name.clone(),
-            timed(gpu.as_ref(), op, size, budget, &clock),
-        ),
+    let (kind, adapter) = match device {
+        Device::Cpu(_) => ("cpu", cpu_adapter()),
+        Device::Gpu(gpu) => ("gpu", gpu.adapter().name.clone()),
     };
-    let (seconds, gflops) = timing.map_err(|e| format!("{} on the {kind}: {e}", op.name()))?;
+    let (seconds, gflops) = pollster::block_on(bench::run(device, op, size, budget, &clock))
+        .map_err(|e| format!("{} on the {kind}: {e}", op.name()))?;
     let (m, n, k) = op.dims(size);
     Ok(BenchResult {
         op: op.name().to_owned(),
@@ -135,16 +132,6 @@ fn measure(device: &Device, op: BenchOp, size: usize, budget: f64) -> Result<Ben
         seconds,
         gflops,
     })
-}
-
-fn timed<D: Compute>(
-    device: &D,
-    op: BenchOp,
-    size: usize,
-    budget: f64,
-    clock: &dyn Fn() -> f64,
-) -> Result<(f64, f64), studio_core::compute::ComputeError> {
-    pollster::block_on(bench::run(device, op, size, budget, clock))
 }
 
 fn threads() -> usize {
@@ -167,7 +154,7 @@ fn peak_of(result: &BenchResult) -> Option<f64> {
 
 fn table(results: &[BenchResult]) -> String {
     let mut out = format!(
-        "{:<14} {:<4} {:<22} {:>12} {:>10} {:>9}  {}\n",
+        "{:<18} {:<4} {:<22} {:>12} {:>10} {:>9}  {}\n",
         "op", "dev", "m × n × k", "seconds", "GFLOP/s", "of peak", "adapter"
     );
     for r in results {
@@ -175,7 +162,7 @@ fn table(results: &[BenchResult]) -> String {
             format!("{:.1}%", 100.0 * r.gflops / peak)
         });
         out.push_str(&format!(
-            "{:<14} {:<4} {:<22} {:>12.3e} {:>10.2} {:>9}  {}\n",
+            "{:<18} {:<4} {:<22} {:>12.3e} {:>10.2} {:>9}  {}\n",
             r.op,
             r.device,
             format!("{} × {} × {}", r.m, r.n, r.k),

@@ -77,6 +77,36 @@ fn the_logistic_step_runs_on_the_gpu() {
 }
 
 #[test]
+fn the_training_objective_runs_on_both_devices() {
+    for device in ["cpu", "gpu"] {
+        let value = bench_json(&[
+            "logistic_objective",
+            "--size",
+            "4000",
+            "--device",
+            device,
+            "--budget",
+            "0.05",
+        ]);
+        assert_eq!(value["op"], "logistic_objective");
+        assert_eq!(value["device"], device);
+        // Rows × inputs × classes.
+        assert_eq!(
+            (
+                value["m"].as_u64(),
+                value["n"].as_u64(),
+                value["k"].as_u64()
+            ),
+            (Some(4000), Some(32), Some(2))
+        );
+        let seconds = value["seconds"].as_f64().expect("seconds");
+        let gflops = value["gflops"].as_f64().expect("gflops");
+        let expected = (4.0 * 4000.0 * 32.0 * 2.0 + 10.0 * 4000.0 * 2.0) / seconds / 1e9;
+        assert!((gflops - expected).abs() <= 1e-9 * expected, "{value}");
+    }
+}
+
+#[test]
 fn the_text_table_names_the_operation_and_device() {
     let output = studio()
         .args([
@@ -94,7 +124,10 @@ fn the_text_table_names_the_operation_and_device() {
     assert!(output.status.success(), "{output:?}");
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.starts_with("op "), "{text}");
-    assert!(text.contains("histogram      cpu  2000 × 32 × 1"), "{text}");
+    assert!(
+        text.contains("histogram          cpu  2000 × 32 × 1"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::cell::Cell;
 
 use studio_core::compute::bench::{self, BenchOp, BenchResult};
 use studio_core::compute::conformance::{self, browser_cases};
-use studio_core::compute::{Compute, ComputeError, CpuDevice, Device, DeviceKind};
+use studio_core::compute::{CpuDevice, Device, DeviceKind};
 
 use super::jobs::{Stop, now};
 use super::{detect, post, yield_now};
@@ -66,19 +66,19 @@ pub async fn bench(op: BenchOp, size: usize, kind: Option<DeviceKind>) -> Result
     let clock = || now() / 1000.0;
     let (device_name, adapter, timing) = match (kind, device.as_ref()) {
         (Some(DeviceKind::Cpu), _) | (None, Device::Cpu(_)) => {
-            let cpu = CpuDevice::default();
+            let cpu = Device::Cpu(CpuDevice::default());
             (
                 "cpu",
                 "CPU (wasm, one thread)".to_owned(),
-                timed(&cpu, op, size, &clock).await,
+                bench::run(&cpu, op, size, 1.0, &clock).await,
             )
         }
-        (_, Device::Gpu(gpu)) => {
+        (_, gpu @ Device::Gpu(_)) => {
             let adapter = report
                 .adapter
                 .as_ref()
                 .map_or_else(|| "GPU".to_owned(), |a| a.name.clone());
-            ("gpu", adapter, timed(gpu.as_ref(), op, size, &clock).await)
+            ("gpu", adapter, bench::run(gpu, op, size, 1.0, &clock).await)
         }
         (Some(DeviceKind::Gpu), Device::Cpu(_)) => {
             return Err(Stop::Failed(format!(
@@ -99,13 +99,4 @@ pub async fn bench(op: BenchOp, size: usize, kind: Option<DeviceKind>) -> Result
         seconds,
         gflops,
     }))
-}
-
-async fn timed<D: Compute>(
-    device: &D,
-    op: BenchOp,
-    size: usize,
-    clock: &dyn Fn() -> f64,
-) -> Result<(f64, f64), ComputeError> {
-    bench::run(device, op, size, 1.0, clock).await
 }

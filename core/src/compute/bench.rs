@@ -5,6 +5,10 @@
 //! back, so queued GPU work is included. The best batch counts (the first run, when it
 //! alone takes the whole budget). The caller supplies
 //! the clock: `Instant` natively, `performance.now()` in a worker.
+//!
+//! Most operations are one kernel of the [`Compute`] interface. The training objective
+//! ([`BenchOp::LogisticObjective`]) is what fitting a model evaluates each iteration:
+//! the model's own CPU objective, or the GPU's fused kernels ([`crate::model::bench`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +16,7 @@ use super::ops::{
     Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, LossKind, Per, Reduce, Reduction,
     Sgd, Shape,
 };
-use super::{Compute, ComputeError, Unary};
+use super::{Compute, ComputeError, Device, Unary};
 use crate::rng::SplitMix64;
 
 /// An operation to time, with the shape its size gives.
@@ -42,6 +46,10 @@ pub enum BenchOp {
     /// One gradient step of logistic regression on `size × 32` rows:
     /// `z = Xw`, the log-loss gradient, `g = Xᵀr / n`, an SGD update.
     LogisticStep,
+    /// One evaluation of logistic regression's training objective (loss and
+    /// gradient) on `size × 32` rows of two classes, as fitting runs it: the
+    /// parameters go in, the loss and gradient come back.
+    LogisticObjective,
 }
 
 /// The columns of the tabular benchmarks.
@@ -49,9 +57,11 @@ const WIDTH: usize = 32;
 const CENTRES: usize = 64;
 const CLASSES: usize = 10;
 const BINS: usize = 256;
+/// The classes of the training-objective benchmark.
+pub const OBJECTIVE_CLASSES: usize = 2;
 
 impl BenchOp {
-    pub const ALL: [BenchOp; 11] = [
+    pub const ALL: [BenchOp; 12] = [
         BenchOp::Gemm,
         BenchOp::Gemv,
         BenchOp::Sigmoid,
@@ -63,6 +73,7 @@ impl BenchOp {
         BenchOp::ColumnStats,
         BenchOp::Adam,
         BenchOp::LogisticStep,
+        BenchOp::LogisticObjective,
     ];
 
     pub fn name(self) -> &'static str {
@@ -78,6 +89,7 @@ impl BenchOp {
             BenchOp::ColumnStats => "column_stats",
             BenchOp::Adam => "adam",
             BenchOp::LogisticStep => "logistic_step",
+            BenchOp::LogisticObjective => "logistic_objective",
         }
     }
 
@@ -102,6 +114,7 @@ impl BenchOp {
             BenchOp::Gemv => (size, size, 1),
             BenchOp::Loss => (size, CLASSES, 1),
             BenchOp::Distances => (size, CENTRES, WIDTH),
+            BenchOp::LogisticObjective => (size, WIDTH, OBJECTIVE_CLASSES),
             _ => (size, WIDTH, 1),
         }
     }
@@ -115,6 +128,8 @@ impl BenchOp {
             BenchOp::Gemv => m * n + m + n,
             BenchOp::Distances => m * k + n * k + m * n,
             BenchOp::Adam => 4 * m * n,
+            // The CPU objective's f64 rows, and the GPU's f32 copy with its labels.
+            BenchOp::LogisticObjective => 3 * m * n + 2 * m,
             _ => 2 * m * n + 5 * m,
         };
         floats.saturating_mul(4)
@@ -133,6 +148,8 @@ impl BenchOp {
             BenchOp::ColumnStats => 5.0 * m * n,
             BenchOp::Adam => 12.0 * m * n,
             BenchOp::LogisticStep => 4.0 * m * n + 10.0 * m,
+            // Logits and the gradient's product, softmax and loss per logit.
+            BenchOp::LogisticObjective => 4.0 * m * n * k + 10.0 * m * k,
         }
     }
 }
@@ -150,23 +167,52 @@ pub struct BenchResult {
     pub gflops: f64,
 }
 
-/// Times `op` at `size` on `device` within roughly `budget` seconds.
-pub async fn run<D: Compute>(
-    device: &D,
+/// Work to time: run it a number of times, then wait until it is all done.
+#[allow(async_fn_in_trait)] // Used by concrete type only.
+pub trait Repeat {
+    async fn repeat(&mut self, reps: usize) -> Result<(), ComputeError>;
+}
+
+/// Times `op` at `size` on `device` within roughly `budget` seconds: the seconds
+/// one run takes and the GFLOP/s that makes.
+pub async fn run(
+    device: &Device,
     op: BenchOp,
     size: usize,
     budget: f64,
     clock: &dyn Fn() -> f64,
 ) -> Result<(f64, f64), ComputeError> {
-    let mut work = Work::prepare(device, op, size)?;
+    let flops = op.flops(size);
+    match (op, device) {
+        (BenchOp::LogisticObjective, _) => {
+            let mut fit = crate::model::bench::LogisticFit::prepare(device, size).await?;
+            time(&mut fit, flops, budget, clock).await
+        }
+        (_, Device::Cpu(cpu)) => {
+            time(&mut Work::prepare(cpu, op, size)?, flops, budget, clock).await
+        }
+        (_, Device::Gpu(gpu)) => {
+            let mut work = Work::prepare(gpu.as_ref(), op, size)?;
+            time(&mut work, flops, budget, clock).await
+        }
+    }
+}
+
+/// Runs `work` once to warm up, then in batches until `budget` seconds are spent:
+/// the best batch's seconds per run, and GFLOP/s at `flops` per run.
+pub async fn time(
+    work: &mut impl Repeat,
+    flops: f64,
+    budget: f64,
+    clock: &dyn Fn() -> f64,
+) -> Result<(f64, f64), ComputeError> {
     // The first run compiles kernels and touches memory; it counts only when it alone
     // fills the budget.
     let started = clock();
-    work.step(device)?;
-    work.sync(device).await?;
+    work.repeat(1).await?;
     let first = clock() - started;
     if first >= budget {
-        return Ok((first, op.flops(size) / first / 1e9));
+        return Ok((first, flops / first / 1e9));
     }
     // Batches of a tenth of the budget each, so one slow batch cannot blow it.
     let mut reps = ((budget / 10.0 / first.max(1e-6)) as usize).clamp(1, 1 << 16);
@@ -175,10 +221,7 @@ pub async fn run<D: Compute>(
     let mut batches = 0;
     while batches < 2 || (spent < budget && batches < 20) {
         let started = clock();
-        for _ in 0..reps {
-            work.step(device)?;
-        }
-        work.sync(device).await?;
+        work.repeat(reps).await?;
         let elapsed = clock() - started;
         spent += elapsed;
         best = best.min(elapsed / reps as f64);
@@ -188,25 +231,31 @@ pub async fn run<D: Compute>(
             reps = ((reps as f64 * target / elapsed.max(1e-6)).ceil() as usize).clamp(1, 1 << 16);
         }
     }
-    Ok((best, op.flops(size) / best / 1e9))
+    Ok((best, flops / best / 1e9))
 }
 
 /// The buffers of one benchmark, allocated once.
 #[derive(Debug)]
-struct Work<B> {
+struct Work<'a, D: Compute> {
+    device: &'a D,
     op: BenchOp,
     size: usize,
-    buffers: Vec<B>,
+    buffers: Vec<D::Buffer>,
     /// Never written: reading it back waits for everything recorded before.
-    tick: B,
+    tick: D::Buffer,
 }
 
-impl<B> Work<B> {
-    fn prepare<D: Compute<Buffer = B>>(
-        device: &D,
-        op: BenchOp,
-        size: usize,
-    ) -> Result<Self, ComputeError> {
+impl<D: Compute> Repeat for Work<'_, D> {
+    async fn repeat(&mut self, reps: usize) -> Result<(), ComputeError> {
+        for _ in 0..reps {
+            self.step()?;
+        }
+        self.device.read(&self.tick).await.map(drop)
+    }
+}
+
+impl<'a, D: Compute> Work<'a, D> {
+    fn prepare(device: &'a D, op: BenchOp, size: usize) -> Result<Self, ComputeError> {
         let mut rng = SplitMix64::new(size as u64);
         let mut uniform = |n: usize| -> Vec<f32> { (0..n).map(|_| rng.next_unit()).collect() };
         let (m, n, k) = op.dims(size);
@@ -234,12 +283,18 @@ impl<B> Work<B> {
                 zeros(n),
                 zeros(n),
             ],
+            BenchOp::LogisticObjective => {
+                return Err(ComputeError::Invalid(
+                    "the training objective is not one kernel".to_owned(),
+                ));
+            }
         };
         let buffers = data
             .iter()
             .map(|values| device.upload(values))
             .collect::<Result<_, _>>()?;
         Ok(Self {
+            device,
             op,
             size,
             buffers,
@@ -247,7 +302,8 @@ impl<B> Work<B> {
         })
     }
 
-    fn step<D: Compute<Buffer = B>>(&mut self, device: &D) -> Result<(), ComputeError> {
+    fn step(&mut self) -> Result<(), ComputeError> {
+        let device = self.device;
         let (m, n, k) = self.op.dims(self.size);
         let missing = || ComputeError::Invalid("a benchmark lost its buffers".to_owned());
         match (self.op, self.buffers.as_mut_slice()) {
@@ -307,10 +363,5 @@ impl<B> Work<B> {
             }
             _ => Err(missing()),
         }
-    }
-
-    /// Waits for everything recorded by reading one value back.
-    async fn sync<D: Compute<Buffer = B>>(&self, device: &D) -> Result<(), ComputeError> {
-        device.read(&self.tick).await.map(drop)
     }
 }

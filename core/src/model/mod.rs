@@ -6,6 +6,7 @@
 //! a CPU implementation in f64, the reference, and a GPU one in f32 whose kernels
 //! live in `compute::gpu` ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
 
+pub mod bench;
 mod gpu;
 pub mod lbfgs;
 mod linear;
