@@ -71,9 +71,15 @@ pub fn profile(column: &Column) -> Profile {
 
 fn histogram(column: &Column) -> Profile {
     let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+    // Comparisons rather than `f64::min`, which in wasm is a call to `fmin` per value
+    // (its NaN rule differs from the instruction's); they pass over NaN as it does.
     each_number(column, |x| {
-        min = min.min(x);
-        max = max.max(x);
+        if x < min {
+            min = x;
+        }
+        if x > max {
+            max = x;
+        }
     });
     let mut counts = vec![0u64; BINS];
     if min > max {

@@ -44,6 +44,19 @@ fn infers_every_type_and_counts_missing() {
 }
 
 #[test]
+fn a_column_named_as_a_key_is_an_id_only_when_no_value_repeats() {
+    let kind = |values: &str| {
+        let csv = format!("user_id,x\n{}\n", values.replace(' ', ",1\n") + ",1");
+        types(&csv)[0].1
+    };
+    // In order, out of order, and with one value twice.
+    assert_eq!(kind("3 8 20 21"), ColumnType::Id);
+    assert_eq!(kind("21 3 20 8"), ColumnType::Id);
+    assert_eq!(kind("3 8 8 21"), ColumnType::Integer);
+    assert_eq!(kind("21 8 3 8"), ColumnType::Integer);
+}
+
+#[test]
 fn names_blank_and_repeated_headers_and_reports_them() {
     let loaded = loaded("a,,a\n1,2,3\n");
     let names: Vec<_> = loaded
