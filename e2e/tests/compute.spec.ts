@@ -65,3 +65,24 @@ test('times an operation on each device and keeps the runs side by side', async 
   await bench.getByRole('button', { name: 'Run benchmark' }).click();
   await expect(bench.getByRole('alert')).toContainText('choose a smaller size');
 });
+
+test('times the training objective on each device as a fit evaluates it', async ({ page }, info) => {
+  await openDetails(page, info.project.name);
+  const bench = page.getByRole('region', { name: 'Benchmark' });
+  await bench.getByLabel('Operation').selectOption('logistic_objective');
+  await bench.getByLabel('Size').fill('20000');
+  const table = bench.getByRole('table', { name: 'Benchmark runs' });
+  const devices = info.project.name === 'webgpu' ? ['cpu', 'gpu'] : ['cpu'];
+  for (const [i, device] of devices.entries()) {
+    await bench.getByLabel('Run on').selectOption(device);
+    await bench.getByRole('button', { name: 'Run benchmark' }).click();
+    // Rows × inputs × classes, on the device asked for, at a positive rate.
+    await expect(table.getByRole('row')).toHaveCount(2 + i);
+    const row = table
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: device, exact: true }) });
+    await expect(row.getByRole('rowheader')).toHaveText('logistic_objective');
+    await expect(row).toContainText('20000 × 32 × 2');
+    expect(Number(await row.getByRole('cell').nth(3).textContent())).toBeGreaterThan(0);
+  }
+});
