@@ -1,6 +1,8 @@
 //! The page's state: the notebook document and what the worker has told us about
 //! it. Components read and change it through these signals only.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use studio_core::notebook::{DataSource, Notebook, decode_link};
 use wasm_bindgen::JsValue;
@@ -278,7 +280,9 @@ impl Session {
         let save = matches!(summary.origin, Origin::File);
         self.dataset.set(DatasetState::Ready(summary));
         if save {
-            self.save();
+            // After the table is painted: writing the columns takes the worker a
+            // core for a while, which the first paint should not share.
+            request_animation_frame(move || set_timeout(move || self.save(), Duration::ZERO));
         }
         if retrain && keep_target {
             super::train::start(self);
