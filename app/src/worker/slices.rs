@@ -15,6 +15,10 @@ const SLICE: f64 = 8.0 * 1024.0 * 1024.0;
 /// early in the file.
 pub const PIECE: usize = 1 << 20;
 
+/// The first slice: the loader's sample for guessing the dialect and types, so
+/// that it starts while the next, full slices are still being read.
+const FIRST_SLICE: f64 = studio_core::ingest::SNIFF_BYTES as f64;
+
 /// Slices requested ahead of the one in use.
 const AHEAD: usize = 2;
 
@@ -43,7 +47,12 @@ impl<'a> Slices<'a> {
 
     fn request(&mut self) -> Result<(), JsValue> {
         while self.pending.len() <= AHEAD && self.requested < self.size {
-            let end = (self.requested + SLICE).min(self.size);
+            let size = if self.requested == 0.0 {
+                FIRST_SLICE
+            } else {
+                SLICE
+            };
+            let end = (self.requested + size).min(self.size);
             let blob = self.file.slice_with_f64_and_f64(self.requested, end)?;
             self.pending.push_back(JsFuture::from(blob.array_buffer()));
             self.requested = end;
