@@ -58,7 +58,7 @@ const CENTRES: usize = 64;
 const CLASSES: usize = 10;
 const BINS: usize = 256;
 /// The classes of the training-objective benchmark.
-pub const OBJECTIVE_CLASSES: usize = 2;
+const OBJECTIVE_CLASSES: usize = 2;
 
 impl BenchOp {
     pub const ALL: [BenchOp; 12] = [
@@ -200,7 +200,7 @@ pub async fn run(
 
 /// Runs `work` once to warm up, then in batches until `budget` seconds are spent:
 /// the best batch's seconds per run, and GFLOP/s at `flops` per run.
-pub async fn time(
+async fn time(
     work: &mut impl Repeat,
     flops: f64,
     budget: f64,

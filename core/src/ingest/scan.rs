@@ -67,20 +67,25 @@ pub fn record_end(bytes: &[u8], delimiter: u8, quote: u8) -> Option<(usize, usiz
 /// loops unvectorised).
 #[inline]
 fn count(bytes: &[u8], byte: u8) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let splat = LOW * u64::from(byte);
     let (words, rest) = bytes.as_chunks::<8>();
     let mut total = 0;
     for word in words {
-        // Zero bytes where `byte` is; then the top bit of every byte that is zero.
-        let x = u64::from_le_bytes(*word) ^ splat;
-        let nonzero = ((x & !HIGH).wrapping_add(!HIGH) | x) & HIGH;
-        let zero = !nonzero & HIGH;
-        // One per zero byte, summed into the top byte.
-        total += ((zero >> 7).wrapping_mul(LOW) >> 56) as usize;
+        // One per match, summed into the top byte.
+        total += ((matches(word, byte) >> 7).wrapping_mul(LOW) >> 56) as usize;
     }
     total + rest.iter().filter(|&&b| b == byte).count()
+}
+
+const LOW: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The top bit of each byte of `word` that is `byte`, in plain integer arithmetic.
+#[inline(always)]
+fn matches(word: &[u8; 8], byte: u8) -> u64 {
+    // Zero bytes where `byte` is; then the top bit of every byte that is zero.
+    let x = u64::from_le_bytes(*word) ^ (LOW * u64::from(byte));
+    let nonzero = ((x & !HIGH).wrapping_add(!HIGH) | x) & HIGH;
+    !nonzero & HIGH
 }
 
 /// Where field `n` of `record` starts: just past its `n`-th delimiter, or the
@@ -89,19 +94,13 @@ fn count(bytes: &[u8], byte: u8) -> usize {
 /// more than reading them.
 #[inline]
 fn field_start(record: &[u8], delimiter: u8, n: usize) -> usize {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     if n == 0 {
         return 0;
     }
-    let splat = LOW * u64::from(delimiter);
     let mut left = n;
     let (words, rest) = record.as_chunks::<8>();
     for (i, word) in words.iter().enumerate() {
-        let x = u64::from_le_bytes(*word) ^ splat;
-        let nonzero = ((x & !HIGH).wrapping_add(!HIGH) | x) & HIGH;
-        // The top bit of each byte that is the delimiter.
-        let mut found = !nonzero & HIGH;
+        let mut found = matches(word, delimiter);
         let count = found.count_ones() as usize;
         if count < left {
             left -= count;

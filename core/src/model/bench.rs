@@ -5,6 +5,7 @@
 
 use super::{GpuSoftmaxCrossEntropy, Objective, SoftmaxCrossEntropy};
 use crate::compute::bench::{BenchOp, Repeat};
+use crate::compute::ops::Shape;
 use crate::compute::{ComputeError, Device};
 use crate::rng::SplitMix64;
 
@@ -28,11 +29,7 @@ impl LogisticFit {
     pub async fn prepare(device: &Device, rows: usize) -> Result<Self, ComputeError> {
         let (_, inputs, classes) = BenchOp::LogisticObjective.dims(rows);
         let mut rng = SplitMix64::new(rows as u64);
-        let cells = rows.checked_mul(inputs).ok_or(ComputeError::TooLarge {
-            what: "benchmark rows",
-            bytes: u64::MAX,
-            limit: usize::MAX as u64,
-        })?;
+        let cells = Shape::new(rows, inputs).cells()?;
         let objective = SoftmaxCrossEntropy {
             x: (0..cells).map(|_| f64::from(rng.next_unit())).collect(),
             inputs,
