@@ -71,3 +71,8 @@ bench-gemm-browser: build
 # Every compute operation on the GPU (Vulkan) and the CPU: run it on a machine with a GPU.
 bench-gpu:
 	bench/gpu.sh
+
+.PHONY: bench-soak
+# 50 rounds of open → train → export in one page; the worker's memory must not grow by more than 20 %.
+bench-soak: build
+	node e2e/bench/soak.mjs

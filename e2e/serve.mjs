@@ -1,5 +1,6 @@
 // Serves the built studio (dist/) on the loopback interface, compressed the way a
-// static host would (brotli or gzip), with the right MIME types for WebAssembly.
+// static host would (brotli or gzip), with the right MIME types for WebAssembly and
+// the response headers of the build's `_headers` file (the one a static host reads).
 // Used by `make serve`, by the Playwright suite, and by the load benchmark.
 //
 //   node e2e/serve.mjs [--dir dist] [--port 8080] [--host 127.0.0.1]
@@ -25,9 +26,35 @@ const TYPES = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.wasm', '.json', '.svg', '.csv', '.txt']);
 
-export function startServer({ dir, port = 8080, host = '127.0.0.1', onResponse }) {
+// Reads a `_headers` file: a path pattern (`*` matches any run of characters) on a
+// line of its own, then its headers indented below it.
+export function parseHeaders(text) {
+  const rules = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      const pattern = line.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+      rules.push({ pattern: new RegExp(`^${pattern}$`), headers: {} });
+    } else if (rules.length) {
+      const at = line.indexOf(':');
+      rules.at(-1).headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+  }
+  return rules;
+}
+
+// The headers for `path`: every matching rule in order, later values replacing earlier ones.
+export function headersFor(rules, path) {
+  const headers = {};
+  for (const rule of rules) if (rule.pattern.test(path)) Object.assign(headers, rule.headers);
+  return headers;
+}
+
+export async function startServer({ dir, port = 8080, host = '127.0.0.1', onResponse }) {
   const root = resolve(dir);
   const cache = new Map();
+  // A folder without one (a benchmark's own page) is served with no extra headers.
+  const rules = parseHeaders(await readFile(join(root, '_headers'), 'utf8').catch(() => ''));
 
   async function load(path, encoding) {
     const key = `${path}|${encoding}`;
@@ -51,7 +78,7 @@ export function startServer({ dir, port = 8080, host = '127.0.0.1', onResponse }
       let rel = decodeURIComponent(url.pathname);
       if (rel.endsWith('/')) rel += 'index.html';
       const path = normalize(join(root, rel));
-      if (path !== root && !path.startsWith(root + sep)) {
+      if (path !== root && !path.startsWith(root + sep) || rel === '/_headers') {
         res.writeHead(403).end('forbidden');
         return;
       }
@@ -66,10 +93,9 @@ export function startServer({ dir, port = 8080, host = '127.0.0.1', onResponse }
             : 'identity';
       const body = await load(path, encoding);
       const headers = {
+        ...headersFor(rules, decodeURIComponent(url.pathname)),
         'Content-Type': TYPES[ext] ?? 'application/octet-stream',
         'Content-Length': body.length,
-        'Cache-Control': ext === '.html' ? 'no-cache' : 'public, max-age=3600',
-        'X-Content-Type-Options': 'nosniff',
         Vary: 'Accept-Encoding',
       };
       if (encoding !== 'identity') headers['Content-Encoding'] = encoding;

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python=.tools/onnx-venv/bin/python
-studio=target/debug/studio
+studio=${CARGO_TARGET_DIR:-target}/debug/studio
 cargo build --quiet --locked -p studio-cli
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -17,16 +17,32 @@ use studio_core::ingest::{Dialect, LoadOptions, Problem};
 use studio_core::synthetic::Synthetic;
 use studio_core::train::{Metrics, Task, TrainSpec};
 
+/// This build's identity: the version and a hash of the sources (`build.rs`). The
+/// page and its worker must carry the same one, or they may not speak the same protocol.
+pub const BUILD: &str = env!("STUDIO_BUILD");
+
 /// The script that starts a compute worker, relative to the page (and, for the
-/// worker's own helper, to the worker).
-pub const WORKER_SCRIPT: &str = "./worker-boot.js";
+/// worker's own helper, to the worker). The build in the query keeps an HTTP cache
+/// from pairing this page with an older worker; `worker-boot.js` passes it on to
+/// the scripts it loads.
+pub fn worker_script() -> String {
+    format!("./worker-boot.js?build={BUILD}")
+}
+
+/// Plain data as a structured-clone value. 64-bit integers travel as `BigInt`s, so a
+/// seed above 2^53 arrives as it was written instead of failing the message.
+pub fn to_js<T: Serialize>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(
+        &serde_wasm_bindgen::Serializer::new().serialize_large_number_types_as_bigints(true),
+    )
+}
 
 /// Wraps `message` and its `attachment` in the envelope both workers read.
 pub fn envelope(
     message: &ToWorker,
     attachment: &wasm_bindgen::JsValue,
 ) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
-    let message = serde_wasm_bindgen::to_value(message)?;
+    let message = to_js(message)?;
     let envelope = js_sys::Object::new();
     js_sys::Reflect::set(&envelope, &"message".into(), &message)?;
     js_sys::Reflect::set(&envelope, &"attachment".into(), attachment)?;
@@ -144,8 +160,12 @@ pub enum ExportFormat {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
-    /// The worker is listening; messages sent before this would be lost.
-    Ready,
+    /// The worker is listening; messages sent before this would be lost. `build` is
+    /// the worker's [`BUILD`]; an older worker sends none.
+    Ready {
+        #[serde(default)]
+        build: Option<String>,
+    },
     Progress {
         id: JobId,
         done: u32,
@@ -366,7 +386,9 @@ mod tests {
             reason: None,
             check: Some(outcome.clone()),
         };
-        round_trip(FromWorker::Ready);
+        round_trip(FromWorker::Ready {
+            build: Some(BUILD.to_owned()),
+        });
         round_trip(FromWorker::Cancelled { id: 7 });
         round_trip(FromWorker::Done {
             id: 1,

@@ -1,37 +1,16 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { UNIT_METRIC, bigCsv, openSample, train } from './support';
 
 // scikit-learn's test metrics on the same split (core/tests/reference/*.json).
 const IRIS = { accuracy: '0.9333', f1: '0.9306' };
 const DIABETES_R2 = '0.5169';
 const ONNX_PYTHON = fileURLToPath(new URL('../../.tools/onnx-venv/bin/python', import.meta.url));
 // Built by `make test-native`, which runs before the browser suite.
-const STUDIO = fileURLToPath(new URL('../../target/debug/studio', import.meta.url));
-
-async function openSample(page: Page, file: string, shape: string) {
-  await page.getByLabel('Sample datasets').selectOption(file);
-  await expect(page.getByLabel('Dataset shape')).toHaveText(shape);
-}
-
-async function train(page: Page) {
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  return page.getByRole('region', { name: 'Metrics' });
-}
-
-/// A deterministic CSV big enough that training takes a few seconds.
-function bigCsv(rows: number, features: number): Buffer {
-  let state = 12345;
-  const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
-  const lines = [[...Array(features).keys()].map((i) => `f${i}`).concat('label').join(',')];
-  for (let r = 0; r < rows; r++) {
-    const x = [...Array(features)].map(next);
-    const score = x[0] + 0.5 * x[1] - x[2] + 0.3 * next();
-    lines.push(x.map((v) => v.toFixed(4)).concat(score > 0.3 ? 'a' : score < -0.3 ? 'b' : 'c').join(','));
-  }
-  return Buffer.from(lines.join('\n') + '\n');
-}
+const TARGET = process.env.CARGO_TARGET_DIR ?? fileURLToPath(new URL('../../target', import.meta.url));
+const STUDIO = `${TARGET}/debug/studio`;
 
 test.beforeEach(async ({ page }) => {
   await page.goto('/');
@@ -153,7 +132,7 @@ test('a local file: opened, shared by name and hash, asked for again, and checke
   // Every note is different: an ID, which is not learnt from.
   await expect(columns.getByLabel('Type of note')).toHaveValue('id');
   await expect(columns.getByLabel('Role of note')).toHaveValue('id');
-  await expect((await train(page)).getByLabel('Accuracy')).toHaveText(/^0\.\d{4}|1\.0000$/);
+  await expect((await train(page)).getByLabel('Accuracy')).toHaveText(UNIT_METRIC);
 
   await page.getByRole('button', { name: 'Copy share link' }).click();
   const link = await page.getByLabel(/^Share link/).inputValue();
@@ -213,7 +192,7 @@ test('a GPU lost during training: the run goes on on the CPU from where it was, 
     // The curve goes on from the GPU's iterations rather than starting again.
     const iteration = Number(/after iteration (\d+)/.exec((await metrics.textContent()) ?? '')![1]);
     expect(iteration).toBeGreaterThanOrEqual(2);
-    await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.\d{4}|1\.0000$/);
+    await expect(metrics.getByLabel('Accuracy')).toHaveText(UNIT_METRIC);
     // The lost GPU was let go and a device chosen again: the next run trains on a new one.
     await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(/^WebGPU · \S/);
     await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
@@ -225,7 +204,7 @@ test('a GPU lost during training: the run goes on on the CPU from where it was, 
     await expect(metrics).toContainText('Device: CPU · ', { timeout: 120_000 });
     await expect(metrics).not.toContainText('the GPU failed');
   }
-  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.\d{4}|1\.0000$/);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(UNIT_METRIC);
 });
 
 const BAD_FILES: [string, Buffer, string][] = [

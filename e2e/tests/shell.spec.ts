@@ -1,14 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
-
-// What the device status must say in each project of the suite.
-function expectedDevice(project: string): RegExp {
-  return project === 'webgpu' ? /^WebGPU · \S/ : /^CPU · \S/;
-}
-
-async function openStudio(page: Page) {
-  await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Studio', level: 1 })).toBeVisible();
-}
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test } from '@playwright/test';
+import { expectedDevice, openStudio, panicUi } from './support';
 
 test('shows the notebook layout: header, rail of cells, main area', async ({ page }) => {
   await openStudio(page);
@@ -69,10 +62,27 @@ test('runs the compute check with progress, results and cancel', async ({ page }
   await expect(check.getByRole('button', { name: 'Run compute check' })).toBeEnabled();
 });
 
-test('no request leaves the page origin, and the CSP blocks inline and remote scripts', async ({ page, context }, info) => {
+/// A second origin on loopback that would answer anyone (CORS allows all), so that
+/// only the Content-Security-Policy can keep the page and its worker from it.
+async function otherOrigin() {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits += 1;
+    res.writeHead(200, { 'Content-Type': 'text/javascript', 'Access-Control-Allow-Origin': '*' });
+    res.end('globalThis.__remoteRan = true;');
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, hits: () => hits, close: () => server.close() };
+}
+
+test('no request leaves the page origin, and the CSP blocks inline and other-origin scripts in the page and the worker', async ({ page, context }, info) => {
   const origins = new Set<string>();
   context.on('request', (request) => origins.add(new URL(request.url()).origin));
+  const other = await otherOrigin();
+  const workerStarted = page.waitForEvent('worker');
   await openStudio(page);
+  const worker = await workerStarted;
   await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
   await page.getByRole('button', { name: 'Compute details' }).click();
   await page.getByLabel('Repetitions').fill('1');
@@ -82,33 +92,72 @@ test('no request leaves the page origin, and the CSP blocks inline and remote sc
   const own = new URL(page.url()).origin;
   expect([...origins]).toEqual([own]);
 
-  const blocked = await page.evaluate(async () => {
+  const blocked = await page.evaluate(async (remote) => {
     const inline = document.createElement('script');
     inline.textContent = 'window.__inlineRan = true;';
     document.head.append(inline);
-    let remote = 'allowed';
+    const script = document.createElement('script');
+    script.src = `${remote}/probe.js`;
+    const loaded = new Promise<string>((done) => {
+      script.onload = () => done('loaded');
+      script.onerror = () => done('blocked');
+    });
+    document.head.append(script);
+    let fetched = 'allowed';
     try {
-      await fetch('https://example.com/');
+      await fetch(`${remote}/data`);
     } catch {
-      remote = 'blocked';
+      fetched = 'blocked';
     }
-    return { inline: (window as { __inlineRan?: boolean }).__inlineRan === true, remote };
-  });
-  expect(blocked).toEqual({ inline: false, remote: 'blocked' });
-  expect([...origins]).toEqual([own]);
+    const flags = window as { __inlineRan?: boolean; __remoteRan?: boolean };
+    return { inline: flags.__inlineRan === true, script: await loaded, ran: flags.__remoteRan === true, fetched };
+  }, other.url);
+  expect(blocked).toEqual({ inline: false, script: 'blocked', ran: false, fetched: 'blocked' });
+
+  // The worker's policy comes from its script's response headers.
+  const fromWorker = await worker.evaluate(async (remote) => {
+    let fetched = 'allowed';
+    try {
+      await fetch(`${remote}/data`);
+    } catch {
+      fetched = 'blocked';
+    }
+    let imported = 'allowed';
+    try {
+      importScripts(`${remote}/probe.js`);
+    } catch {
+      imported = 'blocked';
+    }
+    return { fetched, imported };
+  }, other.url);
+  expect(fromWorker).toEqual({ fetched: 'blocked', imported: 'blocked' });
+  expect(other.hits()).toBe(0);
+  other.close();
+});
+
+test('responses carry the security headers, and nothing can pair a new page with an old worker', async ({ request }) => {
+  for (const path of ['/', '/worker-boot.js', '/studio-worker.js', '/studio-worker_bg.wasm']) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(200);
+    const headers = response.headers();
+    expect(headers['content-security-policy'], path).toContain("worker-src 'self'");
+    expect(headers['content-security-policy'], path).toContain("connect-src 'self'");
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+    expect(headers['referrer-policy'], path).toBe('no-referrer');
+    // The page and the worker's unhashed scripts are revalidated on every load.
+    expect(headers['cache-control'], path).toBe('no-cache');
+  }
+  const page = await (await request.get('/')).text();
+  const hashed = /src="\/?(studio-app-[0-9a-f]+\.js)"|data-js="\/?(studio-app-[0-9a-f]+\.js)"/.exec(page);
+  expect(hashed).not.toBeNull();
+  const script = await request.get(`/${hashed![1] ?? hashed![2]}`);
+  expect(script.headers()['cache-control']).toContain('immutable');
+  expect((await request.get('/_headers')).status()).toBe(403);
 });
 
 test('a panic on the UI thread shows a readable crash panel', async ({ page }) => {
   await openStudio(page);
-  const module = await page.locator('script[data-js]').getAttribute('data-js');
-  await page.evaluate(async (url) => {
-    const app = await import(url!);
-    try {
-      app.diagnostics_panic('simulated failure for the crash panel');
-    } catch {
-      // The panic ends in a wasm trap; the panel is what the person sees.
-    }
-  }, module);
+  await panicUi(page, 'simulated failure for the crash panel');
   const panel = page.getByRole('alertdialog', { name: 'Studio stopped working' });
   await expect(panel).toBeVisible();
   await expect(panel).toContainText('simulated failure for the crash panel');

@@ -1,5 +1,6 @@
 //! The compute worker: a dedicated Web Worker hosting `studio-core`.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 fn main() {
@@ -17,4 +18,19 @@ pub fn diagnostics_panic(message: String) {
 #[wasm_bindgen]
 pub fn diagnostics_lose_gpu() -> String {
     studio_app::worker::lose_gpu()
+}
+
+/// Bytes of the worker's wasm linear memory, for the soak benchmark and support:
+/// it only grows, so a leak shows as growth over repeated work.
+#[wasm_bindgen]
+pub fn diagnostics_memory() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|memory| {
+            memory
+                .buffer()
+                .unchecked_into::<js_sys::ArrayBuffer>()
+                .byte_length() as f64
+        })
+        .unwrap_or(0.0)
 }

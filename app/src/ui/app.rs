@@ -4,7 +4,9 @@ use super::cells::{Cells, Rail};
 use super::client::{self, Crash, JobEvent};
 use super::data_cell::open_file;
 use super::device::{DeviceDetails, DeviceState, DeviceStatus};
-use super::session::Session;
+use super::guard;
+use super::notebooks::{DamagedNotebook, NotebooksMenu};
+use super::session::{DatasetState, Session};
 use super::share::{DownloadNotebook, ShareLink};
 use crate::protocol::{Job, JobOutput};
 
@@ -15,6 +17,9 @@ pub fn App() -> impl IntoView {
     let device = session.device;
     let notice = RwSignal::new(problem);
     let details_open = RwSignal::new(false);
+    // What a crash interrupted: offered again, never run again by itself.
+    let retry = RwSignal::new(None::<String>);
+    let interrupted = guard::take_interrupted();
 
     let started = client::init(move |crash: Crash| {
         if crash.restarted {
@@ -24,13 +29,14 @@ pub fn App() -> impl IntoView {
                 crash.message
             )));
             detect(device);
-            // The new worker holds no data: open the notebook's data again.
-            session.reopen();
+            if crash.interrupted.is_empty() {
+                // The new worker holds no data: open the notebook's data again.
+                session.reopen(false);
+            } else {
+                offer_retry(session, retry, &crash.interrupted);
+            }
         } else {
-            let text = format!(
-                "The compute worker keeps stopping ({}). Reload the page to try again.",
-                crash.message
-            );
+            let text = format!("{}.", crash.message);
             device.set(DeviceState::Unavailable(text.clone()));
             notice.set(Some(text));
         }
@@ -38,12 +44,29 @@ pub fn App() -> impl IntoView {
     match started {
         Ok(()) => {
             detect(device);
-            session.reopen();
+            if interrupted.is_empty() {
+                session.reopen(true);
+            } else {
+                offer_retry(session, retry, &interrupted);
+            }
         }
         Err(error) => device.set(DeviceState::Unavailable(format!(
             "the compute worker could not start: {error}"
         ))),
     }
+    // A link pasted into the address of this open page changes only the fragment.
+    let _listener = window_event_listener_untyped("hashchange", move |_| {
+        if let Some(problem) = session.import_link() {
+            notice.set(Some(problem));
+        }
+    });
+    let reload = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    };
+    let stopped =
+        move || matches!(device.get(), DeviceState::Unavailable(_)) && notice.with(Option::is_some);
 
     // A CSV dropped anywhere on the page opens like one chosen with "Open CSV".
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -63,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <h1 class="brand">"Studio"</h1>
                 <span class="notebook-title">{move || session.notebook.with(|nb| nb.title.clone())}</span>
                 <div class="spacer"></div>
+                <NotebooksMenu session=session />
                 <DownloadNotebook session=session />
                 <ShareLink session=session />
                 <DeviceStatus device=device />
@@ -78,7 +102,24 @@ pub fn App() -> impl IntoView {
             <Show when=move || notice.with(Option::is_some)>
                 <div class="notice" role="alert">
                     <span>{move || notice.get().unwrap_or_default()}</span>
+                    <Show when=stopped>
+                        <button on:click=reload>"Reload Studio"</button>
+                    </Show>
                     <button class="ghost" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                </div>
+            </Show>
+            <Show when=move || retry.with(Option::is_some)>
+                <div class="notice" role="alert" aria-label="Interrupted work">
+                    <span>{move || retry.get().unwrap_or_default()}</span>
+                    <button on:click=move |_| {
+                        guard::clear();
+                        retry.set(None);
+                        session.reopen(true);
+                    }>"Retry"</button>
+                    <button class="ghost" on:click=move |_| {
+                        guard::clear();
+                        retry.set(None);
+                    }>"Dismiss"</button>
                 </div>
             </Show>
             <div class="layout">
@@ -87,7 +128,10 @@ pub fn App() -> impl IntoView {
                     <Show when=move || details_open.get()>
                         <DeviceDetails device=device />
                     </Show>
-                    <Cells session=session />
+                    <DamagedNotebook session=session />
+                    <Show when=move || session.damaged.with(Option::is_none)>
+                        <Cells session=session />
+                    </Show>
                 </main>
             </div>
         </div>
@@ -105,4 +149,17 @@ pub fn detect(device: RwSignal<DeviceState>) {
         JobEvent::Failed(error) => device.set(DeviceState::Unavailable(error)),
         JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
     });
+}
+
+/// Says what a crash interrupted and offers to run it again; the data cell says
+/// why it is not open.
+fn offer_retry(session: Session, retry: RwSignal<Option<String>>, interrupted: &[String]) {
+    let what = interrupted.join(", ");
+    retry.set(Some(format!(
+        "Studio stopped while {what}. It was not run again by itself, so that it cannot \
+         stop Studio again in a loop. Retry runs it again."
+    )));
+    session.dataset.set(DatasetState::Failed(format!(
+        "Not reopened: Studio stopped while {what}. Use Retry above, or open other data."
+    )));
 }

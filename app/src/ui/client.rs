@@ -1,8 +1,10 @@
 //! The UI side of the worker protocol: starts jobs, routes their messages to
 //! handlers, and replaces the worker when it crashes.
 //!
-//! Handlers run outside any borrow of the client's state, so a handler may start
-//! or cancel jobs itself.
+//! Every job started here ends with exactly one final event for its handler, even
+//! when the message cannot be posted, the worker crashes, or no worker runs any
+//! more. Handlers run outside any borrow of the client's state, so a handler may
+//! start or cancel jobs itself.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -12,7 +14,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
-use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker, WORKER_SCRIPT, envelope};
+use super::guard;
+use crate::protocol::{
+    BUILD, FromWorker, Job, JobId, JobOutput, ToWorker, envelope, worker_script,
+};
 
 /// A worker that crashes this many times within [`CRASH_WINDOW_MS`] is not restarted again.
 const MAX_CRASHES: usize = 3;
@@ -36,8 +41,12 @@ pub enum JobEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Crash {
     pub message: String,
-    /// False when the worker crashed too often and was left stopped.
+    /// False when the worker crashed too often (or is of another build) and was left
+    /// stopped: every job from then on fails at once, saying so.
     pub restarted: bool,
+    /// What the guarded jobs that were running were doing (see [`start_guarded`]);
+    /// they are not run again by themselves.
+    pub interrupted: Vec<String>,
 }
 
 type Handler = Box<dyn FnMut(JobEvent)>;
@@ -47,9 +56,16 @@ struct Client {
     /// Counts workers; events from a replaced worker are ignored.
     generation: u32,
     ready: bool,
+    /// Why no worker runs any more; jobs started now fail with this at once.
+    stopped: Option<String>,
+    /// Whether the worker was already started afresh after it said it is of
+    /// another build than this page.
+    refreshed: bool,
     queue: Vec<(ToWorker, JsValue)>,
     next_id: JobId,
     handlers: HashMap<JobId, Handler>,
+    /// What each running guarded job does.
+    guarded: HashMap<JobId, String>,
     crashes: Vec<f64>,
     on_crash: Rc<dyn Fn(Crash)>,
     listeners: Listeners,
@@ -69,14 +85,17 @@ thread_local! {
 
 /// Starts the worker. `on_crash` hears of every crash, after pending jobs have failed.
 pub fn init(on_crash: impl Fn(Crash) + 'static) -> Result<(), String> {
-    let (worker, listeners) = spawn(0)?;
+    let (worker, listeners) = spawn(0, false)?;
     CLIENT.set(Some(Client {
         worker,
         generation: 0,
         ready: false,
+        stopped: None,
+        refreshed: false,
         queue: Vec::new(),
         next_id: 1,
         handlers: HashMap::new(),
+        guarded: HashMap::new(),
         crashes: Vec::new(),
         on_crash: Rc::new(on_crash),
         listeners,
@@ -91,53 +110,122 @@ pub fn start(job: Job, handler: impl FnMut(JobEvent) + 'static) -> JobId {
 }
 
 /// Starts `job` with an `attachment` that travels beside the message, such as a `File`.
-pub fn start_with(job: Job, attachment: JsValue, handler: impl FnMut(JobEvent) + 'static) -> JobId {
-    let sent = CLIENT.with_borrow_mut(|client| {
-        let client = client.as_mut()?;
+pub fn start_with(
+    job: Job,
+    attachment: JsValue,
+    mut handler: impl FnMut(JobEvent) + 'static,
+) -> JobId {
+    let registered = CLIENT.with_borrow_mut(|client| {
+        let client = client
+            .as_mut()
+            .ok_or_else(|| "the compute worker was never started".to_owned())?;
+        if let Some(why) = &client.stopped {
+            return Err(why.clone());
+        }
         let id = client.next_id;
         client.next_id += 1;
-        client.handlers.insert(id, Box::new(handler));
-        client.send(ToWorker::Start { id, job }, attachment);
-        Some(id)
+        Ok(id)
     });
-    sent.unwrap_or_else(|| {
-        web_sys::console::error_1(&"the compute worker was never started".into());
-        0
-    })
+    let id = match registered {
+        Ok(id) => id,
+        Err(why) => {
+            // Said at once: a job that cannot start must not look as if it runs.
+            handler(JobEvent::Failed(why));
+            return 0;
+        }
+    };
+    CLIENT.with_borrow_mut(|client| {
+        if let Some(client) = client.as_mut() {
+            client.handlers.insert(id, Box::new(handler));
+        }
+    });
+    send(ToWorker::Start { id, job }, attachment);
+    id
+}
+
+/// Starts `job` like [`start_with`], and remembers `what` it does (such as
+/// "training") until it ends, in this browser's storage: if it is still running
+/// when the worker crashes or the page dies, it is not run again by itself on
+/// restart or reload (see [`guard`]).
+pub fn start_guarded(
+    job: Job,
+    attachment: JsValue,
+    what: &str,
+    mut handler: impl FnMut(JobEvent) + 'static,
+) -> JobId {
+    let marker = what.to_owned();
+    let id = start_with(job, attachment, move |event| {
+        if !matches!(event, JobEvent::Progress { .. }) {
+            guard::finished(&marker);
+        }
+        handler(event);
+    });
+    if id != 0 {
+        guard::started(what);
+        CLIENT.with_borrow_mut(|client| {
+            if let Some(client) = client.as_mut() {
+                client.guarded.insert(id, what.to_owned());
+            }
+        });
+    }
+    id
 }
 
 /// Asks the worker to stop job `id`; its handler then hears `Cancelled`.
 pub fn cancel(id: JobId) {
-    CLIENT.with_borrow_mut(|client| {
-        if let Some(client) = client.as_mut() {
-            client.send(ToWorker::Cancel { id }, JsValue::UNDEFINED);
-        }
-    });
+    send(ToWorker::Cancel { id }, JsValue::UNDEFINED);
 }
 
-impl Client {
-    fn send(&mut self, message: ToWorker, attachment: JsValue) {
-        if !self.ready {
+/// Posts `message`, or queues it until the worker is ready. A job whose message
+/// cannot be posted fails, visibly, instead of waiting for an answer that never comes.
+fn send(message: ToWorker, attachment: JsValue) {
+    let failed = CLIENT.with_borrow_mut(|client| {
+        let client = client.as_mut()?;
+        if !client.ready {
             // A worker drops messages that arrive before its handler is installed.
-            self.queue.push((message, attachment));
-            return;
+            client.queue.push((message, attachment));
+            return None;
         }
         let posted = envelope(&message, &attachment)
-            .and_then(|envelope| self.worker.post_message(&envelope));
-        if let Err(error) = posted {
+            .and_then(|envelope| client.worker.post_message(&envelope));
+        let error = posted.err()?;
+        let ToWorker::Start { id, .. } = message else {
             web_sys::console::error_2(&"posting to the worker failed".into(), &error);
-        }
+            return None;
+        };
+        client.guarded.remove(&id);
+        let handler = client.handlers.remove(&id)?;
+        Some((handler, describe(&error)))
+    });
+    if let Some((mut handler, why)) = failed {
+        handler(JobEvent::Failed(format!(
+            "this job could not be sent to the compute worker: {why}"
+        )));
     }
 }
 
-fn spawn(generation: u32) -> Result<(Worker, Listeners), String> {
-    let worker = Worker::new(WORKER_SCRIPT).map_err(|e| format!("{e:?}"))?;
+fn describe(error: &JsValue) -> String {
+    error
+        .as_string()
+        .or_else(|| {
+            error
+                .dyn_ref::<js_sys::Error>()
+                .and_then(|e| e.message().as_string())
+        })
+        .unwrap_or_else(|| format!("{error:?}"))
+}
+
+/// A new worker. `fresh` asks the browser to fetch its scripts past any cache.
+fn spawn(generation: u32, fresh: bool) -> Result<(Worker, Listeners), String> {
+    let mut url = worker_script();
+    if fresh {
+        url.push_str(&format!("&fresh={}", js_sys::Date::now()));
+    }
+    let worker = Worker::new(&url).map_err(|e| describe(&e))?;
     let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
             Ok(message) => receive(generation, message),
-            Err(error) => web_sys::console::error_1(
-                &format!("ignored a malformed message from the worker: {error}").into(),
-            ),
+            Err(error) => malformed(generation, &error.to_string()),
         }
     });
     let error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
@@ -161,17 +249,31 @@ fn spawn(generation: u32) -> Result<(Worker, Listeners), String> {
     ))
 }
 
+/// A message this page cannot read. Before `Ready` it can only come from a worker
+/// of another build, which is replaced; later it is logged.
+fn malformed(generation: u32, error: &str) {
+    let early = CLIENT.with_borrow(|client| {
+        client
+            .as_ref()
+            .is_some_and(|c| c.generation == generation && !c.ready)
+    });
+    if early {
+        other_build(generation, "an unreadable first message");
+    } else {
+        web_sys::console::error_1(
+            &format!("ignored a malformed message from the worker: {error}").into(),
+        );
+    }
+}
+
 fn receive(generation: u32, message: FromWorker) {
     let (id, event, last) = match message {
-        FromWorker::Ready => {
-            CLIENT.with_borrow_mut(|client| {
-                if let Some(client) = client.as_mut().filter(|c| c.generation == generation) {
-                    client.ready = true;
-                    for (message, attachment) in std::mem::take(&mut client.queue) {
-                        client.send(message, attachment);
-                    }
-                }
-            });
+        FromWorker::Ready { build } => {
+            if build.as_deref() == Some(BUILD) {
+                ready(generation);
+            } else {
+                other_build(generation, build.as_deref().unwrap_or("an older build"));
+            }
             return;
         }
         FromWorker::Crashed { message } => return crashed(generation, message),
@@ -196,10 +298,11 @@ fn receive(generation: u32, message: FromWorker) {
         FromWorker::Cancelled { id } => (id, JobEvent::Cancelled, true),
     };
     let handler = CLIENT.with_borrow_mut(|client| {
-        client
-            .as_mut()
-            .filter(|c| c.generation == generation)
-            .and_then(|c| c.handlers.remove(&id))
+        let client = client.as_mut().filter(|c| c.generation == generation)?;
+        if last {
+            client.guarded.remove(&id);
+        }
+        client.handlers.remove(&id)
     });
     if let Some(mut handler) = handler {
         handler(event);
@@ -211,6 +314,71 @@ fn receive(generation: u32, message: FromWorker) {
             });
         }
     }
+}
+
+fn ready(generation: u32) {
+    let queued = CLIENT.with_borrow_mut(|client| {
+        let client = client.as_mut().filter(|c| c.generation == generation)?;
+        client.ready = true;
+        Some(std::mem::take(&mut client.queue))
+    });
+    for (message, attachment) in queued.unwrap_or_default() {
+        send(message, attachment);
+    }
+}
+
+/// The worker is of another build than this page (a stale cached copy): it is
+/// replaced once by one fetched past the cache, with the queued jobs kept. If that
+/// one differs too, the page cannot work with it and says so.
+fn other_build(generation: u32, build: &str) {
+    let retried = CLIENT.with_borrow_mut(|client| {
+        let client = client.as_mut().filter(|c| c.generation == generation)?;
+        if client.refreshed {
+            return Some(false);
+        }
+        client.refreshed = true;
+        client.worker.terminate();
+        client.generation += 1;
+        match spawn(client.generation, true) {
+            Ok((worker, listeners)) => {
+                client.worker = worker;
+                client.retired = Some(std::mem::replace(&mut client.listeners, listeners));
+                Some(true)
+            }
+            Err(_) => Some(false),
+        }
+    });
+    if retried == Some(false) {
+        stop(format!(
+            "This page (Studio {BUILD}) and its compute worker ({build}) come from different versions of Studio: reload the page to get one version of both"
+        ));
+    }
+}
+
+/// Leaves the worker stopped for good: its jobs, queued or running, fail with `why`.
+fn stop(why: String) {
+    let outcome = CLIENT.with_borrow_mut(|client| {
+        let client = client.as_mut()?;
+        client.worker.terminate();
+        client.generation += 1;
+        client.ready = false;
+        client.stopped = Some(why.clone());
+        client.queue.clear();
+        let interrupted = client.guarded.drain().map(|(_, what)| what).collect();
+        let handlers = std::mem::take(&mut client.handlers);
+        Some((handlers, Rc::clone(&client.on_crash), interrupted))
+    });
+    let Some((handlers, on_crash, interrupted)) = outcome else {
+        return;
+    };
+    for (_, mut handler) in handlers {
+        handler(JobEvent::Failed(why.clone()));
+    }
+    on_crash(Crash {
+        message: why,
+        restarted: false,
+        interrupted,
+    });
 }
 
 /// Replaces a crashed worker, fails its jobs, and tells the app.
@@ -225,7 +393,7 @@ fn crashed(generation: u32, message: String) {
         client.ready = false;
         client.queue.clear();
         let restarted = client.crashes.len() < MAX_CRASHES
-            && match spawn(client.generation) {
+            && match spawn(client.generation, false) {
                 Ok((worker, listeners)) => {
                     client.worker = worker;
                     client.retired = Some(std::mem::replace(&mut client.listeners, listeners));
@@ -233,16 +401,39 @@ fn crashed(generation: u32, message: String) {
                 }
                 Err(_) => false,
             };
+        let told = if restarted {
+            message.clone()
+        } else {
+            let why = format!(
+                "The compute worker keeps stopping ({message}), so it was not started again: reload the page"
+            );
+            client.stopped = Some(why.clone());
+            why
+        };
+        let interrupted: Vec<String> = client.guarded.drain().map(|(_, what)| what).collect();
         let handlers = std::mem::take(&mut client.handlers);
-        Some((handlers, Rc::clone(&client.on_crash), restarted))
+        Some((
+            handlers,
+            Rc::clone(&client.on_crash),
+            restarted,
+            interrupted,
+            told,
+        ))
     });
-    let Some((handlers, on_crash, restarted)) = outcome else {
+    let Some((handlers, on_crash, restarted, interrupted, told)) = outcome else {
         return;
     };
+    // What was running when the worker crashed stays marked, so that neither the
+    // restart nor a reload runs it again by itself.
+    guard::crashed(&interrupted);
     for (_, mut handler) in handlers {
         handler(JobEvent::Failed(format!(
             "the compute worker crashed while running this job ({message})"
         )));
     }
-    on_crash(Crash { message, restarted });
+    on_crash(Crash {
+        message: told,
+        restarted,
+        interrupted,
+    });
 }

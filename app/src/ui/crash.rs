@@ -44,8 +44,19 @@ fn show(document: &Document, message: &str) -> Result<(), JsValue> {
 
     let reload = document.create_element("a")?;
     reload.set_text_content(Some("Reload Studio"));
-    let here = document.location().and_then(|l| l.href().ok());
-    reload.set_attribute("href", here.as_deref().unwrap_or("."))?;
+    // Without the fragment: a link to the same address with a fragment is a jump
+    // within the page, not a reload.
+    let here = document.location().map(|l| {
+        format!(
+            "{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        )
+    });
+    reload.set_attribute(
+        "href",
+        here.as_deref().filter(|h| !h.is_empty()).unwrap_or("."),
+    )?;
     reload.set_attribute("class", "button")?;
 
     for child in [&title, &explain, &detail, &reload] {

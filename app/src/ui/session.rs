@@ -9,10 +9,8 @@ use wasm_bindgen::JsValue;
 
 use super::client::{self, JobEvent};
 use super::device::DeviceState;
+use super::notebook_store::{self, Damaged, Stored};
 use crate::protocol::{DatasetSummary, Job, JobId, JobOutput, Origin, SavedList, TrainSummary};
-
-/// Where the notebook is kept between visits.
-const STORAGE_KEY: &str = "studio.notebook";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DatasetState {
@@ -55,6 +53,11 @@ pub enum TrainState {
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
     pub notebook: RwSignal<Notebook>,
+    /// The stored notebook being edited; `None` while a damaged one is shown, so
+    /// that nothing is saved over it.
+    pub current: RwSignal<Option<String>>,
+    /// A stored notebook that could not be opened, until the person chooses.
+    pub damaged: RwSignal<Option<Damaged>>,
     pub dataset: RwSignal<DatasetState>,
     pub training: RwSignal<TrainState>,
     pub device: RwSignal<DeviceState>,
@@ -66,14 +69,20 @@ pub struct Session {
     pub saved: RwSignal<Option<SavedList>>,
     /// The dataset that was open before a load began, shown again if it is cancelled.
     previous: RwSignal<Option<DatasetState>>,
+    /// Counts datasets opened: a job's answer about an older one is not shown.
+    epoch: RwSignal<u32>,
 }
 
 impl Session {
-    /// Opens the notebook from the link, else from browser storage, else a new one.
+    /// Opens the notebook from the link (as a new notebook beside the saved ones),
+    /// else the one last open in this browser, else a new one. Returns what the
+    /// person should be told.
     pub fn restore() -> (Self, Option<String>) {
-        let (notebook, problem) = initial_notebook();
+        let (notebook, current, damaged, problem) = initial_notebook();
         let session = Self {
             notebook: RwSignal::new(notebook),
+            current: RwSignal::new(current),
+            damaged: RwSignal::new(damaged),
             dataset: RwSignal::new(DatasetState::Empty),
             training: RwSignal::new(TrainState::Idle),
             device: RwSignal::new(DeviceState::Detecting),
@@ -81,22 +90,101 @@ impl Session {
             expected: RwSignal::new(None),
             saved: RwSignal::new(None),
             previous: RwSignal::new(None),
+            epoch: RwSignal::new(0),
         };
-        // Every change is saved at once: nothing is lost on reload.
+        // Every change is saved at once, into the notebook being edited: nothing is
+        // lost on reload, and no other notebook is touched.
         Effect::new(move |_| {
-            let json = session.notebook.with(Notebook::to_json);
-            if let Some(storage) = storage() {
-                // A full or blocked storage only loses the saved copy, not the page.
-                let _ = storage.set_item(STORAGE_KEY, &json);
+            session.notebook.track();
+            if let Some(id) = session.current.get_untracked() {
+                // A full storage is said where it is found: at the next download.
+                let _ = session
+                    .notebook
+                    .with_untracked(|nb| notebook_store::save(&id, nb));
             }
         });
         (session, problem)
     }
 
-    /// Reopens what the notebook's data cell names, then retrains if it can. A
-    /// local file saved in this browser opens from storage; otherwise the person is
-    /// asked for it.
-    pub fn reopen(self) {
+    /// Makes stored notebook `id` the open one (or shows why it cannot be).
+    pub fn switch_to(self, id: &str) {
+        self.close_data();
+        match notebook_store::open(id) {
+            Stored::Opened(notebook) => {
+                notebook_store::set_current(id);
+                self.damaged.set(None);
+                self.current.set(Some(id.to_owned()));
+                self.notebook.set(notebook);
+                self.reopen(true);
+            }
+            Stored::Damaged(damaged) => {
+                self.current.set(None);
+                self.damaged.set(Some(damaged));
+            }
+            Stored::Missing => self.start_new(),
+        }
+    }
+
+    /// A new notebook, added beside the others and opened.
+    pub fn start_new(self) {
+        self.adopt(Notebook::welcome());
+    }
+
+    /// Adds `notebook` beside the stored ones and opens it.
+    pub fn adopt(self, notebook: Notebook) {
+        self.close_data();
+        self.damaged.set(None);
+        match notebook_store::add(&notebook) {
+            Ok(id) => self.current.set(Some(id)),
+            Err(error) => self.data_notice.set(Some(error)),
+        }
+        self.notebook.set(notebook);
+        self.reopen(true);
+    }
+
+    /// Imports a share link put into the address of an open page (a fragment change,
+    /// which does not reload): as a new notebook, as at start. Returns what to tell.
+    pub fn import_link(self) -> Option<String> {
+        match link_in_address()? {
+            Ok(notebook) => {
+                self.adopt(notebook);
+                None
+            }
+            Err(problem) => Some(problem),
+        }
+    }
+
+    /// Forgets what the worker said about the last notebook's data, stopping its jobs.
+    fn close_data(self) {
+        self.stop_jobs();
+        self.epoch.update(|e| *e += 1);
+        self.dataset.set(DatasetState::Empty);
+        self.training.set(TrainState::Idle);
+        self.data_notice.set(None);
+        self.expected.set(None);
+        self.previous.set(None);
+    }
+
+    /// Cancels the running load and training: their answers would be about data
+    /// that is no longer open.
+    fn stop_jobs(self) {
+        if let DatasetState::Loading(loading) = self.dataset.get_untracked() {
+            client::cancel(loading.job);
+        }
+        if let TrainState::Running { id, .. } = self.training.get_untracked() {
+            client::cancel(id);
+        }
+    }
+
+    /// The current dataset's epoch, for a job to compare when it answers.
+    pub fn epoch(self) -> u32 {
+        self.epoch.get_untracked()
+    }
+
+    /// Reopens what the notebook's data cell names, then retrains if `retrain` and
+    /// it can. A local file saved in this browser opens from storage; otherwise the
+    /// person is asked for it.
+    pub fn reopen(self, retrain: bool) {
         let options = self.notebook.with_untracked(Notebook::data_options);
         match self.notebook.with_untracked(|nb| nb.data_source().cloned()) {
             Some(DataSource::Sample { name }) => self.open(
@@ -106,13 +194,13 @@ impl Session {
                 },
                 JsValue::UNDEFINED,
                 name,
-                true,
+                retrain,
             ),
             Some(DataSource::Synthetic(spec)) => self.open(
                 Job::OpenSynthetic { spec },
                 JsValue::UNDEFINED,
                 spec.name(),
-                true,
+                retrain,
             ),
             Some(source @ DataSource::Local { .. }) => {
                 let DataSource::Local {
@@ -139,7 +227,7 @@ impl Session {
                                 Job::OpenSaved { id: dataset.id },
                                 JsValue::UNDEFINED,
                                 name.clone(),
-                                true,
+                                retrain,
                             );
                         }
                     }
@@ -167,8 +255,30 @@ impl Session {
         if !matches!(previous, DatasetState::Loading(_)) {
             self.previous.set(Some(previous));
         }
+        self.stop_jobs();
+        self.epoch.update(|e| *e += 1);
+        let epoch = self.epoch();
         self.training.set(TrainState::Idle);
-        let id = client::start_with(job, attachment, move |event| match event {
+        let what = format!("opening {name}");
+        let id = client::start_guarded(job, attachment, &what, move |event| {
+            if self.epoch() != epoch {
+                // A newer dataset was opened since; this answer is about an old one.
+                return;
+            }
+            self.on_open_event(event, retrain);
+        });
+        // A job that could not start has already answered (and failed).
+        if id != 0 {
+            self.dataset.set(DatasetState::Loading(Loading {
+                name,
+                job: id,
+                progress: None,
+            }));
+        }
+    }
+
+    fn on_open_event(self, event: JobEvent, retrain: bool) {
+        match event {
             JobEvent::Done(JobOutput::Dataset(summary)) => self.opened(summary, retrain),
             JobEvent::Failed(error) => self.dataset.set(DatasetState::Failed(error)),
             JobEvent::Cancelled => {
@@ -186,12 +296,7 @@ impl Session {
                 }
             }),
             JobEvent::Done(_) => {}
-        });
-        self.dataset.set(DatasetState::Loading(Loading {
-            name,
-            job: id,
-            progress: None,
-        }));
+        }
     }
 
     /// Keeps the open file's parsed columns in this browser, after it is shown.
@@ -290,26 +395,66 @@ impl Session {
     }
 }
 
-fn initial_notebook() -> (Notebook, Option<String>) {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    match decode_link(&hash) {
-        Some(Ok(notebook)) => return (notebook, None),
-        Some(Err(error)) => return (Notebook::welcome(), Some(error.to_string())),
+/// The notebook to open first, the stored one it is (`None` for a damaged one, which
+/// is shown instead), a damaged one, and what to tell the person.
+fn initial_notebook() -> (Notebook, Option<String>, Option<Damaged>, Option<String>) {
+    let mut problem = None;
+    match link_in_address() {
+        Some(Ok(notebook)) => {
+            return match notebook_store::add(&notebook) {
+                Ok(id) => (notebook, Some(id), None, None),
+                Err(error) => (notebook, None, None, Some(error)),
+            };
+        }
+        Some(Err(error)) => problem = Some(error),
         None => {}
     }
-    let saved = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-    match saved.map(|json| Notebook::from_json(&json)) {
-        Some(Ok(notebook)) => (notebook, None),
-        Some(Err(error)) => (
-            Notebook::welcome(),
-            Some(format!("The saved notebook could not be opened: {error}")),
-        ),
-        None => (Notebook::welcome(), None),
+    let Some(id) = notebook_store::current() else {
+        let notebook = Notebook::welcome();
+        let id = notebook_store::add(&notebook).ok();
+        return (notebook, id, None, problem);
+    };
+    notebook_store::set_current(&id);
+    match notebook_store::open(&id) {
+        Stored::Opened(notebook) => (notebook, Some(id), None, problem),
+        Stored::Damaged(damaged) => (Notebook::welcome(), None, Some(damaged), problem),
+        Stored::Missing => {
+            let notebook = Notebook::welcome();
+            let id = notebook_store::add(&notebook).ok();
+            (notebook, id, None, problem)
+        }
     }
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+/// The notebook a `#nb=` link in the address carries, taken out of the address once
+/// read (a reload must not import it again over the edits made since). A damaged
+/// link is reported, never "repaired" into another notebook, and stays in the
+/// address for the person to look at.
+fn link_in_address() -> Option<Result<Notebook, String>> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    match decode_link(&hash)? {
+        Ok(notebook) => {
+            forget_fragment();
+            Some(Ok(notebook))
+        }
+        Err(error) => Some(Err(format!(
+            "The link's notebook could not be opened, so nothing was changed: {error}"
+        ))),
+    }
+}
+
+/// Takes the `#nb=` fragment out of the address without reloading or adding history.
+fn forget_fragment() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
 }

@@ -9,6 +9,7 @@ use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
 use super::session::{DatasetState, Session, TrainState};
 use crate::protocol::{ExportFormat, Job, JobOutput};
+use wasm_bindgen::JsValue;
 
 /// Starts training with the notebook's train settings.
 pub fn start(session: Session) {
@@ -21,7 +22,8 @@ pub fn start(session: Session) {
         ));
         return;
     };
-    let id = client::start(Job::Train { spec }, move |event| match event {
+    let epoch = session.epoch();
+    let handle = move |event| match event {
         JobEvent::Progress {
             done,
             value,
@@ -53,13 +55,27 @@ pub fn start(session: Session) {
         JobEvent::Done(_) => {}
         JobEvent::Failed(error) => session.training.set(TrainState::Failed(error)),
         JobEvent::Cancelled => session.training.set(TrainState::Stopped),
-    });
-    session.training.set(TrainState::Running {
-        id,
-        iteration: 0,
-        curve: Vec::new(),
-        fallback: None,
-    });
+    };
+    let id = client::start_guarded(
+        Job::Train { spec },
+        JsValue::UNDEFINED,
+        "training",
+        move |event| {
+            // A run on data that is no longer open has nothing to show.
+            if session.epoch() == epoch {
+                handle(event);
+            }
+        },
+    );
+    // A job that could not start has already answered (and failed).
+    if id != 0 {
+        session.training.set(TrainState::Running {
+            id,
+            iteration: 0,
+            curve: Vec::new(),
+            fallback: None,
+        });
+    }
 }
 
 fn spec_of(cell: &TrainSettings) -> Option<TrainSpec> {
@@ -130,12 +146,28 @@ pub fn TrainCell(session: Session) -> impl IntoView {
             if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
                 edit(Box::new(move |t| match name {
                     "test_size" => t.test_size = value,
-                    "seed" => t.seed = value.max(0.0) as u64,
                     param => {
                         t.model.params.insert(param.to_owned(), value);
                     }
                 }));
             }
+        }
+    };
+    // Read as a whole number, not through a float: every seed up to 2^64 − 1 is
+    // kept exactly as typed.
+    let seed_error = RwSignal::new(None::<String>);
+    let on_seed = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        match text.trim().parse::<u64>() {
+            Ok(seed) => {
+                seed_error.set(None);
+                edit(Box::new(move |t| t.seed = seed));
+            }
+            Err(_) => seed_error.set(Some(format!(
+                "The seed must be a whole number from 0 to {}, not “{}”.",
+                u64::MAX,
+                text.trim()
+            ))),
         }
     };
     let stop = move |_| {
@@ -205,9 +237,13 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                 </label>
                 <label>
                     "Seed"
-                    <input type="number" min="0" step="1"
+                    <input type="text" inputmode="numeric" size="20"
+                        aria-invalid=move || seed_error.with(Option::is_some).then_some("true")
                         prop:value=move || settings().seed.to_string()
-                        on:change=number("seed") />
+                        on:change=on_seed />
+                    <Show when=move || seed_error.with(Option::is_some)>
+                        <span class="error" role="alert">{move || seed_error.get().unwrap_or_default()}</span>
+                    </Show>
                 </label>
             </div>
             <div class="controls">

@@ -45,6 +45,8 @@ struct Open {
 thread_local! {
     static OPEN: RefCell<Option<Open>> = const { RefCell::new(None) };
     static FITTED: RefCell<Option<Pipeline>> = const { RefCell::new(None) };
+    /// Counts datasets opened, so a job that outlives its dataset can tell.
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// A dataset read or made, before it becomes the open one.
@@ -131,7 +133,13 @@ pub fn keep(opened: Opened, saved: Option<Result<String, String>>) -> DatasetSum
         view: None,
     }));
     FITTED.set(None);
+    GENERATION.set(GENERATION.get() + 1);
     summary
+}
+
+/// Which dataset is open: changes whenever another one is.
+pub fn generation() -> u64 {
+    GENERATION.get()
 }
 
 fn first_rows(frame: &Frame) -> Vec<Vec<Option<String>>> {
@@ -230,8 +238,15 @@ pub fn rows(table: &TableView, start: usize, count: usize) -> Result<RowWindow, 
     })
 }
 
-pub fn keep_fitted(pipeline: Pipeline) {
-    FITTED.set(Some(pipeline));
+/// Keeps `pipeline` for export, if it was fitted on the dataset still open (the
+/// `generation` its training started on): a late result of a run on older data
+/// must never become the model that is downloaded.
+pub fn keep_fitted(generation: u64, pipeline: Pipeline) -> bool {
+    let current = generation == GENERATION.get();
+    if current {
+        FITTED.set(Some(pipeline));
+    }
+    current
 }
 
 pub fn fitted() -> Result<Pipeline, String> {

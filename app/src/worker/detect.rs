@@ -10,6 +10,9 @@ type Selected = (Rc<Device>, DeviceReport);
 thread_local! {
     /// The device chosen by the last detection, shared by the jobs that follow.
     static SELECTED: RefCell<Option<Selected>> = const { RefCell::new(None) };
+    /// Set while a detection runs: a second one waits for it rather than create a
+    /// second GPU device beside the first.
+    static DETECTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Destroys the chosen GPU, if there is one (see `diagnostics_lose_gpu`). The next
@@ -38,11 +41,23 @@ pub async fn detect() -> DeviceReport {
     selected().await.1
 }
 
-/// The chosen device, choosing one first if no job has yet.
+/// The chosen device, choosing one first if no job has yet. One detection runs at a
+/// time; jobs that ask meanwhile get its answer.
 pub async fn selected() -> Selected {
+    while DETECTING.get() {
+        super::yield_now().await;
+    }
     if let Some(selected) = SELECTED.with_borrow(Clone::clone) {
         return selected;
     }
+    DETECTING.set(true);
+    let selected = choose().await;
+    SELECTED.set(Some(selected.clone()));
+    DETECTING.set(false);
+    selected
+}
+
+async fn choose() -> Selected {
     let (device, report) = if browser_offers_webgpu() {
         // Auto falls back to the CPU by itself; the error arm cannot be reached.
         let (device, mut report) = select(Preference::Auto)
@@ -57,9 +72,7 @@ pub async fn selected() -> Selected {
     } else {
         on_cpu("this browser does not offer WebGPU".to_owned())
     };
-    let selected = (Rc::new(device), report);
-    SELECTED.set(Some(selected.clone()));
-    selected
+    (Rc::new(device), report)
 }
 
 /// A name for the adapter from `GPUAdapterInfo`, which wgpu reads only the

@@ -18,7 +18,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::post;
 use super::slices::{PIECE, Slices, read_error};
-use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker, WORKER_SCRIPT, envelope};
+use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker, envelope, worker_script};
 
 /// Slices sent to the helper and not yet hashed, past which the sender waits: a
 /// helper that falls behind must not hold the file in its queue.
@@ -267,13 +267,13 @@ struct Helper {
 
 impl Helper {
     fn spawn() -> Result<Self, JsValue> {
-        let worker = Worker::new(WORKER_SCRIPT)?;
+        let worker = Worker::new(&worker_script())?;
         let shared = Rc::new(RefCell::new(Shared::default()));
         let (helper, state) = (worker.clone(), Rc::clone(&shared));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let mut state = state.borrow_mut();
             match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
-                Ok(FromWorker::Ready) => {
+                Ok(FromWorker::Ready { .. }) => {
                     state.ready = true;
                     for (message, transfer) in std::mem::take(&mut state.queued) {
                         if let Err(e) = helper.post_message_with_transfer(&message, &transfer) {

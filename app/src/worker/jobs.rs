@@ -32,17 +32,19 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
             "a fingerprint job is fed its file by the worker that asked for it".to_owned(),
         )),
         Job::OpenSample { name, options } => open_sample(&name, options).map_err(Stop::Failed),
-        Job::OpenSynthetic { spec } => data::synthetic(spec)
-            .map(|opened| JobOutput::Dataset(Box::new(data::keep(opened, None))))
-            .map_err(Stop::Failed),
-        Job::OpenSaved { id: saved_id } => open_saved(&saved_id).await.map_err(Stop::Failed),
+        Job::OpenSynthetic { spec } => synthetic(spec, cancelled).await,
+        Job::OpenSaved { id: saved_id } => open_saved(&saved_id, cancelled).await,
         Job::Reload { options } => reload(id, options, cancelled).await,
         Job::SetRoles { roles } => data::set_roles(&roles)
             .map(|()| JobOutput::Updated)
             .map_err(Stop::Failed),
-        Job::Rows { view, start, count } => data::rows(&view, start, count)
-            .map(JobOutput::Rows)
-            .map_err(Stop::Failed),
+        // Windows are asked for while scrolling: a newer request cancels this one.
+        Job::Rows { view, start, count } => match checkpoint(cancelled).await {
+            Ok(()) => data::rows(&view, start, count)
+                .map(JobOutput::Rows)
+                .map_err(Stop::Failed),
+            Err(stop) => Err(stop),
+        },
         Job::Save => match data::for_saving() {
             Ok((frame, meta)) => saved::save(&frame, &meta)
                 .await
@@ -62,7 +64,10 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
             Err(e) => Err(Stop::Failed(e)),
         },
         Job::Train { spec } => train(id, spec, cancelled).await,
-        Job::Export { format } => export(format).map_err(Stop::Failed),
+        Job::Export { format } => match checkpoint(cancelled).await {
+            Ok(()) => export(format).map_err(Stop::Failed),
+            Err(stop) => Err(stop),
+        },
     };
     match result {
         Ok(output) => FromWorker::Done { id, output },
@@ -74,6 +79,26 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
 pub enum Stop {
     Cancelled,
     Failed(String),
+}
+
+/// Lets a `Cancel` arrive, and stops if one did.
+async fn checkpoint(cancelled: &Cell<bool>) -> Result<(), Stop> {
+    yield_now().await;
+    if cancelled.get() {
+        return Err(Stop::Cancelled);
+    }
+    Ok(())
+}
+
+/// Generates a synthetic dataset, seeing a `Cancel` before and after the work.
+async fn synthetic(
+    spec: studio_core::synthetic::Synthetic,
+    cancelled: &Cell<bool>,
+) -> Result<JobOutput, Stop> {
+    checkpoint(cancelled).await?;
+    let opened = data::synthetic(spec).map_err(Stop::Failed)?;
+    checkpoint(cancelled).await?;
+    Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
 }
 
 /// Most repetitions one check may ask for; more would only make the page wait.
@@ -178,8 +203,10 @@ fn open_sample(name: &str, options: LoadOptions) -> Result<JobOutput, String> {
     Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
 }
 
-async fn open_saved(saved_id: &str) -> Result<JobOutput, String> {
-    let (frame, meta) = saved::open(saved_id).await?;
+async fn open_saved(saved_id: &str, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
+    checkpoint(cancelled).await?;
+    let (frame, meta) = saved::open(saved_id).await.map_err(Stop::Failed)?;
+    checkpoint(cancelled).await?;
     let opened = Opened {
         name: meta.name,
         origin: Origin::Saved {
@@ -224,6 +251,7 @@ async fn reload(
 /// on from the iteration the GPU reached, and the job says so as it happens and
 /// in the device it reports.
 async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
+    let generation = data::generation();
     let frame = data::frame().map_err(Stop::Failed)?;
     let max_iter = spec.model.get("max_iter") as u32;
     let model = spec.model.kind.name().to_owned();
@@ -280,7 +308,12 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
         converged: trained.converged,
         fallback,
     };
-    data::keep_fitted(trained.pipeline);
+    if !data::keep_fitted(generation, trained.pipeline) {
+        return Err(Stop::Failed(
+            "another dataset was opened while this model trained, so its results were set aside"
+                .to_owned(),
+        ));
+    }
     Ok(JobOutput::Trained(summary))
 }
 
@@ -310,7 +343,6 @@ fn export(format: ExportFormat) -> Result<JobOutput, String> {
     Ok(JobOutput::File(file))
 }
 
-/// Milliseconds from the worker's clock.
 /// Milliseconds from the worker's clock.
 pub fn now() -> f64 {
     let scope: WorkerGlobalScope = js_sys::global().unchecked_into();

@@ -54,7 +54,9 @@ pub fn start() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    post(&FromWorker::Ready);
+    post(&FromWorker::Ready {
+        build: Some(crate::protocol::BUILD.to_owned()),
+    });
 }
 
 fn receive(message: ToWorker, attachment: JsValue) {
