@@ -4,6 +4,7 @@ mod bench;
 mod data;
 mod devices;
 mod inspect;
+mod output;
 mod peak;
 mod run;
 mod train;
