@@ -3,7 +3,10 @@
 mod bench;
 mod data;
 mod devices;
+#[cfg(unix)]
+mod drivers;
 mod inspect;
+mod output;
 mod peak;
 mod run;
 mod train;
@@ -15,6 +18,9 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "studio", version = studio_core::VERSION, about = "Studio's machine-learning notebook, natively.")]
 struct Cli {
+    /// Let the GPU drivers' own warnings through to the terminal.
+    #[arg(long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -39,6 +45,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Drivers read their environment at the first GPU call and std::env::set_var is
+    // unsafe (forbidden here), so the command runs itself again with it set.
+    #[cfg(unix)]
+    drivers::prepare(cli.verbose);
     match try_main(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -8,6 +8,8 @@ use studio_core::ingest::LoadOptions;
 use studio_core::model::{ModelKind, ModelSpec};
 use studio_core::train::{Metrics, OnGpuFailure, Task, TrainSpec, Trained, train_on};
 
+use crate::output::Plan;
+
 /// `studio train`: fit a model on a CSV file and report test metrics.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
@@ -44,6 +46,9 @@ pub struct TrainArgs {
     /// Write one row per test row: `prediction`, and `proba_<class>` for classifiers.
     #[arg(long, value_name = "OUT.csv")]
     predictions: Option<PathBuf>,
+    /// Replace output files that already exist.
+    #[arg(long)]
+    force: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -65,6 +70,18 @@ struct Summary<'a> {
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
+    let outputs = Plan::new(
+        &[
+            ("--model-json", args.model_json.as_deref()),
+            ("--onnx", args.onnx.as_deref()),
+            ("--predictions", args.predictions.as_deref()),
+        ],
+        &[
+            ("--data", Some(&args.data)),
+            ("--test-data", args.test_data.as_deref()),
+        ],
+        args.force,
+    )?;
     let frame = load(&args.data)?;
     let test = args.test_data.as_deref().map(load).transpose()?;
     let target = frame.column(&args.target).ok_or_else(|| {
@@ -105,17 +122,11 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     };
     let trained = fit(&frame, test.as_ref(), spec, &args.device)?;
 
-    if let Some(path) = &args.model_json {
-        let json = serde_json::to_string_pretty(&trained.pipeline).map_err(|e| e.to_string())?;
-        write(path, json.as_bytes())?;
-    }
-    if let Some(path) = &args.onnx {
-        let bytes = studio_core::export::to_onnx(&trained.pipeline).map_err(|e| e.to_string())?;
-        write(path, &bytes)?;
-    }
-    if let Some(path) = &args.predictions {
-        write(path, &predictions_csv(&trained)?)?;
-    }
+    outputs.write(|flag| match flag {
+        "--model-json" => serde_json::to_vec_pretty(&trained.pipeline).map_err(|e| e.to_string()),
+        "--onnx" => studio_core::export::to_onnx(&trained.pipeline).map_err(|e| e.to_string()),
+        _ => predictions_csv(&trained),
+    })?;
     report(task, kind, &trained, args.json)
 }
 
@@ -171,10 +182,6 @@ pub fn report(task: Task, kind: ModelKind, trained: &Trained, json: bool) -> Res
 pub fn load(path: &Path) -> Result<Frame, String> {
     crate::data::read(path, LoadOptions::default(), crate::data::Hash::Skip)
         .map(|loaded| loaded.frame)
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {

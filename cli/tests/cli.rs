@@ -51,3 +51,36 @@ fn an_unknown_command_fails_with_usage() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("Usage"));
 }
+
+#[test]
+fn devices_prints_only_its_own_words_without_a_usable_runtime_directory() {
+    // The Makefile sets XDG_RUNTIME_DIR; a person's shell on a server often has none.
+    for runtime_dir in [None, Some("/nonexistent/studio"), Some("relative")] {
+        let mut command = studio();
+        match runtime_dir {
+            None => command.env_remove("XDG_RUNTIME_DIR"),
+            Some(dir) => command.env("XDG_RUNTIME_DIR", dir),
+        };
+        let output = command.arg("devices").output().expect("runs");
+        assert!(output.status.success(), "{output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("XDG_RUNTIME_DIR"),
+            "{runtime_dir:?}: {stderr}"
+        );
+        assert_eq!(
+            stderr, "",
+            "{runtime_dir:?}: driver warnings stay out of the terminal"
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Studio would use: "));
+    }
+}
+
+#[test]
+fn verbose_is_taken_before_or_after_the_command() {
+    for args in [["--verbose", "devices"], ["devices", "--verbose"]] {
+        let output = studio().args(args).output().expect("runs");
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Studio would use: "));
+    }
+}

@@ -96,3 +96,49 @@ fn a_notebook_from_a_newer_studio_is_refused() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("written by a newer Studio"));
 }
+
+#[test]
+fn a_synthetic_notebook_too_large_to_generate_is_refused_without_a_panic() {
+    for features in ["4294967295", "18446744073709551615"] {
+        let nb = notebook(
+            serde_json::from_str(&format!(
+                r#"{{"type": "synthetic", "rows": 1000, "features": {features}, "task": "classification", "seed": 1}}"#
+            ))
+            .expect("json"),
+            "class",
+            "classification",
+            json!({"kind": "logistic"}),
+            1,
+        );
+        let path = write(&format!("synthetic-{features}.json"), nb.as_bytes());
+        let output = studio().args(["run", &path]).output().expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "cell 2 (data), source: 1000 rows × {features} features need"
+            )) && stderr.contains("choose fewer rows or features"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_notebook_that_breaks_a_rule_is_refused_with_the_cell_and_field() {
+    let nb = notebook(
+        json!({"type": "sample", "name": "iris.csv"}),
+        "species",
+        "classification",
+        json!({"kind": "logistic"}),
+        1,
+    )
+    .replace("\"test_size\":0.2", "\"test_size\":1.5");
+    let path = write("bad-test-size.json", nb.as_bytes());
+    let output = studio().args(["run", &path]).output().expect("runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cell 3 (train), test_size: should be a fraction between 0 and 1"),
+        "{stderr}"
+    );
+}

@@ -252,3 +252,138 @@ fn bad_input_fails_with_a_message_that_says_what_and_where() {
     ]);
     assert!(message.contains("NAME=VALUE"), "{message}");
 }
+
+/// The names in `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("lists")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn an_output_that_names_an_input_is_refused_and_the_input_kept() {
+    let dir = scratch("clobber");
+    let data = dir.join("iris.csv");
+    std::fs::copy(sample("iris.csv"), &data).expect("copy");
+    let before = std::fs::read(&data).expect("reads");
+    // Spelled differently from --data, so only the canonical paths are equal.
+    let same = dir.join(".").join("iris.csv");
+    for flag in ["--predictions", "--model-json", "--onnx"] {
+        let message = failure(&[
+            "train",
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--target",
+            "species",
+            flag,
+            same.to_str().expect("utf-8"),
+            "--force",
+        ]);
+        assert!(
+            message.contains(&format!("{flag} {}", same.display()))
+                && message.contains("is the input file"),
+            "{message}"
+        );
+    }
+    assert_eq!(std::fs::read(&data).expect("reads"), before);
+}
+
+#[test]
+fn an_existing_output_is_replaced_only_with_force() {
+    let dir = scratch("force");
+    let model = dir.join("model.json");
+    std::fs::write(&model, "old").expect("write");
+    let iris = sample("iris.csv");
+    let args = [
+        "train",
+        "--data",
+        &iris,
+        "--target",
+        "species",
+        "--model-json",
+        model.to_str().expect("utf-8"),
+    ];
+    let message = failure(&args);
+    assert!(
+        message.contains(&format!("{} already exists", model.display()))
+            && message.contains("--force"),
+        "{message}"
+    );
+    assert_eq!(std::fs::read_to_string(&model).expect("reads"), "old");
+    let output = studio().args(args).arg("--force").output().expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(&model).expect("reads")).expect("json");
+    assert_eq!(written["target"], "species");
+    assert_eq!(listing(&dir), ["model.json"], "no temporary file is left");
+}
+
+#[test]
+fn an_output_that_cannot_be_written_leaves_no_other_output() {
+    let dir = scratch("half");
+    let (model, onnx) = (dir.join("model.json"), dir.join("model.onnx"));
+    let unwritable = dir.join("no-such-dir").join("p.csv");
+    let iris = sample("iris.csv");
+    let message = failure(&[
+        "train",
+        "--data",
+        &iris,
+        "--target",
+        "species",
+        "--model-json",
+        model.to_str().expect("utf-8"),
+        "--onnx",
+        onnx.to_str().expect("utf-8"),
+        "--predictions",
+        unwritable.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        message.contains(&unwritable.display().to_string()),
+        "{message}"
+    );
+    assert_eq!(listing(&dir), Vec::<String>::new(), "nothing is written");
+}
+
+#[test]
+fn a_failed_training_writes_no_output() {
+    let dir = scratch("failed");
+    let onnx = dir.join("model.onnx");
+    let iris = sample("iris.csv");
+    let message = failure(&[
+        "train",
+        "--data",
+        &iris,
+        "--target",
+        "species",
+        "--param",
+        "c=-1",
+        "--onnx",
+        onnx.to_str().expect("utf-8"),
+    ]);
+    assert!(message.contains("c should be"), "{message}");
+    assert_eq!(listing(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn every_output_is_written_and_no_temporary_is_left() {
+    let dir = scratch("all-outputs");
+    let path = |name: &str| dir.join(name).to_str().expect("utf-8").to_owned();
+    let iris = sample("iris.csv");
+    json(&[
+        "train",
+        "--data",
+        &iris,
+        "--target",
+        "species",
+        "--onnx",
+        &path("m.onnx"),
+        "--model-json",
+        &path("m.json"),
+        "--predictions",
+        &path("p.csv"),
+    ]);
+    assert_eq!(listing(&dir), ["m.json", "m.onnx", "p.csv"]);
+}

@@ -4,11 +4,17 @@
 //! It is plain serde data with a schema version, so that a document written by an
 //! older Studio is recognised and either read or refused with a clear message.
 
+mod migrate;
 mod share;
+mod validate;
 
 use serde::{Deserialize, Serialize};
 
+pub use migrate::FIRST_SCHEMA_VERSION;
 pub use share::{ShareError, decode_link, encode_link};
+pub use validate::{
+    MAX_CELL_COUNT, MAX_COLUMN_OVERRIDES, MAX_MISSING_MARKERS, MAX_NAME, MAX_NOTE_TEXT,
+};
 
 use crate::ingest::LoadOptions;
 use crate::model::{ModelKind, ModelSpec};
@@ -103,6 +109,10 @@ pub enum NotebookError {
     TooNew { found: u32 },
     #[error("this is not a Studio notebook: {0}")]
     Invalid(String),
+    /// A notebook that breaks a rule; `at` names the cell (by its place in the
+    /// rail, and its kind) and the field, such as `cell 3 (train), test_size`.
+    #[error("this notebook cannot be opened: {at}: {reason}")]
+    Rejected { at: String, reason: String },
 }
 
 impl Cell {
@@ -156,20 +166,22 @@ impl Notebook {
         }
     }
 
-    /// Reads a notebook from JSON, refusing documents from a newer schema.
+    /// Reads a notebook from JSON: an older schema is migrated, a newer one
+    /// refused, and the result [validated](Self::validate).
     pub fn from_json(json: &str) -> Result<Self, NotebookError> {
         let value: serde_json::Value =
             serde_json::from_str(json).map_err(|e| NotebookError::Invalid(e.to_string()))?;
-        let found = value
-            .get("schema_version")
-            .and_then(serde_json::Value::as_u64)
-            .ok_or_else(|| NotebookError::Invalid("no schema_version".to_owned()))?;
-        if found > u64::from(SCHEMA_VERSION) {
-            return Err(NotebookError::TooNew {
-                found: u32::try_from(found).unwrap_or(u32::MAX),
-            });
-        }
-        serde_json::from_value(value).map_err(|e| NotebookError::Invalid(e.to_string()))
+        let notebook: Self = serde_json::from_value(migrate::to_current(value)?)
+            .map_err(|e| NotebookError::Invalid(e.to_string()))?;
+        notebook.validate()?;
+        Ok(notebook)
+    }
+
+    /// Checks the rules every notebook keeps before it is used: the schema version,
+    /// unique cell ids, a data or train cell, the sizes of its strings and lists
+    /// (the `MAX_*` constants), hyperparameters, `test_size` and synthetic sizes.
+    pub fn validate(&self) -> Result<(), NotebookError> {
+        validate::validate(self)
     }
 
     pub fn to_json(&self) -> String {

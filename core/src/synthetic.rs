@@ -8,9 +8,16 @@ use crate::frame::{Column, Frame};
 use crate::rng::SplitMix64;
 use crate::train::Task;
 
-/// Cells the generator will make at most (rows × features), so a typo cannot
-/// exhaust the tab's memory.
-pub const MAX_CELLS: usize = 200_000_000;
+/// Bytes the generated columns may take. They are f64 (8 bytes a value) and the
+/// page's memory is at most 4 GiB on wasm32, where the vectors that fill the frame,
+/// the split and the preprocessed copy for training must fit beside them.
+pub const MAX_BYTES: usize = 1 << 30;
+
+/// Bytes one generated value takes (an f64).
+const BYTES_PER_VALUE: usize = std::mem::size_of::<f64>();
+
+/// Values the generator makes at most (rows × (features + the target)).
+pub const MAX_CELLS: usize = MAX_BYTES / BYTES_PER_VALUE;
 
 /// Classes a classification set has.
 pub const CLASSES: usize = 3;
@@ -29,13 +36,21 @@ pub enum SyntheticError {
     #[error("choose at least 1 row and 1 feature")]
     Empty,
     #[error(
-        "{rows} rows × {features} features is {cells} values, more than the {MAX_CELLS} the generator makes; choose fewer"
+        "{rows} rows × {features} features need {} MB as generated columns, more than the {} MB the generator makes; choose fewer rows or features",
+        .bytes.div_ceil(1_000_000),
+        MAX_BYTES / 1_000_000
     )]
     TooLarge {
         rows: usize,
         features: usize,
-        cells: usize,
+        /// The columns' size in bytes, rows × (features + 1) × 8 (wider than `usize`,
+        /// so that sizes past the address space are reported too).
+        bytes: u128,
     },
+    #[error(
+        "{rows} rows × {features} features: the page ran out of memory while generating them; choose fewer rows or features"
+    )]
+    OutOfMemory { rows: usize, features: usize },
     #[error("the generated columns differ in length")]
     Shape,
 }
@@ -61,29 +76,48 @@ impl Synthetic {
         }
     }
 
-    /// Draws the frame: features `x1`…`xM`, then the target.
-    pub fn generate(&self) -> Result<Frame, SyntheticError> {
+    /// Checks the sizes before anything is allocated: at least one row and one
+    /// feature, and columns within [`MAX_BYTES`].
+    pub fn validate(&self) -> Result<(), SyntheticError> {
         let (rows, features) = (self.rows, self.features);
         if rows == 0 || features == 0 {
             return Err(SyntheticError::Empty);
         }
-        let cells = rows.saturating_mul(features + 1);
-        if cells > MAX_CELLS {
-            return Err(SyntheticError::TooLarge {
+        let cells = features
+            .checked_add(1)
+            .and_then(|columns| columns.checked_mul(rows));
+        match cells {
+            Some(cells) if cells <= MAX_CELLS => Ok(()),
+            _ => Err(SyntheticError::TooLarge {
                 rows,
                 features,
-                cells,
-            });
+                // Saturates only past u128, where "more than" is still true.
+                bytes: (rows as u128)
+                    .saturating_mul(features as u128 + 1)
+                    .saturating_mul(BYTES_PER_VALUE as u128),
+            }),
         }
+    }
+
+    /// Draws the frame: features `x1`…`xM`, then the target.
+    pub fn generate(&self) -> Result<Frame, SyntheticError> {
+        self.validate()?;
+        let (rows, features) = (self.rows, self.features);
+        let out_of_memory = |_| SyntheticError::OutOfMemory { rows, features };
         let mut rng = SplitMix64::new(self.seed);
         let mut normal = Normal::default();
-        let mut columns: Vec<Vec<f64>> = vec![Vec::with_capacity(rows); features];
+        let mut columns: Vec<Vec<f64>> = Vec::new();
+        columns.try_reserve_exact(features).map_err(out_of_memory)?;
+        for _ in 0..features {
+            columns.push(reserved(rows).map_err(out_of_memory)?);
+        }
         match self.task {
             Task::Classification => {
-                let centres: Vec<f64> = (0..CLASSES * features)
-                    .map(|_| 1.5 * normal.sample(&mut rng))
-                    .collect();
-                let mut target = Vec::with_capacity(rows);
+                // Within the validated size: CLASSES × features < rows × (features + 1) × 8.
+                let mut centres: Vec<f64> =
+                    reserved(CLASSES.saturating_mul(features)).map_err(out_of_memory)?;
+                centres.extend((0..CLASSES * features).map(|_| 1.5 * normal.sample(&mut rng)));
+                let mut target: Vec<usize> = reserved(rows).map_err(out_of_memory)?;
                 for _ in 0..rows {
                     let class = (rng.next_u64() % CLASSES as u64) as usize;
                     for (j, column) in columns.iter_mut().enumerate() {
@@ -99,8 +133,9 @@ impl Synthetic {
                 )
             }
             Task::Regression => {
-                let weights: Vec<f64> = (0..features).map(|_| normal.sample(&mut rng)).collect();
-                let mut target = Vec::with_capacity(rows);
+                let mut weights: Vec<f64> = reserved(features).map_err(out_of_memory)?;
+                weights.extend((0..features).map(|_| normal.sample(&mut rng)));
+                let mut target: Vec<f64> = reserved(rows).map_err(out_of_memory)?;
                 for _ in 0..rows {
                     let mut y = 0.0;
                     for (column, w) in columns.iter_mut().zip(&weights) {
@@ -118,6 +153,13 @@ impl Synthetic {
             }
         }
     }
+}
+
+/// An empty vector with room for `n`, or the allocator's refusal instead of an abort.
+fn reserved<T>(n: usize) -> Result<Vec<T>, std::collections::TryReserveError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)?;
+    Ok(v)
 }
 
 fn frame(columns: Vec<Vec<f64>>, target: Column, rows: usize) -> Result<Frame, SyntheticError> {
@@ -199,5 +241,50 @@ mod tests {
                 .generate()
                 .is_err_and(|e| e.to_string().contains("choose fewer"))
         );
+    }
+
+    #[test]
+    fn the_cap_is_the_columns_bytes_and_the_reason_gives_them() {
+        // Two columns (one feature and the target) of 8-byte values.
+        let rows = MAX_BYTES / 16;
+        let spec = |rows| Synthetic {
+            rows,
+            features: 1,
+            task: Task::Regression,
+            seed: 1,
+        };
+        assert_eq!(spec(rows).validate(), Ok(()));
+        assert_eq!(
+            spec(rows + 1).validate().map_err(|e| e.to_string()),
+            Err(format!(
+                "{} rows × 1 features need 1074 MB as generated columns, more than the 1073 MB the generator makes; choose fewer rows or features",
+                rows + 1
+            ))
+        );
+    }
+
+    #[test]
+    fn sizes_that_overflow_are_refused_not_wrapped() {
+        let spec = |rows, features| Synthetic {
+            rows,
+            features,
+            task: Task::Classification,
+            seed: 1,
+        };
+        for (rows, features) in [
+            (1000, usize::MAX),
+            (usize::MAX, 1),
+            (usize::MAX, usize::MAX),
+            (1, 4_294_967_295),
+            (4_294_967_297, 1),
+        ] {
+            assert!(
+                matches!(
+                    spec(rows, features).generate(),
+                    Err(SyntheticError::TooLarge { .. })
+                ),
+                "{rows} × {features}"
+            );
+        }
     }
 }

@@ -190,4 +190,10 @@ test('bad synthetic sizes are refused with the reason', async ({ page }) => {
   await form.getByLabel('Features').fill('100');
   await form.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'choose fewer' })).toBeVisible();
+  // One past u32: the page's usize would wrap it to 1 row.
+  await form.getByLabel('Rows').fill('4294967297');
+  await form.getByLabel('Features').fill('1');
+  await form.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Rows: 4294967297 is more than this page can hold' })).toBeVisible();
+  await expect(form.getByLabel('Rows')).toHaveAttribute('aria-invalid', 'true');
 });

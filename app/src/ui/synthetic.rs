@@ -15,28 +15,28 @@ pub fn SyntheticForm(session: Session) -> impl IntoView {
     let task = RwSignal::new("classification".to_owned());
     let seed = RwSignal::new("42".to_owned());
     let error = RwSignal::new(None::<String>);
+    // The field the error is about, so that it is marked invalid for assistive technology.
+    let invalid = RwSignal::new(None::<&'static str>);
     let generate = move |_| {
-        let number = |s: String, what: &str| {
-            s.trim()
-                .replace(['_', ','], "")
-                .parse::<u64>()
-                .map_err(|_| format!("{what} must be a whole number, not “{s}”"))
-        };
         let spec = (|| {
-            Ok::<_, String>(Synthetic {
-                rows: number(rows.get_untracked(), "Rows")? as usize,
-                features: number(features.get_untracked(), "Features")? as usize,
+            let spec = Synthetic {
+                rows: whole(&rows.get_untracked(), "Rows")?,
+                features: whole(&features.get_untracked(), "Features")?,
                 task: if task.get_untracked() == "regression" {
                     Task::Regression
                 } else {
                     Task::Classification
                 },
-                seed: number(seed.get_untracked(), "Seed")?,
-            })
+                seed: whole(&seed.get_untracked(), "Generator seed")?,
+            };
+            // Sizes are checked here, before the worker allocates anything.
+            spec.validate().map_err(|e| (None, e.to_string()))?;
+            Ok::<_, (Option<&'static str>, String)>(spec)
         })();
         match spec {
             Ok(spec) => {
                 error.set(None);
+                invalid.set(None);
                 session.open(
                     Job::OpenSynthetic { spec },
                     JsValue::UNDEFINED,
@@ -44,7 +44,10 @@ pub fn SyntheticForm(session: Session) -> impl IntoView {
                     false,
                 );
             }
-            Err(e) => error.set(Some(e)),
+            Err((field, e)) => {
+                invalid.set(field);
+                error.set(Some(e));
+            }
         }
     };
     let field = |label: &'static str, value: RwSignal<String>| {
@@ -55,6 +58,7 @@ pub fn SyntheticForm(session: Session) -> impl IntoView {
                     type="text"
                     inputmode="numeric"
                     size="9"
+                    aria-invalid=move || (invalid.get() == Some(label)).then_some("true")
                     prop:value=move || value.get()
                     on:input=move |ev| value.set(event_target_value(&ev))
                 />
@@ -82,4 +86,22 @@ pub fn SyntheticForm(session: Session) -> impl IntoView {
             </Show>
         </details>
     }
+}
+
+/// A whole number typed into the field `what`, parsed straight into the spec's type:
+/// `usize` is 32 bits in the page, so a larger number is refused rather than wrapped.
+fn whole<T>(text: &str, what: &'static str) -> Result<T, (Option<&'static str>, String)>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError>,
+{
+    let digits = text.trim().replace(['_', ','], "");
+    digits.parse::<T>().map_err(|e| {
+        let message = match e.kind() {
+            std::num::IntErrorKind::PosOverflow => {
+                format!("{what}: {digits} is more than this page can hold; choose a smaller number")
+            }
+            _ => format!("{what} must be a whole number, not “{text}”"),
+        };
+        (Some(what), message)
+    })
 }

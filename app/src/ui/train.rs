@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use studio_core::model::{ModelKind, ModelSpec};
-use studio_core::notebook::TrainCell as TrainSettings;
+use studio_core::notebook::{NotebookError, TrainCell as TrainSettings};
 use studio_core::train::{Task, TrainSpec};
 
 use super::client::{self, JobEvent};
@@ -108,7 +108,11 @@ pub fn TrainCell(session: Session) -> impl IntoView {
     };
     let running = move || matches!(session.training.get(), TrainState::Running { .. });
     let ready = move || matches!(session.dataset.get(), DatasetState::Ready(_));
+    // A setting the notebook would not reopen with is shown here and not kept, so
+    // that the saved notebook always loads after a reload.
+    let refused = RwSignal::new(None::<String>);
     let edit = move |change: Box<dyn FnOnce(&mut TrainSettings)>| {
+        refused.set(None);
         session.notebook.update(|nb| nb.update_train(change));
     };
 
@@ -144,12 +148,23 @@ pub fn TrainCell(session: Session) -> impl IntoView {
     let number = move |name: &'static str| {
         move |ev: leptos::ev::Event| {
             if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
-                edit(Box::new(move |t| match name {
-                    "test_size" => t.test_size = value,
+                let mut changed = session
+                    .notebook
+                    .with_untracked(|nb| nb.train_cell().cloned().unwrap_or_default());
+                match name {
+                    "test_size" => changed.test_size = value,
                     param => {
-                        t.model.params.insert(param.to_owned(), value);
+                        changed.model.params.insert(param.to_owned(), value);
                     }
-                }));
+                }
+                match changed.check() {
+                    Ok(()) => edit(Box::new(move |t| *t = changed)),
+                    Err(NotebookError::Rejected { at, reason }) if at == "test_size" => {
+                        refused.set(Some(format!("Test size {reason}")));
+                    }
+                    Err(NotebookError::Rejected { reason, .. }) => refused.set(Some(reason)),
+                    Err(other) => refused.set(Some(other.to_string())),
+                }
             }
         }
     };
@@ -246,8 +261,12 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                     </Show>
                 </label>
             </div>
+            {move || refused.get().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}
             <div class="controls">
-                <button on:click=move |_| start(session) disabled=move || !ready() || running()>
+                <button
+                    on:click=move |_| start(session)
+                    disabled=move || !ready() || running() || refused.with(Option::is_some)
+                >
                     "Train"
                 </button>
                 <button class="ghost" on:click=stop disabled=move || !running()>"Stop"</button>
