@@ -14,6 +14,7 @@ use web_sys::{
     WorkerGlobalScope,
 };
 
+use crate::bytes::size;
 use crate::protocol::{SavedDataset, SavedList};
 
 const DIRECTORY: &str = "datasets";
@@ -124,8 +125,18 @@ fn write(file: &FileSystemSyncAccessHandle, bytes: &[u8], offset: f64) -> Result
     Ok(())
 }
 
+/// Reads `len` bytes at `offset`, or fewer where the file ends. The buffer is
+/// reserved fallibly: `len` comes from a header already checked against the file's
+/// size, and a file too large for the page's memory is refused, not a crash.
 fn read(file: &FileSystemSyncAccessHandle, offset: f64, len: usize) -> Result<Vec<u8>, String> {
-    let mut bytes = vec![0; len];
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len).map_err(|_| {
+        format!(
+            "could not read the saved dataset: {} do not fit in this page's memory",
+            size(len as f64)
+        )
+    })?;
+    bytes.resize(len, 0);
     let n = file
         .read_with_u8_array_and_options(&mut bytes, &at(offset))
         .map_err(|e| error("could not read the saved dataset", e))?;
@@ -241,27 +252,71 @@ async fn open_now(id: &str) -> Result<(Frame, Meta), String> {
     let file = handle(&dir, &file_name(id), false)
         .await
         .map_err(|_| format!("the saved dataset {id} is no longer in this browser"))?;
-    let result = (|| {
-        let prefix = read(&file, 0.0, store::PREFIX)?;
-        let len = store::header_len(&prefix).map_err(|e| e.to_string())?;
-        let head = read(&file, 0.0, store::PREFIX + len)?;
-        let (header, _) = store::decode_header(&head).map_err(|e| e.to_string())?;
-        let columns = header
-            .columns
-            .iter()
-            .map(|stored| {
-                let block = read(&file, stored.offset as f64, stored.length as usize)?;
-                store::decode_column(stored, header.rows, &block).map_err(|e| e.to_string())
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let frame = Frame::new(header.rows, columns)
-            .ok_or("the saved dataset is damaged: its columns differ in length")?;
-        let meta: Meta = serde_json::from_value(header.meta)
-            .map_err(|e| format!("the saved dataset is damaged: {e}"))?;
-        Ok((frame, meta))
-    })();
+    let result = read_frame(&file);
     file.close();
-    result
+    match result {
+        Ok(opened) => Ok(opened),
+        Err(Failure::Browser(e)) => Err(e),
+        Err(Failure::Store(e)) => {
+            let name = index(&dir)
+                .await
+                .ok()
+                .and_then(|list| list.into_iter().find(|d| d.id == id))
+                .map_or_else(|| id.to_owned(), |d| d.name);
+            Err(e.about(&name))
+        }
+    }
+}
+
+/// Why a saved file could not be read: the browser refused, or its bytes are wrong.
+enum Failure {
+    Browser(String),
+    Store(store::StoreError),
+}
+
+impl From<String> for Failure {
+    fn from(e: String) -> Self {
+        Failure::Browser(e)
+    }
+}
+
+impl From<store::StoreError> for Failure {
+    fn from(e: store::StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+/// The header, checked against the file's size before any length in it is used.
+fn read_header(file: &FileSystemSyncAccessHandle) -> Result<store::Header, Failure> {
+    let size = file
+        .get_size()
+        .map_err(|e| error("could not read the saved dataset", e))?;
+    // OPFS sizes are whole numbers of bytes.
+    let size = size as u64;
+    let prefix = read(file, 0.0, store::PREFIX)?;
+    let len = store::header_len(&prefix, size)?;
+    let head = read(file, 0.0, store::PREFIX + len)?;
+    Ok(store::decode_header(&head, size)?)
+}
+
+fn read_frame(file: &FileSystemSyncAccessHandle) -> Result<(Frame, Meta), Failure> {
+    let header = read_header(file)?;
+    let columns = header
+        .columns
+        .iter()
+        .map(|stored| {
+            // The header's check keeps each length within the file, though not
+            // always within a 32-bit page's address space.
+            let len = usize::try_from(stored.length).unwrap_or(usize::MAX);
+            let block = read(file, stored.offset as f64, len)?;
+            Ok(store::decode_column(stored, header.rows, &block)?)
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let frame =
+        Frame::new(header.rows, columns).ok_or(store::StoreError::from(store::Damage::Lengths))?;
+    let meta: Meta = serde_json::from_value(header.meta)
+        .map_err(|e| store::StoreError::from(store::Damage::Meta(e.to_string())))?;
+    Ok((frame, meta))
 }
 
 pub async fn delete(id: &str) -> Result<(), String> {
