@@ -261,7 +261,7 @@ fn entry(
     saved_at: f64,
 ) -> Result<SavedDataset, store::StoreError> {
     let meta: Meta =
-        serde_json::from_value(header.meta).map_err(|e| store::Damage::Meta(e.to_string()))?;
+        serde_json::from_str(header.meta.get()).map_err(|e| store::Damage::Meta(e.to_string()))?;
     Ok(SavedDataset {
         id: id.to_owned(),
         name: meta.name,
@@ -512,7 +512,7 @@ fn read_frame(file: &FileSystemSyncAccessHandle) -> Result<(Frame, Meta), Failur
         .collect::<Result<Vec<_>, Failure>>()?;
     let frame =
         Frame::new(header.rows, columns).ok_or(store::StoreError::from(store::Damage::Lengths))?;
-    let meta: Meta = serde_json::from_value(header.meta)
+    let meta: Meta = serde_json::from_str(header.meta.get())
         .map_err(|e| store::StoreError::from(store::Damage::Meta(e.to_string())))?;
     Ok((frame, meta))
 }
@@ -680,7 +680,8 @@ mod tests {
             }
         );
         let strange = store::Header {
-            meta: serde_json::json!({"name": 7}),
+            meta: serde_json::value::RawValue::from_string(r#"{"name": 7}"#.to_owned())
+                .expect("JSON"),
             ..header
         };
         assert!(matches!(
