@@ -245,6 +245,9 @@ pub struct SavedList {
     /// What the browser reports for this site's storage, in bytes.
     pub usage: Option<f64>,
     pub quota: Option<f64>,
+    /// Said once, when the index of saved datasets had to be rebuilt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
 }
 
 /// Where an open dataset came from.

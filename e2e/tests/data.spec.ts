@@ -59,6 +59,72 @@ test('a messy file: load report, a type override, and the dataset still there af
   await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('None yet');
 });
 
+/** The saved copy of MESSY in this browser's storage: named by its SHA-256, as the worker names it. */
+function messyFrame(): string {
+  return createHash('sha256').update(readFileSync(MESSY)).digest('hex').slice(0, 16) + '.frame';
+}
+
+test('a damaged list of saved datasets is rebuilt from the files there, and the page says so', async ({ page }) => {
+  await openMessy(page);
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('messy-latin1.csv · 6 rows × 6 columns');
+
+  // OPFS is shared by the page and the worker: damage the index from the page.
+  await page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets');
+    const index = await (await dir.getFileHandle('index.json')).createWritable();
+    await index.write('[{"id": "cut off');
+    await index.close();
+  });
+  await page.reload();
+  const saved = page.getByRole('region', { name: 'Saved datasets' });
+  await expect(saved).toContainText('messy-latin1.csv · 6 rows × 6 columns');
+  await expect(saved.getByRole('status')).toHaveText(
+    'The list of saved datasets was damaged; it was rebuilt from the 1 dataset found.',
+  );
+  // The rebuilt entry carries the file's SHA-256, so the notebook's file reopens from it.
+  await expect(page.getByLabel('Dataset shape')).toHaveText('messy-latin1.csv · 6 rows × 6 columns');
+});
+
+test('a saved dataset whose header claims more than its file holds is refused as damaged, not a crash', async ({ page }) => {
+  await openMessy(page);
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('messy-latin1.csv · 6 rows × 6 columns');
+
+  // The first column claims 4 GB. The blocks move 1 KiB on, so that the longer
+  // header still ends before them and it is the length that is wrong.
+  const column = await page.evaluate(async (name) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('datasets');
+    const handle = await dir.getFileHandle(name);
+    const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+    const length = new DataView(bytes.buffer).getUint32(12, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length)));
+    const blocks = Math.ceil((16 + length) / 8) * 8;
+    const shift = 1024;
+    for (const c of header.columns) c.offset += shift;
+    header.columns[0].length = 4_000_000_000;
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const out = new Uint8Array(bytes.length + shift);
+    out.set(bytes.subarray(0, 12));
+    new DataView(out.buffer).setUint32(12, json.length, true);
+    out.set(json, 16);
+    out.set(bytes.subarray(blocks), blocks + shift);
+    const file = await handle.createWritable();
+    await file.write(out);
+    await file.close();
+    return header.columns[0].name as string;
+  }, messyFrame());
+
+  await page.getByRole('button', { name: 'Open messy-latin1.csv' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'the saved dataset messy-latin1.csv is damaged' });
+  await expect(refusal).toContainText(`column "${column}" claims 4.00 GB from byte`);
+  await expect(refusal).toContainText('delete it and open the CSV again');
+  await expect(page.getByRole('alertdialog', { name: 'Studio stopped working' })).toHaveCount(0);
+  await expect(page.getByText('The compute worker stopped unexpectedly')).toHaveCount(0);
+
+  // Deleting it, as the message says, empties the list.
+  await page.getByRole('button', { name: 'Delete messy-latin1.csv' }).click();
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('None yet');
+});
+
 test('reading options can be overridden and the file read again', async ({ page }) => {
   await openMessy(page);
   await page.getByText(/^Read as semicolon separated/).click();

@@ -34,7 +34,7 @@ fn item(session: Session, dataset: SavedDataset) -> impl IntoView {
         client::start(
             Job::DeleteSaved { id: id.clone() },
             move |event| match event {
-                JobEvent::Done(JobOutput::Saved(list)) => session.saved.set(Some(list)),
+                JobEvent::Done(JobOutput::Saved(list)) => session.show_saved(list),
                 JobEvent::Failed(error) => session.data_notice.set(Some(error)),
                 _ => {}
             },
@@ -60,9 +60,11 @@ pub fn SavedDatasets(session: Session) -> impl IntoView {
                 _ => "Storage use unknown".to_owned(),
             };
             let empty = list.datasets.is_empty();
+            let notice = list.notice.map(|notice| view! { <p class="notice" role="status">{notice}</p> });
             view! {
                 <section class="saved" aria-label="Saved datasets">
                     <h3>"Saved datasets"</h3>
+                    {notice}
                     {empty.then(|| view! { <p class="empty">"None yet: a CSV you open is kept here, parsed."</p> })}
                     <ul>
                         {list.datasets.into_iter().map(|d| item(session, d)).collect_view()}

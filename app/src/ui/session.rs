@@ -221,7 +221,7 @@ impl Session {
                 client::start(Job::ListSaved, move |event| {
                     if let JobEvent::Done(JobOutput::Saved(list)) = event {
                         let found = list.datasets.iter().find(|d| d.sha256 == sha256).cloned();
-                        self.saved.set(Some(list));
+                        self.show_saved(list);
                         if let Some(dataset) = found {
                             self.open(
                                 Job::OpenSaved { id: dataset.id },
@@ -240,13 +240,25 @@ impl Session {
     /// Lists the datasets saved in this browser.
     pub fn refresh_saved(self) {
         client::start(Job::ListSaved, move |event| match event {
-            JobEvent::Done(JobOutput::Saved(list)) => self.saved.set(Some(list)),
+            JobEvent::Done(JobOutput::Saved(list)) => self.show_saved(list),
             // A warning about the open data matters more than the list of saved ones.
             JobEvent::Failed(error) if self.data_notice.with_untracked(Option::is_none) => {
                 self.data_notice.set(Some(error))
             }
             _ => {}
         });
+    }
+
+    /// Shows a new list of saved datasets. The worker says that it rebuilt the index
+    /// once, and lists asked for at the same time may arrive after that one, so the
+    /// notice stays until the page is reloaded.
+    pub fn show_saved(self, mut list: SavedList) {
+        if list.notice.is_none() {
+            list.notice = self
+                .saved
+                .with_untracked(|saved| saved.as_ref().and_then(|s| s.notice.clone()));
+        }
+        self.saved.set(Some(list));
     }
 
     /// Opens a dataset in the worker; `retrain` trains once it is open if a target is set.

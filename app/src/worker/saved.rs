@@ -14,6 +14,7 @@ use web_sys::{
     WorkerGlobalScope,
 };
 
+use crate::bytes::size;
 use crate::protocol::{SavedDataset, SavedList};
 
 const DIRECTORY: &str = "datasets";
@@ -22,6 +23,9 @@ thread_local! {
     /// Set while a job holds files open: OPFS refuses a second access handle on the
     /// same file, and jobs interleave at every await.
     static BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// What the last rebuild of the index found, for the next list to tell the page:
+    /// a rebuild during a save or a delete is reported by the list that follows it.
+    static REBUILT: std::cell::Cell<Option<String>> = const { std::cell::Cell::new(None) };
 }
 
 /// Runs `work` once no other storage operation is in progress.
@@ -94,15 +98,23 @@ async fn handle(
     name: &str,
     create: bool,
 ) -> Result<FileSystemSyncAccessHandle, String> {
-    let options = FileSystemGetFileOptions::new();
-    options.set_create(create);
-    let file: FileSystemFileHandle = wait(
-        dir.get_file_handle_with_options(name, &options),
-        &format!("could not open {name}"),
-    )
-    .await?;
+    let file = file_handle(dir, name, create).await?;
     wait(
         file.create_sync_access_handle(),
+        &format!("could not open {name}"),
+    )
+    .await
+}
+
+async fn file_handle(
+    dir: &FileSystemDirectoryHandle,
+    name: &str,
+    create: bool,
+) -> Result<FileSystemFileHandle, String> {
+    let options = FileSystemGetFileOptions::new();
+    options.set_create(create);
+    wait(
+        dir.get_file_handle_with_options(name, &options),
         &format!("could not open {name}"),
     )
     .await
@@ -124,8 +136,18 @@ fn write(file: &FileSystemSyncAccessHandle, bytes: &[u8], offset: f64) -> Result
     Ok(())
 }
 
+/// Reads `len` bytes at `offset`, or fewer where the file ends. The buffer is
+/// reserved fallibly: `len` comes from a header already checked against the file's
+/// size, and a file too large for the page's memory is refused, not a crash.
 fn read(file: &FileSystemSyncAccessHandle, offset: f64, len: usize) -> Result<Vec<u8>, String> {
-    let mut bytes = vec![0; len];
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len).map_err(|_| {
+        format!(
+            "could not read the saved dataset: {} do not fit in this page's memory",
+            size(len as f64)
+        )
+    })?;
+    bytes.resize(len, 0);
     let n = file
         .read_with_u8_array_and_options(&mut bytes, &at(offset))
         .map_err(|e| error("could not read the saved dataset", e))?;
@@ -133,7 +155,13 @@ fn read(file: &FileSystemSyncAccessHandle, offset: f64, len: usize) -> Result<Ve
     Ok(bytes)
 }
 
-async fn index(dir: &FileSystemDirectoryHandle) -> Result<Vec<SavedDataset>, String> {
+/// The index, checked against the `.frame` files in the folder and rebuilt from
+/// their headers when it does not parse, lists files that are gone or misses files
+/// that are there. `except` is left out of both: the caller is about to set it.
+async fn index(
+    dir: &FileSystemDirectoryHandle,
+    except: Option<&str>,
+) -> Result<Vec<SavedDataset>, String> {
     let file = handle(dir, INDEX, true).await?;
     let size = file
         .get_size()
@@ -141,11 +169,193 @@ async fn index(dir: &FileSystemDirectoryHandle) -> Result<Vec<SavedDataset>, Str
     let bytes = read(&file, 0.0, size as usize);
     file.close();
     let bytes = bytes?;
-    if bytes.is_empty() {
-        return Ok(Vec::new());
+    let listed = if bytes.is_empty() {
+        Some(Vec::new())
+    } else {
+        serde_json::from_slice(&bytes).ok()
+    };
+    let present = frame_ids(dir).await?;
+    let Reconciled {
+        mut kept,
+        unlisted,
+        fault,
+    } = reconcile(listed, &present, except);
+    let Some(fault) = fault else {
+        return Ok(kept);
+    };
+    let mut found = Vec::new();
+    let mut removed = 0;
+    for id in unlisted {
+        match describe(dir, &id).await {
+            Ok(entry) => found.push(entry),
+            // Bytes that are not a dataset can never be opened; left in place they
+            // would only take up storage that the page cannot show.
+            Err(Failure::Store(store::StoreError::Damaged(_) | store::StoreError::NotDataset)) => {
+                if JsFuture::from(dir.remove_entry(&file_name(&id)))
+                    .await
+                    .is_ok()
+                {
+                    removed += 1;
+                }
+            }
+            // A newer Studio's file, or one another tab has open, is left for later.
+            Err(_) => {}
+        }
     }
-    // A damaged index loses the list, not the page: start a new one.
-    Ok(serde_json::from_slice(&bytes).unwrap_or_default())
+    // In the order they were saved, as the index lists them.
+    found.sort_by(|a, b| a.saved_at.total_cmp(&b.saved_at));
+    kept.extend(found);
+    write_index(dir, &kept).await?;
+    REBUILT.set(Some(rebuilt(fault, kept.len(), removed)));
+    Ok(kept)
+}
+
+/// The ids of the `.frame` files in the folder.
+async fn frame_ids(dir: &FileSystemDirectoryHandle) -> Result<Vec<String>, String> {
+    const WHAT: &str = "could not list the saved datasets";
+    let names = dir.keys();
+    let mut ids = Vec::new();
+    loop {
+        let next = names.next().map_err(|e| error(WHAT, e))?;
+        let next: js_sys::IteratorNext = JsFuture::from(next)
+            .await
+            .map_err(|e| error(WHAT, e))?
+            .unchecked_into();
+        if next.done() {
+            return Ok(ids);
+        }
+        if let Some(name) = next.value().as_string()
+            && let Some(id) = name.strip_suffix(".frame")
+        {
+            ids.push(id.to_owned());
+        }
+    }
+}
+
+/// The index entry for a file the index does not list, from its header.
+async fn describe(dir: &FileSystemDirectoryHandle, id: &str) -> Result<SavedDataset, Failure> {
+    let name = file_name(id);
+    let handle = file_handle(dir, &name, false).await?;
+    let file: web_sys::File = wait(handle.get_file(), &format!("could not read {name}")).await?;
+    let access: FileSystemSyncAccessHandle = wait(
+        handle.create_sync_access_handle(),
+        &format!("could not open {name}"),
+    )
+    .await?;
+    let header = read_header(&access);
+    access.close();
+    Ok(entry(
+        id,
+        header?,
+        file.size() as u64,
+        file.last_modified(),
+    )?)
+}
+
+/// What the index says of a file: its name and hash from the meta saved with it,
+/// its shape from the header.
+fn entry(
+    id: &str,
+    header: store::Header,
+    bytes: u64,
+    saved_at: f64,
+) -> Result<SavedDataset, store::StoreError> {
+    let meta: Meta =
+        serde_json::from_str(header.meta.get()).map_err(|e| store::Damage::Meta(e.to_string()))?;
+    Ok(SavedDataset {
+        id: id.to_owned(),
+        name: meta.name,
+        rows: header.rows,
+        columns: header.columns.len(),
+        bytes,
+        sha256: meta.sha256,
+        saved_at,
+    })
+}
+
+/// How the index compares with the files in the folder.
+#[derive(Debug, PartialEq)]
+struct Reconciled {
+    /// The index's entries whose files are there, in its order, each id once.
+    kept: Vec<SavedDataset>,
+    /// The files there that the index does not list.
+    unlisted: Vec<String>,
+    /// Why the index must be written again, if it must.
+    fault: Option<Fault>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fault {
+    /// It does not parse.
+    Damaged,
+    /// It lists files that are gone, or twice, or misses files that are there.
+    OutOfStep,
+}
+
+/// Compares what the index listed (`None` where it does not parse) with the ids
+/// of the files present, both without `except`.
+fn reconcile(
+    listed: Option<Vec<SavedDataset>>,
+    present: &[String],
+    except: Option<&str>,
+) -> Reconciled {
+    let present: Vec<&str> = present
+        .iter()
+        .map(String::as_str)
+        .filter(|&id| Some(id) != except)
+        .collect();
+    let damaged = listed.is_none();
+    let listed: Vec<SavedDataset> = listed
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| Some(d.id.as_str()) != except)
+        .collect();
+    let count = listed.len();
+    let mut kept: Vec<SavedDataset> = Vec::with_capacity(count);
+    for dataset in listed {
+        if present.contains(&dataset.id.as_str()) && !kept.iter().any(|k| k.id == dataset.id) {
+            kept.push(dataset);
+        }
+    }
+    let unlisted: Vec<String> = present
+        .into_iter()
+        .filter(|&id| !kept.iter().any(|k| k.id == id))
+        .map(str::to_owned)
+        .collect();
+    let fault = if damaged {
+        Some(Fault::Damaged)
+    } else if kept.len() != count || !unlisted.is_empty() {
+        Some(Fault::OutOfStep)
+    } else {
+        None
+    };
+    Reconciled {
+        kept,
+        unlisted,
+        fault,
+    }
+}
+
+/// What the page is told after the index was rebuilt.
+fn rebuilt(fault: Fault, found: usize, removed: usize) -> String {
+    let what = match fault {
+        Fault::Damaged => "was damaged",
+        Fault::OutOfStep => "did not match the files in this browser's storage",
+    };
+    let datasets = if found == 1 { "dataset" } else { "datasets" };
+    let mut notice = format!(
+        "The list of saved datasets {what}; it was rebuilt from the {found} {datasets} found"
+    );
+    if removed > 0 {
+        let files = if removed == 1 {
+            "file was"
+        } else {
+            "files were"
+        };
+        notice += &format!("; {removed} damaged {files} deleted");
+    }
+    notice.push('.');
+    notice
 }
 
 async fn write_index(dir: &FileSystemDirectoryHandle, list: &[SavedDataset]) -> Result<(), String> {
@@ -193,8 +403,7 @@ async fn save_now(frame: &Frame, meta: &Meta) -> Result<String, String> {
             return Err(e);
         }
     };
-    let mut list = index(&dir).await?;
-    list.retain(|d| d.id != id);
+    let mut list = index(&dir, Some(&id)).await?;
     list.push(SavedDataset {
         id: id.clone(),
         name: meta.name.clone(),
@@ -241,27 +450,71 @@ async fn open_now(id: &str) -> Result<(Frame, Meta), String> {
     let file = handle(&dir, &file_name(id), false)
         .await
         .map_err(|_| format!("the saved dataset {id} is no longer in this browser"))?;
-    let result = (|| {
-        let prefix = read(&file, 0.0, store::PREFIX)?;
-        let len = store::header_len(&prefix).map_err(|e| e.to_string())?;
-        let head = read(&file, 0.0, store::PREFIX + len)?;
-        let (header, _) = store::decode_header(&head).map_err(|e| e.to_string())?;
-        let columns = header
-            .columns
-            .iter()
-            .map(|stored| {
-                let block = read(&file, stored.offset as f64, stored.length as usize)?;
-                store::decode_column(stored, header.rows, &block).map_err(|e| e.to_string())
-            })
-            .collect::<Result<Vec<_>, String>>()?;
-        let frame = Frame::new(header.rows, columns)
-            .ok_or("the saved dataset is damaged: its columns differ in length")?;
-        let meta: Meta = serde_json::from_value(header.meta)
-            .map_err(|e| format!("the saved dataset is damaged: {e}"))?;
-        Ok((frame, meta))
-    })();
+    let result = read_frame(&file);
     file.close();
-    result
+    match result {
+        Ok(opened) => Ok(opened),
+        Err(Failure::Browser(e)) => Err(e),
+        Err(Failure::Store(e)) => {
+            let name = index(&dir, None)
+                .await
+                .ok()
+                .and_then(|list| list.into_iter().find(|d| d.id == id))
+                .map_or_else(|| id.to_owned(), |d| d.name);
+            Err(e.about(&name))
+        }
+    }
+}
+
+/// Why a saved file could not be read: the browser refused, or its bytes are wrong.
+enum Failure {
+    Browser(String),
+    Store(store::StoreError),
+}
+
+impl From<String> for Failure {
+    fn from(e: String) -> Self {
+        Failure::Browser(e)
+    }
+}
+
+impl From<store::StoreError> for Failure {
+    fn from(e: store::StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+/// The header, checked against the file's size before any length in it is used.
+fn read_header(file: &FileSystemSyncAccessHandle) -> Result<store::Header, Failure> {
+    let size = file
+        .get_size()
+        .map_err(|e| error("could not read the saved dataset", e))?;
+    // OPFS sizes are whole numbers of bytes.
+    let size = size as u64;
+    let prefix = read(file, 0.0, store::PREFIX)?;
+    let len = store::header_len(&prefix, size)?;
+    let head = read(file, 0.0, store::PREFIX + len)?;
+    Ok(store::decode_header(&head, size)?)
+}
+
+fn read_frame(file: &FileSystemSyncAccessHandle) -> Result<(Frame, Meta), Failure> {
+    let header = read_header(file)?;
+    let columns = header
+        .columns
+        .iter()
+        .map(|stored| {
+            // The header's check keeps each length within the file, though not
+            // always within a 32-bit page's address space.
+            let len = usize::try_from(stored.length).unwrap_or(usize::MAX);
+            let block = read(file, stored.offset as f64, len)?;
+            Ok(store::decode_column(stored, header.rows, &block)?)
+        })
+        .collect::<Result<Vec<_>, Failure>>()?;
+    let frame =
+        Frame::new(header.rows, columns).ok_or(store::StoreError::from(store::Damage::Lengths))?;
+    let meta: Meta = serde_json::from_str(header.meta.get())
+        .map_err(|e| store::StoreError::from(store::Damage::Meta(e.to_string())))?;
+    Ok((frame, meta))
 }
 
 pub async fn delete(id: &str) -> Result<(), String> {
@@ -272,8 +525,7 @@ async fn delete_now(id: &str) -> Result<(), String> {
     let dir = directory().await?;
     // Already gone is as good as deleted.
     let _ = JsFuture::from(dir.remove_entry(&file_name(id))).await;
-    let mut list = index(&dir).await?;
-    list.retain(|d| d.id != id);
+    let list = index(&dir, Some(id)).await?;
     write_index(&dir, &list).await
 }
 
@@ -283,7 +535,7 @@ pub async fn list() -> Result<SavedList, String> {
 
 async fn list_now() -> Result<SavedList, String> {
     let dir = directory().await?;
-    let datasets = index(&dir).await?;
+    let datasets = index(&dir, None).await?;
     let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
     let estimate = match scope.navigator().storage().estimate() {
         Ok(promise) => JsFuture::from(promise)
@@ -296,5 +548,145 @@ async fn list_now() -> Result<SavedList, String> {
         datasets,
         usage: estimate.as_ref().and_then(|e| e.get_usage()),
         quota: estimate.as_ref().and_then(|e| e.get_quota()),
+        notice: REBUILT.take(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio_core::frame::Column;
+
+    fn dataset(id: &str) -> SavedDataset {
+        SavedDataset {
+            id: id.to_owned(),
+            name: format!("{id}.csv"),
+            rows: 3,
+            columns: 1,
+            bytes: 100,
+            sha256: format!("{id}0000"),
+            saved_at: 1.0,
+        }
+    }
+
+    fn ids(list: &[SavedDataset]) -> Vec<&str> {
+        list.iter().map(|d| d.id.as_str()).collect()
+    }
+
+    /// The index `listed` against the files `present`: the ids kept, the ids to
+    /// read, and the fault.
+    fn check(
+        listed: Option<&[&str]>,
+        present: &[&str],
+        except: Option<&str>,
+        kept: &[&str],
+        unlisted: &[&str],
+        fault: Option<Fault>,
+    ) {
+        let listed = listed.map(|l| l.iter().map(|id| dataset(id)).collect());
+        let present: Vec<String> = present.iter().map(|&id| id.to_owned()).collect();
+        let out = reconcile(listed, &present, except);
+        assert_eq!(ids(&out.kept), kept);
+        assert_eq!(out.unlisted, unlisted);
+        assert_eq!(out.fault, fault);
+    }
+
+    #[test]
+    fn the_index_is_rebuilt_only_when_it_does_not_match_the_files() {
+        use Fault::*;
+        check(Some(&["a", "b"]), &["b", "a"], None, &["a", "b"], &[], None);
+        check(Some(&[]), &[], None, &[], &[], None);
+        check(None, &["a", "b"], None, &[], &["a", "b"], Some(Damaged));
+        check(None, &[], None, &[], &[], Some(Damaged));
+        check(
+            Some(&["a", "b"]),
+            &["a"],
+            None,
+            &["a"],
+            &[],
+            Some(OutOfStep),
+        );
+        check(
+            Some(&["a"]),
+            &["a", "c"],
+            None,
+            &["a"],
+            &["c"],
+            Some(OutOfStep),
+        );
+        check(
+            Some(&["a", "a"]),
+            &["a"],
+            None,
+            &["a"],
+            &[],
+            Some(OutOfStep),
+        );
+        // A save has just written its file, a delete just removed it.
+        check(Some(&["a"]), &["a", "b"], Some("b"), &["a"], &[], None);
+        check(Some(&["a", "b"]), &["a"], Some("b"), &["a"], &[], None);
+        check(None, &["a", "b"], Some("b"), &[], &["a"], Some(Damaged));
+    }
+
+    #[test]
+    fn a_rebuilt_index_is_reported() {
+        assert_eq!(
+            rebuilt(Fault::Damaged, 2, 0),
+            "The list of saved datasets was damaged; it was rebuilt from the 2 datasets found."
+        );
+        assert_eq!(
+            rebuilt(Fault::OutOfStep, 1, 1),
+            "The list of saved datasets did not match the files in this browser's storage; \
+             it was rebuilt from the 1 dataset found; 1 damaged file was deleted."
+        );
+        assert_eq!(
+            rebuilt(Fault::Damaged, 0, 2),
+            "The list of saved datasets was damaged; it was rebuilt from the 0 datasets found; \
+             2 damaged files were deleted."
+        );
+    }
+
+    #[test]
+    fn a_file_describes_itself_as_the_index_did() {
+        let frame = Frame::new(
+            3,
+            vec![
+                Column::floats("x", [Some(1.0), None, Some(3.0)]),
+                Column::floats("y", [Some(1.0), Some(2.0), Some(3.0)]),
+            ],
+        )
+        .expect("equal lengths");
+        let meta = Meta {
+            name: "people.csv".to_owned(),
+            sha256: "ab12".to_owned(),
+            dialect: None,
+            options: LoadOptions::default(),
+            problems: vec![],
+            bytes: 1234,
+        };
+        let file = store::encode(&frame, &serde_json::to_value(&meta).expect("meta"));
+        let header = store::decode_header(&file, file.len() as u64).expect("header");
+        let described = entry("ab12", header.clone(), file.len() as u64, 5.0).expect("entry");
+        assert_eq!(
+            described,
+            SavedDataset {
+                id: "ab12".to_owned(),
+                name: "people.csv".to_owned(),
+                rows: 3,
+                columns: 2,
+                bytes: file.len() as u64,
+                sha256: "ab12".to_owned(),
+                saved_at: 5.0,
+            }
+        );
+        let strange = store::Header {
+            meta: serde_json::value::RawValue::from_string(r#"{"name": 7}"#.to_owned())
+                .expect("JSON"),
+            ..header
+        };
+        assert!(matches!(
+            entry("ab12", strange, 10, 5.0),
+            Err(store::StoreError::Damaged(store::Damage::Meta(_)))
+        ));
+    }
 }

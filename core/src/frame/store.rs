@@ -27,12 +27,15 @@
 //! - `strings`: (N + 1) × u64 offsets into the text, then the text's UTF-8 bytes.
 //!
 //! Decoding checks every length, offset, code and string, so damaged bytes give a
-//! [`StoreError`], never a panic or a wrong frame of the right shape.
+//! [`StoreError`], never a panic or a wrong frame of the right shape. The header is
+//! checked against the file's size ([`decode_header`]) before a reader allocates
+//! by any length in it, so a hostile file costs no more memory than its size.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use thiserror::Error;
 
-use super::{Bitmap, Column, ColumnSummary, ColumnType, Frame, Role, Strings, Values};
+use super::{Bitmap, Column, ColumnError, ColumnSummary, ColumnType, Frame, Role, Strings, Values};
 
 /// The first eight bytes of every saved frame.
 pub const MAGIC: [u8; 8] = *b"STUDIOFR";
@@ -45,18 +48,123 @@ pub const PREFIX: usize = 16;
 /// Blocks start at multiples of this many bytes.
 const ALIGN: u64 = 8;
 
+/// What a person is told to do about a damaged file.
+const ADVICE: &str = "delete it and open the CSV again";
+
+// Header lengths are u32s used as usize.
+const _: () = assert!(usize::BITS >= 32);
+
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum StoreError {
-    #[error("this file is not a saved Studio dataset")]
+    #[error("this file is not a saved Studio dataset; {ADVICE}")]
     NotDataset,
     #[error("this saved dataset was written by a newer Studio (format {0}); reload the page")]
     Newer(u32),
-    #[error("the saved dataset is damaged: {0}")]
-    Damaged(String),
+    #[error("the saved dataset is damaged: {0}; {ADVICE}")]
+    Damaged(Damage),
 }
 
-fn damaged(what: impl Into<String>) -> StoreError {
-    StoreError::Damaged(what.into())
+impl StoreError {
+    /// The error in a sentence that names the dataset, for the page.
+    pub fn about(&self, dataset: &str) -> String {
+        match self {
+            StoreError::Damaged(damage) => {
+                format!("the saved dataset {dataset} is damaged: {damage}; {ADVICE}")
+            }
+            StoreError::NotDataset => {
+                format!("the saved dataset {dataset} is not a Studio dataset file; {ADVICE}")
+            }
+            StoreError::Newer(_) => self.to_string(),
+        }
+    }
+}
+
+impl From<Damage> for StoreError {
+    fn from(damage: Damage) -> Self {
+        StoreError::Damaged(damage)
+    }
+}
+
+/// What is wrong with a damaged file, with the sizes and the column concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Damage {
+    #[error("it ends after {0} bytes, inside its first {PREFIX}")]
+    Cut(usize),
+    #[error("its format version is 0")]
+    Version0,
+    #[error("its header claims {} but the file holds {}", size(.header), size(.file))]
+    HeaderPastEnd { header: u64, file: u64 },
+    #[error("its header cannot be read ({0})")]
+    Header(String),
+    #[error("it claims {rows} rows, but a file of {} holds at most {most}", size(.file))]
+    Rows { rows: usize, file: u64, most: u64 },
+    #[error("column \"{column}\" starts at byte {offset}, not at a multiple of 8")]
+    Unaligned { column: String, offset: u64 },
+    #[error(
+        "column \"{column}\" starts at byte {offset}, inside the header or the column before it (which end at byte {free})"
+    )]
+    Overlaps {
+        column: String,
+        offset: u64,
+        free: u64,
+    },
+    #[error("column \"{column}\" claims {} from byte {offset}, but the file holds {}", size(.length), size(.file))]
+    PastEnd {
+        column: String,
+        offset: u64,
+        length: u64,
+        file: u64,
+    },
+    #[error(
+        "column \"{column}\" claims {length} bytes, but {rows} rows stored as {storage} take {}{expected}",
+        if *.exact { "" } else { "at least " }
+    )]
+    Length {
+        column: String,
+        storage: Storage,
+        rows: usize,
+        length: u64,
+        expected: u64,
+        exact: bool,
+    },
+    #[error("column \"{column}\" {fault}")]
+    Block { column: String, fault: BlockFault },
+    #[error("{0}")]
+    Column(ColumnError),
+    #[error("it holds {} where its header describes {}", size(.file), size(.expected))]
+    Size { file: u64, expected: u64 },
+    #[error("its columns have different lengths")]
+    Lengths,
+    #[error("what it says about its source cannot be read ({0})")]
+    Meta(String),
+}
+
+/// What is wrong inside one column's block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum BlockFault {
+    #[error("is cut short")]
+    Short,
+    #[error("should take {expected} bytes but {read} were read")]
+    Read { expected: u64, read: usize },
+    #[error("holds text that is not UTF-8")]
+    NotUtf8,
+    #[error("has text offsets that do not fit")]
+    Offsets,
+    #[error("has {0} bytes too many")]
+    Extra(usize),
+    #[error("does not match its description in the header")]
+    Mismatch,
+}
+
+/// A byte count as people read it: `950 bytes`, `12.3 MB`, `4.29 GB`.
+fn size(bytes: &u64) -> String {
+    let n = *bytes as f64;
+    match *bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", n / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", n / 1e6),
+        _ => format!("{:.2} GB", n / 1e9),
+    }
 }
 
 /// How a column's values are laid out in its block; one per [`Values`] variant.
@@ -68,6 +176,18 @@ pub enum Storage {
     Bool,
     Codes,
     Strings,
+}
+
+impl std::fmt::Display for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Storage::Int => "int",
+            Storage::Float => "float",
+            Storage::Bool => "bool",
+            Storage::Codes => "codes",
+            Storage::Strings => "strings",
+        })
+    }
 }
 
 impl Storage {
@@ -110,12 +230,15 @@ impl StoredColumn {
 }
 
 /// The decoded JSON header.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct Header {
     pub rows: usize,
     pub columns: Vec<StoredColumn>,
+    /// The meta's JSON text, for the caller to parse into its own type: a
+    /// `serde_json::Value` of small numbers takes some 25 times their bytes, which
+    /// would let a hostile header cost more memory than the file.
     #[serde(default)]
-    pub meta: serde_json::Value,
+    pub meta: Box<RawValue>,
     /// Where the first block may start: the header's end, padded to 8 bytes.
     #[serde(skip)]
     pub data_start: u64,
@@ -163,19 +286,29 @@ fn words(rows: usize) -> usize {
     rows.div_ceil(64)
 }
 
+/// The least block `rows` rows take in `storage`, and whether that is exactly its
+/// length (fixed widths) or only a floor (levels or text follow); `None` past a u64.
+fn floor(storage: Storage, rows: usize) -> Option<(u64, bool)> {
+    let n = u64::try_from(rows).ok()?;
+    let bitmap = 8 * n.div_ceil(64);
+    let (values, exact) = match storage {
+        Storage::Int | Storage::Float => (n.checked_mul(8)?, true),
+        Storage::Bool => (bitmap, true),
+        Storage::Codes => (n.checked_mul(4)?.checked_add(4)?, false),
+        Storage::Strings => (n.checked_add(1)?.checked_mul(8)?, false),
+    };
+    Some((bitmap.checked_add(values)?, exact))
+}
+
 /// The size of a column's block before padding. In-memory sizes cannot overflow a u64.
 fn block_length(column: &Column) -> u64 {
-    let n = column.len() as u64;
-    let validity = 8 * n.div_ceil(64);
-    validity
-        + match column.values() {
-            Values::Int(_) | Values::Float(_) => 8 * n,
-            Values::Bool(_) => 8 * n.div_ceil(64),
-            Values::Codes { levels, .. } => {
-                4 * n + 4 + levels.iter().map(|l| 4 + l.len() as u64).sum::<u64>()
-            }
-            Values::Strings(s) => 8 * (n + 1) + s.bytes().len() as u64,
-        }
+    let storage = Storage::of(column.values());
+    let (floor, _) = floor(storage, column.len()).unwrap_or((u64::MAX, true));
+    floor.saturating_add(match column.values() {
+        Values::Codes { levels, .. } => levels.iter().map(|l| 4 + l.len() as u64).sum::<u64>(),
+        Values::Strings(s) => s.bytes().len() as u64,
+        Values::Int(_) | Values::Float(_) | Values::Bool(_) => 0,
+    })
 }
 
 /// The file's first bytes: magic, version, header length, the JSON header, and
@@ -298,15 +431,13 @@ pub fn encode(frame: &Frame, meta: &serde_json::Value) -> Vec<u8> {
     out
 }
 
-/// The JSON header's length, from the file's first [`PREFIX`] bytes (or more).
-/// Checks the magic and the version.
-pub fn header_len(prefix: &[u8]) -> Result<usize, StoreError> {
+/// The JSON header's length, from the file's first [`PREFIX`] bytes (or more) and
+/// the file's size. Checks the magic, the version, and that the header fits in the
+/// file, so that the caller can read it without trusting the length.
+pub fn header_len(prefix: &[u8], file: u64) -> Result<usize, StoreError> {
     let Some(prefix) = prefix.get(..PREFIX) else {
         return Err(if MAGIC.starts_with(prefix) {
-            damaged(format!(
-                "it ends after {} bytes, inside its header",
-                prefix.len()
-            ))
+            Damage::Cut(prefix.len()).into()
         } else {
             StoreError::NotDataset
         });
@@ -314,50 +445,98 @@ pub fn header_len(prefix: &[u8]) -> Result<usize, StoreError> {
     if prefix[..8] != MAGIC {
         return Err(StoreError::NotDataset);
     }
-    let version = u32::from_le_bytes([prefix[8], prefix[9], prefix[10], prefix[11]]);
+    let version = u32::from_le_bytes(array(&prefix[8..12]));
     if version > VERSION {
         return Err(StoreError::Newer(version));
     }
     if version == 0 {
-        return Err(damaged("its format version is 0"));
+        return Err(Damage::Version0.into());
     }
-    let length = u32::from_le_bytes([prefix[12], prefix[13], prefix[14], prefix[15]]);
-    usize::try_from(length).map_err(|_| damaged("its header is too long for this device"))
+    let length = u32::from_le_bytes(array(&prefix[12..16]));
+    let header = PREFIX as u64 + u64::from(length);
+    if header > file {
+        return Err(Damage::HeaderPastEnd { header, file }.into());
+    }
+    Ok(length as usize)
 }
 
-/// Decodes the header from the file's first `PREFIX + header_len` bytes (or more),
-/// and returns it with the number of bytes it took (`PREFIX + header_len`). Checks
-/// that every column's block lies after the header, aligned, without overlaps.
-pub fn decode_header(bytes: &[u8]) -> Result<(Header, usize), StoreError> {
-    let length = header_len(bytes)?;
-    let end = PREFIX
-        .checked_add(length)
-        .ok_or_else(|| damaged("its header length is impossible"))?;
-    let json = bytes.get(PREFIX..end).ok_or_else(|| {
-        damaged(format!(
-            "it ends after {} bytes, inside its {end}-byte header",
-            bytes.len()
-        ))
+/// Decodes the header from the file's first `PREFIX + header_len` bytes (or more)
+/// and checks it against the file's size before anything is read by it: each
+/// column's block lies after the header and the block before it, aligned, within
+/// the file, and is as long as its storage and the row count make it. A caller
+/// that has checked this can allocate each block's length: together they are at
+/// most the file. The column count needs no check of its own: each column is a
+/// JSON object of some 80 bytes in the header, which fits in the file.
+pub fn decode_header(head: &[u8], file: u64) -> Result<Header, StoreError> {
+    let length = header_len(head, file)?;
+    let end = PREFIX + length;
+    let json = head.get(PREFIX..end).ok_or(Damage::HeaderPastEnd {
+        header: end as u64,
+        file: head.len() as u64,
     })?;
-    let mut header: Header = serde_json::from_slice(json)
-        .map_err(|e| damaged(format!("its header cannot be read ({e})")))?;
-    header.data_start =
-        pad(end as u64).ok_or_else(|| damaged("its header length is impossible"))?;
-    let mut next = header.data_start;
-    for column in &header.columns {
-        if column.offset < next || !column.offset.is_multiple_of(ALIGN) {
-            return Err(damaged(format!(
-                "column \"{}\" is placed at byte {}, where it cannot be",
-                column.name, column.offset
-            )));
+    let mut header: Header =
+        serde_json::from_slice(json).map_err(|e| Damage::Header(e.to_string()))?;
+    // Every row takes at least two bits of each column (a boolean's validity and
+    // value), and a file of no columns is never larger than that would be.
+    let most = file.saturating_mul(4);
+    if header.rows as u64 > most {
+        return Err(Damage::Rows {
+            rows: header.rows,
+            file,
+            most,
         }
-        next = column
-            .offset
-            .checked_add(column.length)
-            .and_then(pad)
-            .ok_or_else(|| damaged(format!("column \"{}\" is impossibly long", column.name)))?;
+        .into());
     }
-    Ok((header, end))
+    // `end` is at most `file`, which is a u64.
+    header.data_start = pad(end as u64).unwrap_or(u64::MAX);
+    let mut free = header.data_start;
+    for c in &header.columns {
+        let column = || c.name.clone();
+        if !c.offset.is_multiple_of(ALIGN) {
+            return Err(Damage::Unaligned {
+                column: column(),
+                offset: c.offset,
+            }
+            .into());
+        }
+        if c.offset < free {
+            return Err(Damage::Overlaps {
+                column: column(),
+                offset: c.offset,
+                free,
+            }
+            .into());
+        }
+        let past = Damage::PastEnd {
+            column: column(),
+            offset: c.offset,
+            length: c.length,
+            file,
+        };
+        let end = c.offset.checked_add(c.length).ok_or(past.clone())?;
+        if end > file {
+            return Err(past.into());
+        }
+        let (expected, exact) = floor(c.storage, header.rows).ok_or(Damage::Rows {
+            rows: header.rows,
+            file,
+            most,
+        })?;
+        if c.length < expected || (exact && c.length != expected) {
+            return Err(Damage::Length {
+                column: column(),
+                storage: c.storage,
+                rows: header.rows,
+                length: c.length,
+                expected,
+                exact,
+            }
+            .into());
+        }
+        // Nothing can follow a block that ends within 8 bytes of u64::MAX.
+        free = pad(end).unwrap_or(u64::MAX);
+    }
+    Ok(header)
 }
 
 /// Reads a column block front to back, every read checked against its end.
@@ -367,8 +546,16 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    fn fault(&self, fault: BlockFault) -> StoreError {
+        Damage::Block {
+            column: self.name.to_owned(),
+            fault,
+        }
+        .into()
+    }
+
     fn short(&self) -> StoreError {
-        damaged(format!("column \"{}\" is cut short", self.name))
+        self.fault(BlockFault::Short)
     }
 
     /// The next `count` items of `width` bytes each.
@@ -406,12 +593,9 @@ impl<'a> Reader<'a> {
 
     fn string(&mut self, len: usize) -> Result<String, StoreError> {
         let bytes = self.take(len, 1)?;
-        String::from_utf8(bytes.to_vec()).map_err(|_| {
-            damaged(format!(
-                "column \"{}\" holds text that is not UTF-8",
-                self.name
-            ))
-        })
+        std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .map_err(|_| self.fault(BlockFault::NotUtf8))
     }
 }
 
@@ -422,21 +606,22 @@ fn array<const W: usize>(bytes: &[u8]) -> [u8; W] {
 }
 
 /// Decodes one column from its block (`stored.range()` of the file, without the
-/// padding after it) and the frame's row count from the header.
+/// padding after it) and the frame's row count from the header. Any bytes and any
+/// description give a column or an error, and nothing is allocated before the
+/// block is known to hold it.
 pub fn decode_column(
     stored: &StoredColumn,
     rows: usize,
     block: &[u8],
 ) -> Result<Column, StoreError> {
     let name = stored.name.as_str();
-    if block.len() as u64 != stored.length {
-        return Err(damaged(format!(
-            "column \"{name}\" should take {} bytes but {} were read",
-            stored.length,
-            block.len()
-        )));
-    }
     let mut r = Reader { bytes: block, name };
+    if block.len() as u64 != stored.length {
+        return Err(r.fault(BlockFault::Read {
+            expected: stored.length,
+            read: block.len(),
+        }));
+    }
     let valid = r.bitmap(rows)?;
     let values = match stored.storage {
         Storage::Int => Values::Int(r.values(rows, i64::from_le_bytes)?),
@@ -461,64 +646,51 @@ pub fn decode_column(
                 .into_iter()
                 .map(usize::try_from)
                 .collect::<Result<Vec<usize>, _>>()
-                .map_err(|_| r.short())?;
+                .map_err(|_| r.fault(BlockFault::Offsets))?;
             let len = offsets.last().copied().unwrap_or(0);
             let text = r.string(len)?;
-            Values::Strings(Strings::from_parts(offsets, text).ok_or_else(|| {
-                damaged(format!(
-                    "column \"{name}\" has text offsets that do not fit"
-                ))
-            })?)
+            Values::Strings(
+                Strings::from_parts(offsets, text).ok_or_else(|| r.fault(BlockFault::Offsets))?,
+            )
         }
     };
     if !r.bytes.is_empty() {
-        return Err(damaged(format!(
-            "column \"{name}\" has {} bytes too many",
-            r.bytes.len()
-        )));
+        return Err(r.fault(BlockFault::Extra(r.bytes.len())));
     }
-    let mut column = Column::new(stored.name.clone(), stored.kind, values, valid)
-        .map_err(|e| damaged(e.to_string()))?;
+    let mut column =
+        Column::new(stored.name.clone(), stored.kind, values, valid).map_err(Damage::Column)?;
     column.role = stored.role;
     if column.missing() != stored.missing || column.levels().map(<[String]>::len) != stored.levels {
-        return Err(damaged(format!(
-            "column \"{name}\" does not match its description in the header"
-        )));
+        return Err(r.fault(BlockFault::Mismatch));
     }
     Ok(column)
 }
 
 /// Decodes a whole file, as [`encode`] (or the header and blocks in turn) wrote it,
-/// into the frame and the meta saved with it.
-pub fn decode(bytes: &[u8]) -> Result<(Frame, serde_json::Value), StoreError> {
-    let (header, _) = decode_header(bytes)?;
+/// into the frame and the meta's JSON text saved with it.
+pub fn decode(bytes: &[u8]) -> Result<(Frame, Box<RawValue>), StoreError> {
+    let file = bytes.len() as u64;
+    let header = decode_header(bytes, file)?;
     let expected = header.file_len();
-    let actual = bytes.len() as u64;
-    if actual < expected {
-        return Err(damaged(format!(
-            "it ends after {actual} of its {expected} bytes"
-        )));
-    }
-    if actual > expected {
-        return Err(damaged(format!(
-            "it has {actual} bytes where {expected} were expected"
-        )));
+    if file != expected {
+        return Err(Damage::Size { file, expected }.into());
     }
     let columns = header
         .columns
         .iter()
-        .map(|c| {
-            let block = usize::try_from(c.offset)
-                .ok()
-                .zip(usize::try_from(c.length).ok())
-                .and_then(|(start, len)| bytes.get(start..start.checked_add(len)?))
-                .ok_or_else(|| damaged(format!("column \"{}\" lies past its end", c.name)))?;
-            decode_column(c, header.rows, block)
-        })
+        .map(|c| decode_column(c, header.rows, block(bytes, c)))
         .collect::<Result<Vec<_>, _>>()?;
-    let frame = Frame::new(header.rows, columns)
-        .ok_or_else(|| damaged("its columns have different lengths"))?;
+    let frame = Frame::new(header.rows, columns).ok_or(Damage::Lengths)?;
     Ok((frame, header.meta))
+}
+
+/// A column's block within the whole file, or what of it the file holds (which
+/// [`decode_column`] refuses as cut short).
+fn block<'a>(file: &'a [u8], column: &StoredColumn) -> &'a [u8] {
+    let start = usize::try_from(column.offset).unwrap_or(usize::MAX);
+    let rest = file.get(start..).unwrap_or(&[]);
+    let len = usize::try_from(column.length).unwrap_or(usize::MAX);
+    rest.get(..len).unwrap_or(rest)
 }
 
 #[cfg(test)]
@@ -618,6 +790,11 @@ mod tests {
         json!({"dialect": {"delimiter": ";"}, "problems": [{"row": 3, "what": "ragged"}], "source": "ü.csv"})
     }
 
+    /// The meta read back, as a value to compare.
+    fn value(meta: &RawValue) -> serde_json::Value {
+        serde_json::from_str(meta.get()).expect("the meta is JSON")
+    }
+
     /// Compares frames through `Debug`, which shows NaN (missing floats) as equal.
     fn assert_same(a: &Frame, b: &Frame) {
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
@@ -630,7 +807,7 @@ mod tests {
             let bytes = encode(&frame, &meta());
             let (back, meta_back) = decode(&bytes).expect("decodes");
             assert_same(&back, &frame);
-            assert_eq!(meta_back, meta());
+            assert_eq!(value(&meta_back), meta());
             assert_eq!(back.summaries(), frame.summaries());
             assert_eq!(encode(&back, &meta()), bytes, "re-encoding is identical");
             assert_eq!(back.column("float").map(|c| c.role), Some(Role::Target));
@@ -646,7 +823,7 @@ mod tests {
             let bytes = encode(&frame, &serde_json::Value::Null);
             let (back, meta) = decode(&bytes).expect("decodes");
             assert_eq!(back, frame);
-            assert_eq!(meta, serde_json::Value::Null);
+            assert_eq!(value(&meta), serde_json::Value::Null);
         }
     }
 
@@ -654,11 +831,11 @@ mod tests {
     fn header_and_columns_read_one_at_a_time() {
         let frame = every_kind(70);
         let bytes = encode(&frame, &meta());
-        let h = header_len(&bytes[..PREFIX]).expect("prefix");
-        let (header, used) = decode_header(&bytes[..PREFIX + h]).expect("header alone");
-        assert_eq!(used, PREFIX + h);
+        let file = bytes.len() as u64;
+        let h = header_len(&bytes[..PREFIX], file).expect("prefix");
+        let header = decode_header(&bytes[..PREFIX + h], file).expect("header alone");
         assert_eq!(header.rows, 70);
-        assert_eq!(header.meta, meta());
+        assert_eq!(value(&header.meta), meta());
         assert_eq!(header.summaries(), frame.summaries());
         assert_eq!(header.file_len(), bytes.len() as u64);
         assert_eq!(
@@ -710,11 +887,9 @@ mod tests {
     }
 
     fn decode_by_parts(bytes: &[u8]) {
-        if let Ok((header, _)) = decode_header(bytes) {
+        if let Ok(header) = decode_header(bytes, bytes.len() as u64) {
             for c in &header.columns {
-                let block = bytes.get(c.offset as usize..).unwrap_or(&[]);
-                let block = block.get(..c.length as usize).unwrap_or(block);
-                let _ = decode_column(c, header.rows, block);
+                let _ = decode_column(c, header.rows, block(bytes, c));
             }
         }
     }
@@ -748,7 +923,7 @@ mod tests {
     fn damaged_values_are_reported() {
         let frame = every_kind(5);
         let bytes = encode(&frame, &meta());
-        let (header, _) = decode_header(&bytes).expect("header");
+        let header = decode_header(&bytes, bytes.len() as u64).expect("header");
         let find = |name: &str| {
             header
                 .columns
@@ -784,9 +959,12 @@ mod tests {
             error.to_string(),
             "this saved dataset was written by a newer Studio (format 2); reload the page"
         );
-        assert_eq!(header_len(&bytes[..PREFIX]), Err(StoreError::Newer(2)));
+        assert_eq!(
+            header_len(&bytes[..PREFIX], 1 << 20),
+            Err(StoreError::Newer(2))
+        );
         assert!(matches!(
-            header_len(&bytes[..7]),
+            header_len(&bytes[..7], 7),
             Err(StoreError::Damaged(_))
         ));
         assert!(
@@ -794,6 +972,272 @@ mod tests {
                 .expect_err("empty")
                 .to_string()
                 .starts_with("the saved dataset is damaged: ")
+        );
+    }
+
+    /// How far [`edited`] moves the blocks, so that a longer header fits before them.
+    const SHIFT: u64 = 1024;
+
+    /// `bytes` with its JSON header changed by `edit`, after every column's offset
+    /// has been moved [`SHIFT`] bytes later, where the blocks are then written.
+    fn edited(bytes: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+        let file = bytes.len() as u64;
+        let h = header_len(bytes, file).expect("a good file");
+        let start = decode_header(bytes, file).expect("a good file").data_start;
+        let mut json: serde_json::Value =
+            serde_json::from_slice(&bytes[PREFIX..PREFIX + h]).expect("JSON");
+        for c in json["columns"].as_array_mut().expect("columns") {
+            c["offset"] = json!(c["offset"].as_u64().expect("offset") + SHIFT);
+        }
+        edit(&mut json);
+        let text = serde_json::to_vec(&json).expect("JSON");
+        let blocks = (start + SHIFT) as usize;
+        assert!(
+            PREFIX + text.len() <= blocks,
+            "the edit fits before the blocks"
+        );
+        let mut out = bytes[..12].to_vec();
+        out.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        out.extend_from_slice(&text);
+        out.resize(blocks, 0);
+        out.extend_from_slice(&bytes[start as usize..]);
+        out
+    }
+
+    /// The message `bytes` are refused with, read as a file of `file` bytes.
+    fn refusal(bytes: &[u8], file: u64) -> String {
+        match decode_header(bytes, file) {
+            Ok(header) => panic!("accepted {} rows", header.rows),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn check(bytes: &[u8], expected: &str) {
+        let message = refusal(bytes, bytes.len() as u64);
+        assert_eq!(
+            message,
+            format!("the saved dataset is damaged: {expected}; delete it and open the CSV again")
+        );
+        assert!(decode(bytes).is_err(), "{expected}");
+    }
+
+    #[test]
+    fn an_edited_header_that_changes_nothing_still_round_trips() {
+        let frame = every_kind(5);
+        let bytes = edited(&encode(&frame, &meta()), |_| ());
+        let (back, meta_back) = decode(&bytes).expect("decodes");
+        assert_same(&back, &frame);
+        assert_eq!(value(&meta_back), meta());
+    }
+
+    #[test]
+    fn the_header_is_refused_before_its_lengths_are_trusted() {
+        let bytes = encode(&every_kind(5), &meta());
+        let file = bytes.len() as u64;
+        let h = header_len(&bytes, file).expect("good");
+        // A header length past the end, read from the prefix alone.
+        let mut long = bytes.clone();
+        long[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert_eq!(
+            header_len(&long[..PREFIX], file)
+                .expect_err("past the end")
+                .to_string(),
+            format!(
+                "the saved dataset is damaged: its header claims 4.29 GB but the file holds {}; \
+                 delete it and open the CSV again",
+                size(&file)
+            )
+        );
+        // A file cut inside its header: the prefix is fine, the size is not.
+        let cut = (PREFIX + h / 2) as u64;
+        assert_eq!(
+            header_len(&bytes[..PREFIX], cut),
+            Err(Damage::HeaderPastEnd {
+                header: (PREFIX + h) as u64,
+                file: cut
+            }
+            .into())
+        );
+        // A file cut anywhere before its last block ends.
+        let last = decode_header(&bytes, file)
+            .expect("good")
+            .columns
+            .last()
+            .map(|c| c.range().end);
+        for len in 0..last.expect("columns") as usize {
+            assert!(
+                decode_header(&bytes[..len], len as u64).is_err(),
+                "cut at {len}"
+            );
+        }
+        // A header that lies about the file: longer than the bytes handed in.
+        assert!(matches!(
+            decode_header(&bytes[..PREFIX + h - 1], file),
+            Err(StoreError::Damaged(Damage::HeaderPastEnd { .. }))
+        ));
+    }
+
+    #[test]
+    fn columns_must_lie_within_the_file_after_the_header_without_overlaps() {
+        let bytes = encode(&every_kind(5), &meta());
+        let moved = edited(&bytes, |_| ());
+        let file = moved.len() as u64;
+        let good = decode_header(&moved, file).expect("good");
+        let at = |i: usize| good.columns[i].offset;
+        let with = |i: usize, key: &str, value: serde_json::Value| {
+            edited(&bytes, |json| json["columns"][i][key] = value)
+        };
+        check(
+            &with(0, "length", json!(4_000_000_000u64)),
+            &format!(
+                "column \"int\" claims 4.00 GB from byte {}, but the file holds {}",
+                at(0),
+                size(&file)
+            ),
+        );
+        check(
+            &with(0, "length", json!(u64::MAX)),
+            &format!(
+                "column \"int\" claims 18446744073.71 GB from byte {}, but the file holds {}",
+                at(0),
+                size(&file)
+            ),
+        );
+        check(
+            &with(11, "offset", json!(file)),
+            &format!(
+                "column \"all missing\" claims {} bytes from byte {file}, but the file holds {}",
+                good.columns[11].length,
+                size(&file)
+            ),
+        );
+        check(
+            &with(1, "offset", json!(at(0))),
+            &format!(
+                "column \"float\" starts at byte {}, inside the header or the column before it (which end at byte {})",
+                at(0),
+                at(1)
+            ),
+        );
+        check(
+            &with(0, "offset", json!(PREFIX)),
+            &format!(
+                "column \"int\" starts at byte {PREFIX}, inside the header or the column before it (which end at byte {})",
+                good.data_start
+            ),
+        );
+        check(
+            &with(2, "offset", json!(at(2) + 4)),
+            &format!(
+                "column \"bool\" starts at byte {}, not at a multiple of 8",
+                at(2) + 4
+            ),
+        );
+    }
+
+    #[test]
+    fn each_column_is_as_long_as_its_storage_and_rows_make_it() {
+        let bytes = encode(&every_kind(5), &meta());
+        let with = |i: usize, length: u64| {
+            edited(&bytes, |json| json["columns"][i]["length"] = json!(length))
+        };
+        // 5 rows: one validity word, then 5 values of 8 bytes, or one more word.
+        check(
+            &with(0, 56),
+            "column \"int\" claims 56 bytes, but 5 rows stored as int take 48",
+        );
+        check(
+            &with(2, 8),
+            "column \"bool\" claims 8 bytes, but 5 rows stored as bool take 16",
+        );
+        // Levels and text follow the fixed part, so that is only a floor.
+        check(
+            &with(5, 20),
+            "column \"cat\" claims 20 bytes, but 5 rows stored as codes take at least 32",
+        );
+        check(
+            &with(6, 8),
+            "column \"free\" claims 8 bytes, but 5 rows stored as strings take at least 56",
+        );
+    }
+
+    #[test]
+    fn row_counts_are_bounded_by_what_the_file_can_hold() {
+        let bytes = encode(&every_kind(5), &meta());
+        let rows = |n: serde_json::Value| edited(&bytes, |json| json["rows"] = n);
+        let huge = rows(json!(1u64 << 40));
+        let file = huge.len() as u64;
+        check(
+            &huge,
+            &format!(
+                "it claims 1099511627776 rows, but a file of {} holds at most {}",
+                size(&file),
+                4 * file
+            ),
+        );
+        // Within the bound, the columns' lengths say it is wrong.
+        check(
+            &rows(json!(6)),
+            "column \"int\" claims 48 bytes, but 6 rows stored as int take 56",
+        );
+        // A frame without columns has nothing to check its rows against but the file.
+        let empty = encode(&Frame::new(3, vec![]).expect("no columns"), &meta());
+        let mut lying = edited(&empty, |json| json["rows"] = json!(u64::MAX));
+        assert!(matches!(
+            decode_header(&lying, lying.len() as u64),
+            Err(StoreError::Damaged(Damage::Rows { .. }))
+        ));
+        let most = 4 * (empty.len() as u64 + SHIFT);
+        lying = edited(&empty, |json| json["rows"] = json!(most));
+        let header =
+            decode_header(&lying, lying.len() as u64).expect("as many as the bound allows");
+        assert_eq!(header.rows as u64, most);
+    }
+
+    #[test]
+    fn errors_name_the_dataset_and_say_what_to_do() {
+        let error = StoreError::from(Damage::PastEnd {
+            column: "age".to_owned(),
+            offset: 4096,
+            length: 4_000_000_000,
+            file: 12_300_000,
+        });
+        assert_eq!(
+            error.about("people.csv"),
+            "the saved dataset people.csv is damaged: column \"age\" claims 4.00 GB from byte 4096, \
+             but the file holds 12.3 MB; delete it and open the CSV again"
+        );
+        assert_eq!(
+            StoreError::NotDataset.about("people.csv"),
+            "the saved dataset people.csv is not a Studio dataset file; delete it and open the CSV again"
+        );
+        assert_eq!(
+            StoreError::Newer(3).about("people.csv"),
+            StoreError::Newer(3).to_string()
+        );
+        for (bytes, shown) in [
+            (0, "0 bytes"),
+            (999, "999 bytes"),
+            (1_234, "1.2 kB"),
+            (5_000_000_000, "5.00 GB"),
+        ] {
+            assert_eq!(size(&bytes), shown);
+        }
+    }
+
+    #[test]
+    fn a_header_costs_no_more_memory_than_a_few_times_its_bytes() {
+        // 30,000 small numbers in the meta: as a `Value` they took 25 times the file.
+        let bytes = encode(&every_kind(5), &json!(vec![0; 30_000]));
+        let file = bytes.len() as u64;
+        let mut header = None;
+        let held = allocation_counter::measure(|| header = Some(decode_header(&bytes, file)));
+        let header = header.expect("measured").expect("a good header");
+        assert_eq!(value(&header.meta), json!(vec![0; 30_000]));
+        assert!(
+            held.bytes_max < 2 * file,
+            "{} bytes held to read a {file}-byte header",
+            held.bytes_max
         );
     }
 }
