@@ -20,6 +20,15 @@ pub enum LoadError {
         expected: usize,
         found: usize,
     },
+    #[error(
+        "{file} has {columns} columns; Studio reads at most {limit}. \
+         Check that the delimiter is right (Reading options, or `--delimiter`), or split the file"
+    )]
+    TooManyColumns {
+        file: String,
+        columns: usize,
+        limit: usize,
+    },
     #[error("{file}: {message}")]
     Options { file: String, message: String },
     #[error(

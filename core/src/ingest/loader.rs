@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use csv_core::{ReadRecordResult, ReaderBuilder};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::frame::{Column, Frame};
 
@@ -26,6 +27,11 @@ use super::value::{DateOrder, NumberFormat};
 
 /// How much of the file the dialect and types are guessed from.
 pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// The most columns a file may have. Wider than any spreadsheet (Excel and
+/// LibreOffice stop at 16,384) or gene-expression table (some 60,000 genes), yet
+/// a mistaken delimiter that splits every byte is caught before it costs memory.
+pub const MAX_COLUMNS: usize = 100_000;
 
 /// Records of the sample that type inference looks at.
 const SNIFF_RECORDS: usize = 5_000;
@@ -325,6 +331,8 @@ impl Loader {
             DateOrder::Mdy
         };
 
+        // The first row, header or data, is at least as wide as the frame would be.
+        check_width(file, records.first().map_or(0, Vec::len))?;
         let width = dialect::field_count(&records).max(records.first().map_or(0, Vec::len));
         let kinds_of = |rows: &[Vec<String>]| -> Vec<Parse> {
             (0..width)
@@ -359,12 +367,10 @@ impl Loader {
             _ => kinds_of(data),
         };
 
+        let header_row = header.then(|| records.first()).flatten();
+        check_width(file, width)?;
         let mut report = Report::default();
-        let names = names(
-            header.then(|| records.first()).flatten(),
-            width,
-            &mut report,
-        );
+        let names = names(header_row, width, &mut report);
         let mut strings = Vec::new();
         let columns: Vec<ColumnBuilder> = names
             .into_iter()
@@ -497,6 +503,18 @@ impl Loader {
     }
 }
 
+/// Refuses a file of more than [`MAX_COLUMNS`] columns.
+fn check_width(file: &str, columns: usize) -> Result<(), LoadError> {
+    if columns > MAX_COLUMNS {
+        return Err(LoadError::TooManyColumns {
+            file: file.to_owned(),
+            columns,
+            limit: MAX_COLUMNS,
+        });
+    }
+    Ok(())
+}
+
 /// The threads a loader reads on unless told otherwise.
 fn default_threads() -> usize {
     if cfg!(target_arch = "wasm32") {
@@ -587,11 +605,17 @@ fn parse_for(
 }
 
 /// Column names from the header row: blanks named by position, repeats numbered
-/// (`x`, `x.2`), and columns past the header's end named by position.
+/// (`x`, `x.2`, skipping names already taken), and columns past the header's end
+/// named by position.
 fn names(header: Option<&Vec<String>>, width: usize, report: &mut Report) -> Vec<String> {
     let header: &[String] = header.map_or(&[], Vec::as_slice);
-    let mut names: Vec<String> = Vec::new();
-    for i in 0..width.max(header.len()) {
+    let count = width.max(header.len());
+    let mut names: Vec<String> = Vec::with_capacity(count);
+    let mut taken = FxHashSet::default();
+    // The number each name was last given: names are only ever taken, so the
+    // first free number for it is never lower, and each repeat costs no search.
+    let mut numbers = FxHashMap::<String, usize>::default();
+    for i in 0..count {
         let raw = header.get(i).map(|s| s.trim());
         let base = match raw {
             Some(name) if !name.is_empty() => name.to_owned(),
@@ -612,11 +636,11 @@ fn names(header: Option<&Vec<String>>, width: usize, report: &mut Report) -> Vec
                 format!("column_{}", i + 1)
             }
         };
-        let mut name = base.clone();
-        let mut n = 1;
-        while names.contains(&name) {
+        let mut n = numbers.get(&base).copied().unwrap_or(1);
+        let mut name = numbered(&base, n);
+        while taken.contains(&name) {
             n += 1;
-            name = format!("{base}.{n}");
+            name = numbered(&base, n);
         }
         if n > 1 {
             report.add(ProblemKind::DuplicateHeader, Policy::Renamed, None, || {
@@ -628,9 +652,20 @@ fn names(header: Option<&Vec<String>>, width: usize, report: &mut Report) -> Vec
                 }
             });
         }
+        taken.insert(name.clone());
+        numbers.insert(base, n);
         names.push(name);
     }
     names
+}
+
+/// The `n`th column called `base`: `base` itself, then `base.2`, `base.3`…
+fn numbered(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}.{n}")
+    }
 }
 
 impl Reading {

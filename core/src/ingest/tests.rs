@@ -302,3 +302,71 @@ fn a_file_too_large_for_the_limit_is_refused_before_it_is_read() {
         "{message}"
     );
 }
+
+/// A header of `columns` copies of `name`, and one row of zeros.
+fn repeated_header(name: &str, columns: usize) -> String {
+    let header = vec![name; columns].join(",");
+    let row = vec!["0"; columns].join(",");
+    format!("{header}\n{row}\n")
+}
+
+#[test]
+fn a_header_of_fifty_thousand_repeats_is_numbered_in_one_pass() {
+    // Numbering each repeat by searching the names before it took minutes here.
+    let loaded = loaded(&repeated_header("a", 50_000));
+    let names: Vec<&str> = loaded
+        .frame
+        .columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 50_000);
+    assert_eq!(names[..3], ["a", "a.2", "a.3"]);
+    assert_eq!(names[49_999], "a.50000");
+    assert_eq!(loaded.problems.len(), 1);
+    assert_eq!(loaded.problems[0].kind, ProblemKind::DuplicateHeader);
+    assert_eq!(loaded.problems[0].count, 49_999);
+}
+
+#[test]
+fn repeats_skip_names_already_taken() {
+    let loaded = loaded("a,a.2,a,a,b,a.3\n1,2,3,4,5,6\n");
+    let names: Vec<&str> = loaded
+        .frame
+        .columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "a.2", "a.3", "a.4", "b", "a.3.2"]);
+    let examples: Vec<(&str, &str)> = loaded.problems[0]
+        .examples
+        .iter()
+        .map(|e| (e.column.as_deref().unwrap_or(""), e.value.as_str()))
+        .collect();
+    assert_eq!(examples, [("a.3", "a"), ("a.4", "a"), ("a.3.2", "a.3")]);
+}
+
+#[test]
+fn more_columns_than_studio_reads_are_refused() {
+    let columns = MAX_COLUMNS + 1;
+    let err = load(
+        repeated_header("c", columns).as_bytes(),
+        "wide.csv",
+        LoadOptions::default(),
+    )
+    .expect_err("refused");
+    assert_eq!(
+        err,
+        LoadError::TooManyColumns {
+            file: "wide.csv".into(),
+            columns,
+            limit: MAX_COLUMNS,
+        }
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("has {columns} columns"))
+            && message.contains(&format!("at most {MAX_COLUMNS}")),
+        "{message}"
+    );
+}
