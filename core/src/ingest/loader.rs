@@ -5,6 +5,7 @@
 //! types; after that every chunk is parsed as it arrives (RFC 4180, by `csv-core`)
 //! and each field goes straight into its typed column.
 
+use std::collections::TryReserveError;
 use std::ops::Range;
 
 use csv_core::{ReadRecordResult, ReaderBuilder};
@@ -32,6 +33,11 @@ pub const SNIFF_BYTES: usize = 1 << 20;
 /// LibreOffice stop at 16,384) or gene-expression table (some 60,000 genes), yet
 /// a mistaken delimiter that splits every byte is caught before it costs memory.
 pub const MAX_COLUMNS: usize = 100_000;
+
+/// The longest field Studio reads, in bytes: a thousand times the longest cell a
+/// spreadsheet holds (32,767 characters), so that a quote left open is caught
+/// before it swallows a large file into one value.
+pub const MAX_FIELD_BYTES: usize = 16_000_000;
 
 /// Records of the sample that type inference looks at.
 const SNIFF_RECORDS: usize = 5_000;
@@ -125,6 +131,9 @@ struct Reading {
     raw: Vec<u8>,
     /// Whether `raw` outgrew [`MAX_RAW_RECORD`].
     raw_lost: bool,
+    /// Where the bytes of the record that came in earlier chunks leave its
+    /// quotes (kept when `raw` is not).
+    pending: quoted::State,
     /// What [`quoted::fields`] found in the current record.
     quoted: Vec<Option<usize>>,
     /// Data records seen, kept or not: the row numbers of the report.
@@ -442,6 +451,7 @@ impl Loader {
             text: strings,
             raw: Vec::new(),
             raw_lost: false,
+            pending: quoted::State::Start,
             quoted: Vec::new(),
             records: 0,
             kept: 0,
@@ -512,6 +522,14 @@ fn check_width(file: &str, columns: usize) -> Result<(), LoadError> {
             limit: MAX_COLUMNS,
         });
     }
+    Ok(())
+}
+
+/// Doubles a buffer of csv-core's, failing rather than aborting when memory runs out.
+fn double<T: Copy + Default>(buffer: &mut Vec<T>) -> Result<(), TryReserveError> {
+    let len = buffer.len();
+    buffer.try_reserve_exact(len)?;
+    buffer.resize(len * 2, T::default());
     Ok(())
 }
 
@@ -677,13 +695,17 @@ impl Reading {
         match &mut self.decoder {
             None => self.parse(input, last),
             Some(decoder) => {
-                let mut text = std::mem::take(&mut self.decoded);
-                text.clear();
                 let room = decoder
                     .max_utf8_buffer_length(input.len())
-                    .unwrap_or(input.len() * 3 + 16);
-                text.reserve(room);
-                let _ = decoder.decode_to_string(input, &mut text, last);
+                    .unwrap_or(usize::MAX);
+                let mut text = std::mem::take(&mut self.decoded);
+                text.clear();
+                if text.try_reserve(room).is_err() {
+                    return Err(self.out_of_memory(self.records + 1));
+                }
+                if let Some(decoder) = &mut self.decoder {
+                    let _ = decoder.decode_to_string(input, &mut text, last);
+                }
                 let result = self.parse(text.as_bytes(), last);
                 self.decoded = text;
                 result
@@ -705,9 +727,19 @@ impl Reading {
                 self.keep_raw(&input[start..]);
                 return Ok(());
             }
+            // csv-core would end a quoted field at the end of the file, making
+            // the rest of the file one value.
+            if pos == input.len() && self.in_quotes(&input[start..]) {
+                return Err(LoadError::UnclosedQuote {
+                    file: self.file.clone(),
+                    line: self.field_line(),
+                });
+            }
+            // Room up to one byte past the longest field, so that it is caught.
+            let room = self.out.len().min(self.field_start() + MAX_FIELD_BYTES + 1);
             let (result, nin, nout, nend) = self.parser.read_record(
                 &input[pos..],
-                &mut self.out[self.outlen..],
+                &mut self.out[self.outlen..room],
                 &mut self.ends[self.endlen..],
             );
             self.boundary = false;
@@ -721,14 +753,8 @@ impl Reading {
                         return Ok(());
                     }
                 }
-                ReadRecordResult::OutputFull => {
-                    let len = self.out.len();
-                    self.out.resize(len * 2, 0);
-                }
-                ReadRecordResult::OutputEndsFull => {
-                    let len = self.ends.len();
-                    self.ends.resize(len * 2, 0);
-                }
+                ReadRecordResult::OutputFull => self.grow_out(&input[start..pos])?,
+                ReadRecordResult::OutputEndsFull => self.grow_ends()?,
                 ReadRecordResult::Record => {
                     let out = std::mem::take(&mut self.out);
                     let ends = std::mem::take(&mut self.ends);
@@ -742,6 +768,7 @@ impl Reading {
                     self.boundary = true;
                     self.raw.clear();
                     self.raw_lost = false;
+                    self.pending = quoted::State::Start;
                     start = pos;
                 }
                 ReadRecordResult::End => return Ok(()),
@@ -749,8 +776,61 @@ impl Reading {
         }
     }
 
+    /// Makes more room for the record csv-core is reading, refusing a field that
+    /// has run past [`MAX_FIELD_BYTES`]; `tail` is the record's bytes in this chunk.
+    fn grow_out(&mut self, tail: &[u8]) -> Result<(), LoadError> {
+        if self.outlen - self.field_start() > MAX_FIELD_BYTES {
+            return Err(LoadError::FieldTooLong {
+                file: self.file.clone(),
+                line: self.field_line(),
+                limit_mb: (MAX_FIELD_BYTES / 1_000_000) as u64,
+                quoted: self.in_quotes(tail),
+            });
+        }
+        if self.outlen < self.out.len() {
+            // Only an earlier field of the record reached the room it was given.
+            return Ok(());
+        }
+        double(&mut self.out).map_err(|_| self.out_of_memory(self.records + 1))
+    }
+
+    /// Makes room for more fields in the record csv-core is reading, refusing a
+    /// record of more than [`MAX_COLUMNS`].
+    fn grow_ends(&mut self) -> Result<(), LoadError> {
+        if self.endlen > MAX_COLUMNS {
+            return Err(LoadError::TooManyFields {
+                file: self.file.clone(),
+                line: self.record_line(self.start_line, &self.out, true),
+                limit: MAX_COLUMNS,
+            });
+        }
+        double(&mut self.ends).map_err(|_| self.out_of_memory(self.records + 1))
+    }
+
+    /// Where, in `out`, the field csv-core is reading starts.
+    fn field_start(&self) -> usize {
+        self.endlen.checked_sub(1).map_or(0, |i| self.ends[i])
+    }
+
+    /// The line the field csv-core is reading starts on: its record's, plus the
+    /// line breaks quoted in the fields before it.
+    fn field_line(&self) -> u64 {
+        let before = &self.out[..self.field_start()];
+        let breaks = before.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.record_line(self.start_line, &self.out, true) + breaks
+    }
+
+    /// Whether the record csv-core is reading is inside a quoted field; `tail`
+    /// is its bytes in this chunk.
+    fn in_quotes(&self, tail: &[u8]) -> bool {
+        self.pending
+            .after(tail, self.delimiter, self.quote)
+            .in_quotes()
+    }
+
     /// Keeps the start of a record that continues in the next chunk.
     fn keep_raw(&mut self, bytes: &[u8]) {
+        self.pending = self.pending.after(bytes, self.delimiter, self.quote);
         if self.raw_lost || bytes.is_empty() {
             return;
         }
@@ -825,7 +905,9 @@ impl Reading {
             let Some((end, delimiters)) = scan::record_end(rest, delimiter, self.quote) else {
                 break;
             };
-            if rest[end] == self.quote || delimiters + 1 != expected {
+            // csv-core reads a record too long to be simple, and refuses its
+            // field if it is too long.
+            if rest[end] == self.quote || delimiters + 1 != expected || end > MAX_FIELD_BYTES {
                 break;
             }
             spans.push(Span {

@@ -21,7 +21,7 @@ pub use dialect::{Dialect, LineEnding};
 pub use encoding::Encoding;
 pub use error::LoadError;
 pub use fingerprint::{Fingerprint, hex};
-pub use loader::{Loaded, Loader, MAX_COLUMNS, SNIFF_BYTES};
+pub use loader::{Loaded, Loader, MAX_COLUMNS, MAX_FIELD_BYTES, SNIFF_BYTES};
 pub use options::{ColumnOverride, LoadOptions, MISSING_MARKERS, RaggedPolicy};
 pub use report::{Example, MAX_EXAMPLES, Policy, Problem, ProblemKind};
 pub use value::DateOrder;

@@ -370,3 +370,62 @@ fn more_columns_than_studio_reads_are_refused() {
         "{message}"
     );
 }
+
+/// The error loading `bytes` in chunks of `chunk` bytes.
+fn error_in(bytes: &[u8], chunk: usize) -> LoadError {
+    let mut loader = Loader::new("data.csv", LoadOptions::default(), None).without_fingerprint();
+    let result = bytes
+        .chunks(chunk.max(1))
+        .try_for_each(|c| loader.push(c))
+        .and_then(|()| loader.finish().map(|_| ()));
+    match result {
+        Err(e) => e,
+        Ok(()) => panic!("loads in chunks of {chunk}"),
+    }
+}
+
+/// The error loading `bytes` in one piece, which chunks of `chunk` bytes must give too.
+fn error_in_chunks(bytes: &[u8], chunk: usize) -> LoadError {
+    let whole = error_in(bytes, bytes.len());
+    assert_eq!(error_in(bytes, chunk), whole, "in chunks of {chunk}");
+    whole
+}
+
+#[test]
+fn a_quote_left_open_at_the_end_names_its_line() {
+    // The open quote would make the last three lines one value of row 2.
+    let csv = b"name,note\nann,fine\nbob,\"left open\ncid,x\ndan,y\n";
+    for chunk in [1, 5, 1 << 20] {
+        let message = error_in_chunks(csv, chunk).to_string();
+        assert!(
+            message.contains("data.csv, line 3")
+                && message.contains("quote")
+                && message.contains("never closed"),
+            "{message}"
+        );
+    }
+    // Line breaks in the quotes of earlier fields count.
+    let csv = b"a,b\n\"x\ny\",\"open\n1,2\n";
+    let message = error_in_chunks(csv, 3).to_string();
+    assert!(message.contains("line 3"), "{message}");
+    // A quote closed at the very end is fine.
+    assert_eq!(loaded("a,b\n1,\"x\ny\"").frame.rows(), 1);
+}
+
+#[test]
+fn a_value_longer_than_studio_reads_in_a_cell_is_refused_where_it_starts() {
+    let long = "x".repeat(MAX_FIELD_BYTES + 1);
+    let quoted = format!("a,b\n1,2\n3,\"{long}\"\n4,5\n");
+    let message = error_in(quoted.as_bytes(), 1 << 20).to_string();
+    assert!(
+        message.contains("data.csv, line 3") && message.contains("closing quote"),
+        "{message}"
+    );
+    // Unquoted, whether the record comes in one chunk or in many.
+    let plain = format!("a,b\n1,2\n3,4\n5,{long}\n");
+    let message = error_in_chunks(plain.as_bytes(), 1 << 20).to_string();
+    assert!(
+        message.contains("data.csv, line 4") && message.contains("longer than 16 MB"),
+        "{message}"
+    );
+}
