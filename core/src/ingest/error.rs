@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use super::binary::{FileKind, advice};
+
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum LoadError {
     #[error("{file} is empty: choose a CSV file with a header row and at least one data row")]
@@ -52,6 +54,8 @@ pub enum LoadError {
         line: u64,
         limit: usize,
     },
+    #[error("{file} {}", advice(*.kind))]
+    NotText { file: String, kind: FileKind },
     #[error("{file}: {message}")]
     Options { file: String, message: String },
     #[error(

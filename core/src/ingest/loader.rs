@@ -13,9 +13,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::frame::{Column, Frame};
 
+use super::binary;
 use super::builder::{ColumnBuilder, Outcome};
 use super::dialect::{self, Dialect};
-use super::encoding;
+use super::encoding::{self, Encoding};
 use super::error::LoadError;
 use super::fingerprint::Fingerprint;
 use super::infer::{self, Parse};
@@ -271,6 +272,15 @@ impl Loader {
         }
         let (detected, bom) = encoding::detect(sample);
         let encoding = options.encoding.unwrap_or(detected);
+        // UTF-16's ASCII is half NUL bytes, which in any other text mean binary.
+        if !matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be)
+            && let Some(kind) = binary::detect(sample)
+        {
+            return Err(LoadError::NotText {
+                file: file.clone(),
+                kind,
+            });
+        }
         let bom = if encoding == detected { bom } else { 0 };
         let text = match encoding.decoder() {
             // Valid UTF-8 is checked a word at a time; only invalid text is copied.

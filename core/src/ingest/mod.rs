@@ -2,6 +2,7 @@
 //! column types guessed (and overridable), and a load report of everything that
 //! was not read as written. Errors say what, where, and what to do.
 
+mod binary;
 mod builder;
 mod dialect;
 mod encoding;
@@ -16,6 +17,7 @@ mod report;
 mod scan;
 mod value;
 
+pub use binary::FileKind;
 pub use builder::MAX_CATEGORY_LEVELS;
 pub use dialect::{Dialect, LineEnding};
 pub use encoding::Encoding;

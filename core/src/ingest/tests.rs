@@ -429,3 +429,97 @@ fn a_value_longer_than_studio_reads_in_a_cell_is_refused_where_it_starts() {
         "{message}"
     );
 }
+
+/// Seeded random bytes, as a damaged or unknown binary file holds.
+fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut rng = crate::rng::SplitMix64::new(seed);
+    (0..len).map(|_| rng.next_u64() as u8).collect()
+}
+
+/// `head` followed by 2 KB of seeded random bytes, like a file of that format.
+fn signed(head: &[u8]) -> Vec<u8> {
+    let mut bytes = head.to_vec();
+    bytes.extend(random_bytes(2048, 7));
+    bytes
+}
+
+#[test]
+fn a_binary_file_is_refused_with_what_it_looks_like() {
+    let refused = |bytes: &[u8], says: &[&str]| {
+        let message = error_in_chunks(bytes, 100).to_string();
+        assert!(
+            message.starts_with("data.csv ") && says.iter().all(|s| message.contains(s)),
+            "{message}"
+        );
+    };
+    // Random bytes loaded as a 17-row table named with control characters.
+    refused(&random_bytes(2048, 1), &["binary data", "not a CSV file"]);
+    refused(&signed(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), &["a PNG image"]);
+    refused(&signed(b"\xFF\xD8\xFF\xE0\0\x10JFIF\0"), &["a JPEG image"]);
+    refused(&signed(b"GIF89a"), &["a GIF image"]);
+    refused(&signed(b"RIFF\x24\0\0\0WEBPVP8 "), &["a WebP image"]);
+    refused(&signed(b"\x1F\x8B\x08\0"), &["gzip", "Decompress"]);
+    refused(
+        &signed(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"),
+        &["a PDF document"],
+    );
+    refused(&signed(b"PAR1\x15\x04\x15"), &["a Parquet file"]);
+    refused(
+        &signed(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
+        &["Excel 97-2003 workbook", "Save As"],
+    );
+    let mut xlsx = b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0".to_vec();
+    xlsx.extend_from_slice(b"[Content_Types].xml");
+    xlsx.extend(random_bytes(300, 3));
+    xlsx.extend_from_slice(b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0xl/workbook.xml");
+    refused(
+        &signed(&xlsx),
+        &["an Excel workbook", "File → Save As → CSV"],
+    );
+    refused(
+        &signed(b"PK\x03\x04\x14\0\0\0\0\0mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+        &["an OpenDocument spreadsheet", "Save As"],
+    );
+    refused(
+        &signed(b"PK\x03\x04\x14\0\0\0\x08\0data.csv"),
+        &["a zip archive", "Extract"],
+    );
+}
+
+#[test]
+fn text_that_only_starts_like_a_signature_or_has_stray_controls_loads() {
+    assert_eq!(
+        loaded("PAR1,PAR2\n1,2\n3,4\n").frame.columns()[0].name,
+        "PAR1"
+    );
+    // FileMaker writes line breaks inside a field as vertical tabs.
+    let frame = loaded("name,notes\nann,first\x0bsecond\nbob,\x0c page\n").frame;
+    assert_eq!(frame.rows(), 2);
+}
+
+/// `text` in UTF-16 without a byte-order mark.
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    text.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn utf16_without_a_bom_is_text_though_half_its_bytes_are_nul() {
+    for (big_endian, encoding) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+        let bytes = utf16("city,n\nKöln,1\nLyon,2\n", big_endian);
+        let loaded = load(&bytes, "t.csv", LoadOptions::default()).expect("reads");
+        assert_eq!(loaded.dialect.encoding, encoding);
+        assert!(!loaded.dialect.bom);
+        assert_eq!(
+            loaded.frame.column("city").and_then(|c| c.text(0)),
+            Some("Köln".into())
+        );
+    }
+}
