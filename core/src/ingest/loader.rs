@@ -27,7 +27,8 @@ use super::report::{Example, Policy, Problem, ProblemKind, Report};
 use super::scan::{self, Batch, Span};
 use super::value::{DateOrder, NumberFormat};
 
-/// How much of the file the dialect and types are guessed from.
+/// How much of the file the dialect and types are guessed from, unless
+/// [`Loader::with_sample_bytes`] says otherwise.
 pub const SNIFF_BYTES: usize = 1 << 20;
 
 /// The most columns a file may have. Wider than any spreadsheet (Excel and
@@ -73,6 +74,8 @@ pub struct Loader {
     options: LoadOptions,
     total: Option<u64>,
     memory_limit: Option<u64>,
+    /// The bytes the dialect and types are guessed from ([`SNIFF_BYTES`]).
+    sample_bytes: usize,
     /// Threads the simple records' columns (and the fingerprint) are read on.
     threads: usize,
     /// Whether simple records are read without csv-core; off only in tests that
@@ -152,6 +155,7 @@ impl Loader {
             options,
             total,
             memory_limit: None,
+            sample_bytes: SNIFF_BYTES,
             threads: default_threads(),
             simple: true,
             bytes: 0,
@@ -164,6 +168,15 @@ impl Loader {
     /// need more than `bytes`.
     pub fn with_memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Guesses the dialect and the column types from the first `bytes` of the file
+    /// (at least one) rather than [`SNIFF_BYTES`]. A smaller sample guesses from
+    /// less; with one, tests and fuzzing reach the chunks parsed after the sample
+    /// with a few kilobytes. The sample is the same however the file is chunked.
+    pub fn with_sample_bytes(mut self, bytes: usize) -> Self {
+        self.sample_bytes = bytes.max(1);
         self
     }
 
@@ -233,10 +246,10 @@ impl Loader {
         match &mut self.state {
             State::Sniffing(buffer) => {
                 buffer.extend_from_slice(chunk);
-                if buffer.len() >= SNIFF_BYTES {
-                    let sample = std::mem::take(buffer);
-                    let mut reading = self.start(&sample, false)?;
-                    reading.feed(&sample, false)?;
+                if buffer.len() >= self.sample_bytes {
+                    let buffered = std::mem::take(buffer);
+                    let mut reading = self.start(&buffered[..self.sample_bytes], false)?;
+                    reading.feed(&buffered, false)?;
                     self.state = State::Reading(reading);
                 }
                 Ok(())

@@ -523,3 +523,36 @@ fn utf16_without_a_bom_is_text_though_half_its_bytes_are_nul() {
         );
     }
 }
+
+#[test]
+fn a_smaller_sample_guesses_from_less_and_chunks_still_do_not_matter() {
+    // Numbers in the first 64 bytes, words after.
+    let mut csv = String::from("x,n\n");
+    for i in 0..12 {
+        csv.push_str(&format!("{i},{i}\n"));
+    }
+    for i in 0..30 {
+        csv.push_str(&format!("word{i},{i}\n"));
+    }
+    let x = |loaded: &Loaded| loaded.frame.column("x").map(|c| c.kind());
+    let whole = loaded(&csv);
+    assert_eq!(x(&whole), Some(ColumnType::Id));
+    assert!(whole.problems.is_empty(), "{:?}", whole.problems);
+    let read = |chunk: usize| {
+        let mut loader = Loader::new("t.csv", LoadOptions::default(), None).with_sample_bytes(64);
+        for piece in csv.as_bytes().chunks(chunk) {
+            loader.push(piece).expect("reads");
+        }
+        loader.finish().expect("reads")
+    };
+    let sampled = read(csv.len());
+    assert_eq!(x(&sampled), Some(ColumnType::Integer));
+    assert_eq!(sampled.problems[0].kind, ProblemKind::UnparsableValue);
+    assert_eq!(sampled.problems[0].count, 30);
+    for chunk in [1, 7, 63, 64, 65, 200] {
+        let chunked = read(chunk);
+        assert_eq!(chunked.frame, sampled.frame, "chunks of {chunk}");
+        assert_eq!(chunked.problems, sampled.problems, "chunks of {chunk}");
+        assert_eq!(chunked.dialect, sampled.dialect, "chunks of {chunk}");
+    }
+}
