@@ -151,3 +151,30 @@ fn unreadable_files_fail_with_the_reason() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown type \"number\""));
 }
+
+#[test]
+fn a_binary_file_fails_with_what_it_is_and_prints_no_table() {
+    let dir = std::env::temp_dir().join(format!("studio-binary-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut rng = studio_core::rng::SplitMix64::new(1);
+    let random: Vec<u8> = (0..2048).map(|_| rng.next_u64() as u8).collect();
+    let mut workbook = b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0[Content_Types].xml".to_vec();
+    workbook.extend_from_slice(&random);
+    workbook.extend_from_slice(b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0xl/workbook.xml");
+    for (name, bytes, says) in [
+        ("random.csv", &random, "holds binary data, not text"),
+        ("book.xlsx", &workbook, "is an Excel workbook"),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let output = studio()
+            .args(["inspect", path.to_str().expect("utf-8")])
+            .output()
+            .expect("runs");
+        assert!(!output.status.success(), "{output:?}");
+        let message = String::from_utf8_lossy(&output.stderr);
+        assert!(message.contains(says), "{message}");
+        assert!(output.stdout.is_empty(), "{output:?}");
+    }
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}

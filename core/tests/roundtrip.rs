@@ -16,7 +16,9 @@ const KINDS: [ColumnType; 7] = [
     ColumnType::Text,
 ];
 
-/// Characters that stress a CSV reader, and any character at all.
+/// Characters that stress a CSV reader, and any character of text at all: not
+/// NUL or the other control characters, which mark a file as binary (a NUL
+/// byte, or one byte in ten), except tab, line feed, form feed and carriage return.
 fn character() -> impl Strategy<Value = char> {
     prop_oneof![
         4 => proptest::char::range('a', 'z'),
@@ -31,7 +33,9 @@ fn character() -> impl Strategy<Value = char> {
         1 => Just('\''),
         1 => Just('.'),
         1 => prop_oneof![Just('é'), Just('中'), Just('😀'), Just('\u{a0}'), Just('\u{feff}')],
-        1 => any::<char>(),
+        1 => any::<char>().prop_filter("a control character", |c| {
+            !c.is_ascii_control() || matches!(c, '\t' | '\n' | '\x0c' | '\r')
+        }),
     ]
 }
 

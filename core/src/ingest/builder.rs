@@ -295,17 +295,21 @@ impl ColumnBuilder {
         Ok(Outcome::Value)
     }
 
-    /// Integers then a decimal: the column becomes floats, in place.
+    /// Integers then a decimal: the column becomes floats, in place. Each value
+    /// is rewritten as a float's bits in the same buffer, which then holds floats:
+    /// widening allocates nothing, so cannot run out of memory.
     fn widen_to_float(&mut self) {
         if let Store::Int(v) = &mut self.store {
-            let ints = std::mem::take(v);
-            let valid = &self.valid;
-            let floats: Vec<f64> = ints
-                .into_iter()
-                .enumerate()
-                .map(|(i, x)| if valid.get(i) { x as f64 } else { f64::NAN })
-                .collect();
-            self.store = Store::Float(floats);
+            let mut ints = std::mem::take(v);
+            for (i, x) in ints.iter_mut().enumerate() {
+                let float = if self.valid.get(i) {
+                    *x as f64
+                } else {
+                    f64::NAN
+                };
+                *x = bytemuck::cast(float);
+            }
+            self.store = Store::Float(bytemuck::allocation::cast_vec(ints));
         }
         self.parse = Parse::Float;
     }
@@ -467,4 +471,39 @@ fn integer_key(name: &str, values: &[i64], present: usize) -> bool {
             let mut seen = FxHashSet::default();
             values.iter().all(|v| seen.insert(*v))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_widen_to_floats_in_their_own_buffer() {
+        let installed = allocation_counter::measure(|| {
+            std::hint::black_box(Vec::<u8>::with_capacity(8));
+        });
+        assert_eq!(
+            installed.count_total, 1,
+            "the allocation counter is installed"
+        );
+        let (format, markers) = (NumberFormat::default(), Markers::new(["NA"]));
+        let mut column = ColumnBuilder::new("n".into(), Parse::Int, None, None);
+        column.reserve(1002).expect("room");
+        for i in 0..1000 {
+            column
+                .push(i.to_string().as_bytes(), format, &markers)
+                .expect("room");
+        }
+        column.push(b"NA", format, &markers).expect("room");
+        let widening = allocation_counter::measure(|| {
+            let outcome = column.push(b"2.5", format, &markers).expect("room");
+            assert_eq!(outcome, Outcome::Value);
+        });
+        assert_eq!(widening.count_total, 0, "allocations while widening");
+        let column = column.finish().expect("a column");
+        assert_eq!(column.kind(), ColumnType::Float);
+        assert_eq!(column.number(999), Some(999.0));
+        assert_eq!(column.number(1000), None);
+        assert_eq!(column.number(1001), Some(2.5));
+    }
 }

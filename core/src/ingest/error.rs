@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use super::binary::{FileKind, advice};
+
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum LoadError {
     #[error("{file} is empty: choose a CSV file with a header row and at least one data row")]
@@ -20,6 +22,40 @@ pub enum LoadError {
         expected: usize,
         found: usize,
     },
+    #[error(
+        "{file} has {columns} columns; Studio reads at most {limit}. \
+         Check that the delimiter is right (Reading options, or `--delimiter`), or split the file"
+    )]
+    TooManyColumns {
+        file: String,
+        columns: usize,
+        limit: usize,
+    },
+    #[error(
+        "{file}, line {line}: a quote opened there is never closed, so the rest of the file \
+         would be one value. Close it (a quote inside a quoted value is written twice: \"\"), \
+         or choose another quote character (Reading options, or `--quote`)"
+    )]
+    UnclosedQuote { file: String, line: u64 },
+    #[error("{file}, line {line}: {}", long_field(*.quoted, *.limit_mb))]
+    FieldTooLong {
+        file: String,
+        line: u64,
+        limit_mb: u64,
+        /// Whether the value was in quotes, which then most likely never close.
+        quoted: bool,
+    },
+    #[error(
+        "{file}, line {line}: a row has more than {limit} fields, more than Studio reads. \
+         Check that the delimiter is right (Reading options, or `--delimiter`)"
+    )]
+    TooManyFields {
+        file: String,
+        line: u64,
+        limit: usize,
+    },
+    #[error("{file} {}", advice(*.kind))]
+    NotText { file: String, kind: FileKind },
     #[error("{file}: {message}")]
     Options { file: String, message: String },
     #[error(
@@ -38,4 +74,21 @@ pub enum LoadError {
     OutOfMemory { file: String, row: u64 },
     #[error("could not read {file}: {message}")]
     Read { file: String, message: String },
+}
+
+fn long_field(quoted: bool, limit_mb: u64) -> String {
+    if quoted {
+        format!(
+            "a quoted value starts there and runs on past {limit_mb} MB, the most Studio reads \
+             in one cell: its closing quote is most likely missing. Close it (a quote inside a \
+             quoted value is written twice: \"\"), or choose another quote character \
+             (Reading options, or `--quote`)"
+        )
+    } else {
+        format!(
+            "a value there is longer than {limit_mb} MB, the most Studio reads in one cell. \
+             Check that this is a CSV file and that its delimiter is right (Reading options, \
+             or `--delimiter`)"
+        )
+    }
 }

@@ -5,15 +5,18 @@
 //! types; after that every chunk is parsed as it arrives (RFC 4180, by `csv-core`)
 //! and each field goes straight into its typed column.
 
+use std::collections::TryReserveError;
 use std::ops::Range;
 
 use csv_core::{ReadRecordResult, ReaderBuilder};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::frame::{Column, Frame};
 
+use super::binary;
 use super::builder::{ColumnBuilder, Outcome};
 use super::dialect::{self, Dialect};
-use super::encoding;
+use super::encoding::{self, Encoding};
 use super::error::LoadError;
 use super::fingerprint::Fingerprint;
 use super::infer::{self, Parse};
@@ -24,8 +27,19 @@ use super::report::{Example, Policy, Problem, ProblemKind, Report};
 use super::scan::{self, Batch, Span};
 use super::value::{DateOrder, NumberFormat};
 
-/// How much of the file the dialect and types are guessed from.
+/// How much of the file the dialect and types are guessed from, unless
+/// [`Loader::with_sample_bytes`] says otherwise.
 pub const SNIFF_BYTES: usize = 1 << 20;
+
+/// The most columns a file may have. Wider than any spreadsheet (Excel and
+/// LibreOffice stop at 16,384) or gene-expression table (some 60,000 genes), yet
+/// a mistaken delimiter that splits every byte is caught before it costs memory.
+pub const MAX_COLUMNS: usize = 100_000;
+
+/// The longest field Studio reads, in bytes: a thousand times the longest cell a
+/// spreadsheet holds (32,767 characters), so that a quote left open is caught
+/// before it swallows a large file into one value.
+pub const MAX_FIELD_BYTES: usize = 16_000_000;
 
 /// Records of the sample that type inference looks at.
 const SNIFF_RECORDS: usize = 5_000;
@@ -60,6 +74,8 @@ pub struct Loader {
     options: LoadOptions,
     total: Option<u64>,
     memory_limit: Option<u64>,
+    /// The bytes the dialect and types are guessed from ([`SNIFF_BYTES`]).
+    sample_bytes: usize,
     /// Threads the simple records' columns (and the fingerprint) are read on.
     threads: usize,
     /// Whether simple records are read without csv-core; off only in tests that
@@ -119,6 +135,9 @@ struct Reading {
     raw: Vec<u8>,
     /// Whether `raw` outgrew [`MAX_RAW_RECORD`].
     raw_lost: bool,
+    /// Where the bytes of the record that came in earlier chunks leave its
+    /// quotes (kept when `raw` is not).
+    pending: quoted::State,
     /// What [`quoted::fields`] found in the current record.
     quoted: Vec<Option<usize>>,
     /// Data records seen, kept or not: the row numbers of the report.
@@ -136,6 +155,7 @@ impl Loader {
             options,
             total,
             memory_limit: None,
+            sample_bytes: SNIFF_BYTES,
             threads: default_threads(),
             simple: true,
             bytes: 0,
@@ -148,6 +168,15 @@ impl Loader {
     /// need more than `bytes`.
     pub fn with_memory_limit(mut self, bytes: u64) -> Self {
         self.memory_limit = Some(bytes);
+        self
+    }
+
+    /// Guesses the dialect and the column types from the first `bytes` of the file
+    /// (at least one) rather than [`SNIFF_BYTES`]. A smaller sample guesses from
+    /// less; with one, tests and fuzzing reach the chunks parsed after the sample
+    /// with a few kilobytes. The sample is the same however the file is chunked.
+    pub fn with_sample_bytes(mut self, bytes: usize) -> Self {
+        self.sample_bytes = bytes.max(1);
         self
     }
 
@@ -217,10 +246,10 @@ impl Loader {
         match &mut self.state {
             State::Sniffing(buffer) => {
                 buffer.extend_from_slice(chunk);
-                if buffer.len() >= SNIFF_BYTES {
-                    let sample = std::mem::take(buffer);
-                    let mut reading = self.start(&sample, false)?;
-                    reading.feed(&sample, false)?;
+                if buffer.len() >= self.sample_bytes {
+                    let buffered = std::mem::take(buffer);
+                    let mut reading = self.start(&buffered[..self.sample_bytes], false)?;
+                    reading.feed(&buffered, false)?;
                     self.state = State::Reading(reading);
                 }
                 Ok(())
@@ -256,6 +285,15 @@ impl Loader {
         }
         let (detected, bom) = encoding::detect(sample);
         let encoding = options.encoding.unwrap_or(detected);
+        // UTF-16's ASCII is half NUL bytes, which in any other text mean binary.
+        if !matches!(encoding, Encoding::Utf16Le | Encoding::Utf16Be)
+            && let Some(kind) = binary::detect(sample)
+        {
+            return Err(LoadError::NotText {
+                file: file.clone(),
+                kind,
+            });
+        }
         let bom = if encoding == detected { bom } else { 0 };
         let text = match encoding.decoder() {
             // Valid UTF-8 is checked a word at a time; only invalid text is copied.
@@ -325,6 +363,8 @@ impl Loader {
             DateOrder::Mdy
         };
 
+        // The first row, header or data, is at least as wide as the frame would be.
+        check_width(file, records.first().map_or(0, Vec::len))?;
         let width = dialect::field_count(&records).max(records.first().map_or(0, Vec::len));
         let kinds_of = |rows: &[Vec<String>]| -> Vec<Parse> {
             (0..width)
@@ -359,12 +399,10 @@ impl Loader {
             _ => kinds_of(data),
         };
 
+        let header_row = header.then(|| records.first()).flatten();
+        check_width(file, width)?;
         let mut report = Report::default();
-        let names = names(
-            header.then(|| records.first()).flatten(),
-            width,
-            &mut report,
-        );
+        let names = names(header_row, width, &mut report);
         let mut strings = Vec::new();
         let columns: Vec<ColumnBuilder> = names
             .into_iter()
@@ -436,6 +474,7 @@ impl Loader {
             text: strings,
             raw: Vec::new(),
             raw_lost: false,
+            pending: quoted::State::Start,
             quoted: Vec::new(),
             records: 0,
             kept: 0,
@@ -495,6 +534,26 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+/// Refuses a file of more than [`MAX_COLUMNS`] columns.
+fn check_width(file: &str, columns: usize) -> Result<(), LoadError> {
+    if columns > MAX_COLUMNS {
+        return Err(LoadError::TooManyColumns {
+            file: file.to_owned(),
+            columns,
+            limit: MAX_COLUMNS,
+        });
+    }
+    Ok(())
+}
+
+/// Doubles a buffer of csv-core's, failing rather than aborting when memory runs out.
+fn double<T: Copy + Default>(buffer: &mut Vec<T>) -> Result<(), TryReserveError> {
+    let len = buffer.len();
+    buffer.try_reserve_exact(len)?;
+    buffer.resize(len * 2, T::default());
+    Ok(())
 }
 
 /// The threads a loader reads on unless told otherwise.
@@ -587,11 +646,17 @@ fn parse_for(
 }
 
 /// Column names from the header row: blanks named by position, repeats numbered
-/// (`x`, `x.2`), and columns past the header's end named by position.
+/// (`x`, `x.2`, skipping names already taken), and columns past the header's end
+/// named by position.
 fn names(header: Option<&Vec<String>>, width: usize, report: &mut Report) -> Vec<String> {
     let header: &[String] = header.map_or(&[], Vec::as_slice);
-    let mut names: Vec<String> = Vec::new();
-    for i in 0..width.max(header.len()) {
+    let count = width.max(header.len());
+    let mut names: Vec<String> = Vec::with_capacity(count);
+    let mut taken = FxHashSet::default();
+    // The number each name was last given: names are only ever taken, so the
+    // first free number for it is never lower, and each repeat costs no search.
+    let mut numbers = FxHashMap::<String, usize>::default();
+    for i in 0..count {
         let raw = header.get(i).map(|s| s.trim());
         let base = match raw {
             Some(name) if !name.is_empty() => name.to_owned(),
@@ -612,11 +677,11 @@ fn names(header: Option<&Vec<String>>, width: usize, report: &mut Report) -> Vec
                 format!("column_{}", i + 1)
             }
         };
-        let mut name = base.clone();
-        let mut n = 1;
-        while names.contains(&name) {
+        let mut n = numbers.get(&base).copied().unwrap_or(1);
+        let mut name = numbered(&base, n);
+        while taken.contains(&name) {
             n += 1;
-            name = format!("{base}.{n}");
+            name = numbered(&base, n);
         }
         if n > 1 {
             report.add(ProblemKind::DuplicateHeader, Policy::Renamed, None, || {
@@ -628,9 +693,20 @@ fn names(header: Option<&Vec<String>>, width: usize, report: &mut Report) -> Vec
                 }
             });
         }
+        taken.insert(name.clone());
+        numbers.insert(base, n);
         names.push(name);
     }
     names
+}
+
+/// The `n`th column called `base`: `base` itself, then `base.2`, `base.3`…
+fn numbered(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}.{n}")
+    }
 }
 
 impl Reading {
@@ -642,13 +718,17 @@ impl Reading {
         match &mut self.decoder {
             None => self.parse(input, last),
             Some(decoder) => {
-                let mut text = std::mem::take(&mut self.decoded);
-                text.clear();
                 let room = decoder
                     .max_utf8_buffer_length(input.len())
-                    .unwrap_or(input.len() * 3 + 16);
-                text.reserve(room);
-                let _ = decoder.decode_to_string(input, &mut text, last);
+                    .unwrap_or(usize::MAX);
+                let mut text = std::mem::take(&mut self.decoded);
+                text.clear();
+                if text.try_reserve(room).is_err() {
+                    return Err(self.out_of_memory(self.records + 1));
+                }
+                if let Some(decoder) = &mut self.decoder {
+                    let _ = decoder.decode_to_string(input, &mut text, last);
+                }
                 let result = self.parse(text.as_bytes(), last);
                 self.decoded = text;
                 result
@@ -670,9 +750,19 @@ impl Reading {
                 self.keep_raw(&input[start..]);
                 return Ok(());
             }
+            // csv-core would end a quoted field at the end of the file, making
+            // the rest of the file one value.
+            if pos == input.len() && self.in_quotes(&input[start..]) {
+                return Err(LoadError::UnclosedQuote {
+                    file: self.file.clone(),
+                    line: self.field_line(),
+                });
+            }
+            // Room up to one byte past the longest field, so that it is caught.
+            let room = self.out.len().min(self.field_start() + MAX_FIELD_BYTES + 1);
             let (result, nin, nout, nend) = self.parser.read_record(
                 &input[pos..],
-                &mut self.out[self.outlen..],
+                &mut self.out[self.outlen..room],
                 &mut self.ends[self.endlen..],
             );
             self.boundary = false;
@@ -686,14 +776,8 @@ impl Reading {
                         return Ok(());
                     }
                 }
-                ReadRecordResult::OutputFull => {
-                    let len = self.out.len();
-                    self.out.resize(len * 2, 0);
-                }
-                ReadRecordResult::OutputEndsFull => {
-                    let len = self.ends.len();
-                    self.ends.resize(len * 2, 0);
-                }
+                ReadRecordResult::OutputFull => self.grow_out(&input[start..pos])?,
+                ReadRecordResult::OutputEndsFull => self.grow_ends()?,
                 ReadRecordResult::Record => {
                     let out = std::mem::take(&mut self.out);
                     let ends = std::mem::take(&mut self.ends);
@@ -707,6 +791,7 @@ impl Reading {
                     self.boundary = true;
                     self.raw.clear();
                     self.raw_lost = false;
+                    self.pending = quoted::State::Start;
                     start = pos;
                 }
                 ReadRecordResult::End => return Ok(()),
@@ -714,8 +799,61 @@ impl Reading {
         }
     }
 
+    /// Makes more room for the record csv-core is reading, refusing a field that
+    /// has run past [`MAX_FIELD_BYTES`]; `tail` is the record's bytes in this chunk.
+    fn grow_out(&mut self, tail: &[u8]) -> Result<(), LoadError> {
+        if self.outlen - self.field_start() > MAX_FIELD_BYTES {
+            return Err(LoadError::FieldTooLong {
+                file: self.file.clone(),
+                line: self.field_line(),
+                limit_mb: (MAX_FIELD_BYTES / 1_000_000) as u64,
+                quoted: self.in_quotes(tail),
+            });
+        }
+        if self.outlen < self.out.len() {
+            // Only an earlier field of the record reached the room it was given.
+            return Ok(());
+        }
+        double(&mut self.out).map_err(|_| self.out_of_memory(self.records + 1))
+    }
+
+    /// Makes room for more fields in the record csv-core is reading, refusing a
+    /// record of more than [`MAX_COLUMNS`].
+    fn grow_ends(&mut self) -> Result<(), LoadError> {
+        if self.endlen > MAX_COLUMNS {
+            return Err(LoadError::TooManyFields {
+                file: self.file.clone(),
+                line: self.record_line(self.start_line, &self.out, true),
+                limit: MAX_COLUMNS,
+            });
+        }
+        double(&mut self.ends).map_err(|_| self.out_of_memory(self.records + 1))
+    }
+
+    /// Where, in `out`, the field csv-core is reading starts.
+    fn field_start(&self) -> usize {
+        self.endlen.checked_sub(1).map_or(0, |i| self.ends[i])
+    }
+
+    /// The line the field csv-core is reading starts on: its record's, plus the
+    /// line breaks quoted in the fields before it.
+    fn field_line(&self) -> u64 {
+        let before = &self.out[..self.field_start()];
+        let breaks = before.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.record_line(self.start_line, &self.out, true) + breaks
+    }
+
+    /// Whether the record csv-core is reading is inside a quoted field; `tail`
+    /// is its bytes in this chunk.
+    fn in_quotes(&self, tail: &[u8]) -> bool {
+        self.pending
+            .after(tail, self.delimiter, self.quote)
+            .in_quotes()
+    }
+
     /// Keeps the start of a record that continues in the next chunk.
     fn keep_raw(&mut self, bytes: &[u8]) {
+        self.pending = self.pending.after(bytes, self.delimiter, self.quote);
         if self.raw_lost || bytes.is_empty() {
             return;
         }
@@ -790,7 +928,9 @@ impl Reading {
             let Some((end, delimiters)) = scan::record_end(rest, delimiter, self.quote) else {
                 break;
             };
-            if rest[end] == self.quote || delimiters + 1 != expected {
+            // csv-core reads a record too long to be simple, and refuses its
+            // field if it is too long.
+            if rest[end] == self.quote || delimiters + 1 != expected || end > MAX_FIELD_BYTES {
                 break;
             }
             spans.push(Span {

@@ -2,6 +2,7 @@
 //! column types guessed (and overridable), and a load report of everything that
 //! was not read as written. Errors say what, where, and what to do.
 
+mod binary;
 mod builder;
 mod dialect;
 mod encoding;
@@ -16,12 +17,13 @@ mod report;
 mod scan;
 mod value;
 
+pub use binary::FileKind;
 pub use builder::MAX_CATEGORY_LEVELS;
 pub use dialect::{Dialect, LineEnding};
 pub use encoding::Encoding;
 pub use error::LoadError;
 pub use fingerprint::{Fingerprint, hex};
-pub use loader::{Loaded, Loader, SNIFF_BYTES};
+pub use loader::{Loaded, Loader, MAX_COLUMNS, MAX_FIELD_BYTES, SNIFF_BYTES};
 pub use options::{ColumnOverride, LoadOptions, MISSING_MARKERS, RaggedPolicy};
 pub use report::{Example, MAX_EXAMPLES, Policy, Problem, ProblemKind};
 pub use value::DateOrder;

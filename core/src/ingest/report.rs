@@ -18,8 +18,7 @@ pub enum ProblemKind {
     MissingHeader,
     /// A row had fewer fields than the header.
     ShortRow,
-    /// A row had more fields than the header (or, at the end of the file, a quoted
-    /// field that was never closed ran on).
+    /// A row had more fields than the header.
     LongRow,
     /// A row ended with empty extra fields (a trailing delimiter).
     TrailingDelimiter,

@@ -302,3 +302,257 @@ fn a_file_too_large_for_the_limit_is_refused_before_it_is_read() {
         "{message}"
     );
 }
+
+/// A header of `columns` copies of `name`, and one row of zeros.
+fn repeated_header(name: &str, columns: usize) -> String {
+    let header = vec![name; columns].join(",");
+    let row = vec!["0"; columns].join(",");
+    format!("{header}\n{row}\n")
+}
+
+#[test]
+fn a_header_of_fifty_thousand_repeats_is_numbered_in_one_pass() {
+    // Numbering each repeat by searching the names before it took minutes here.
+    let loaded = loaded(&repeated_header("a", 50_000));
+    let names: Vec<&str> = loaded
+        .frame
+        .columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names.len(), 50_000);
+    assert_eq!(names[..3], ["a", "a.2", "a.3"]);
+    assert_eq!(names[49_999], "a.50000");
+    assert_eq!(loaded.problems.len(), 1);
+    assert_eq!(loaded.problems[0].kind, ProblemKind::DuplicateHeader);
+    assert_eq!(loaded.problems[0].count, 49_999);
+}
+
+#[test]
+fn repeats_skip_names_already_taken() {
+    let loaded = loaded("a,a.2,a,a,b,a.3\n1,2,3,4,5,6\n");
+    let names: Vec<&str> = loaded
+        .frame
+        .columns()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert_eq!(names, ["a", "a.2", "a.3", "a.4", "b", "a.3.2"]);
+    let examples: Vec<(&str, &str)> = loaded.problems[0]
+        .examples
+        .iter()
+        .map(|e| (e.column.as_deref().unwrap_or(""), e.value.as_str()))
+        .collect();
+    assert_eq!(examples, [("a.3", "a"), ("a.4", "a"), ("a.3.2", "a.3")]);
+}
+
+#[test]
+fn more_columns_than_studio_reads_are_refused() {
+    let columns = MAX_COLUMNS + 1;
+    let err = load(
+        repeated_header("c", columns).as_bytes(),
+        "wide.csv",
+        LoadOptions::default(),
+    )
+    .expect_err("refused");
+    assert_eq!(
+        err,
+        LoadError::TooManyColumns {
+            file: "wide.csv".into(),
+            columns,
+            limit: MAX_COLUMNS,
+        }
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains(&format!("has {columns} columns"))
+            && message.contains(&format!("at most {MAX_COLUMNS}")),
+        "{message}"
+    );
+}
+
+/// The error loading `bytes` in chunks of `chunk` bytes.
+fn error_in(bytes: &[u8], chunk: usize) -> LoadError {
+    let mut loader = Loader::new("data.csv", LoadOptions::default(), None).without_fingerprint();
+    let result = bytes
+        .chunks(chunk.max(1))
+        .try_for_each(|c| loader.push(c))
+        .and_then(|()| loader.finish().map(|_| ()));
+    match result {
+        Err(e) => e,
+        Ok(()) => panic!("loads in chunks of {chunk}"),
+    }
+}
+
+/// The error loading `bytes` in one piece, which chunks of `chunk` bytes must give too.
+fn error_in_chunks(bytes: &[u8], chunk: usize) -> LoadError {
+    let whole = error_in(bytes, bytes.len());
+    assert_eq!(error_in(bytes, chunk), whole, "in chunks of {chunk}");
+    whole
+}
+
+#[test]
+fn a_quote_left_open_at_the_end_names_its_line() {
+    // The open quote would make the last three lines one value of row 2.
+    let csv = b"name,note\nann,fine\nbob,\"left open\ncid,x\ndan,y\n";
+    for chunk in [1, 5, 1 << 20] {
+        let message = error_in_chunks(csv, chunk).to_string();
+        assert!(
+            message.contains("data.csv, line 3")
+                && message.contains("quote")
+                && message.contains("never closed"),
+            "{message}"
+        );
+    }
+    // Line breaks in the quotes of earlier fields count.
+    let csv = b"a,b\n\"x\ny\",\"open\n1,2\n";
+    let message = error_in_chunks(csv, 3).to_string();
+    assert!(message.contains("line 3"), "{message}");
+    // A quote closed at the very end is fine.
+    assert_eq!(loaded("a,b\n1,\"x\ny\"").frame.rows(), 1);
+}
+
+#[test]
+fn a_value_longer_than_studio_reads_in_a_cell_is_refused_where_it_starts() {
+    let long = "x".repeat(MAX_FIELD_BYTES + 1);
+    let quoted = format!("a,b\n1,2\n3,\"{long}\"\n4,5\n");
+    let message = error_in(quoted.as_bytes(), 1 << 20).to_string();
+    assert!(
+        message.contains("data.csv, line 3") && message.contains("closing quote"),
+        "{message}"
+    );
+    // Unquoted, whether the record comes in one chunk or in many.
+    let plain = format!("a,b\n1,2\n3,4\n5,{long}\n");
+    let message = error_in_chunks(plain.as_bytes(), 1 << 20).to_string();
+    assert!(
+        message.contains("data.csv, line 4") && message.contains("longer than 16 MB"),
+        "{message}"
+    );
+}
+
+/// Seeded random bytes, as a damaged or unknown binary file holds.
+fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut rng = crate::rng::SplitMix64::new(seed);
+    (0..len).map(|_| rng.next_u64() as u8).collect()
+}
+
+/// `head` followed by 2 KB of seeded random bytes, like a file of that format.
+fn signed(head: &[u8]) -> Vec<u8> {
+    let mut bytes = head.to_vec();
+    bytes.extend(random_bytes(2048, 7));
+    bytes
+}
+
+#[test]
+fn a_binary_file_is_refused_with_what_it_looks_like() {
+    let refused = |bytes: &[u8], says: &[&str]| {
+        let message = error_in_chunks(bytes, 100).to_string();
+        assert!(
+            message.starts_with("data.csv ") && says.iter().all(|s| message.contains(s)),
+            "{message}"
+        );
+    };
+    // Random bytes loaded as a 17-row table named with control characters.
+    refused(&random_bytes(2048, 1), &["binary data", "not a CSV file"]);
+    refused(&signed(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), &["a PNG image"]);
+    refused(&signed(b"\xFF\xD8\xFF\xE0\0\x10JFIF\0"), &["a JPEG image"]);
+    refused(&signed(b"GIF89a"), &["a GIF image"]);
+    refused(&signed(b"RIFF\x24\0\0\0WEBPVP8 "), &["a WebP image"]);
+    refused(&signed(b"\x1F\x8B\x08\0"), &["gzip", "Decompress"]);
+    refused(
+        &signed(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n"),
+        &["a PDF document"],
+    );
+    refused(&signed(b"PAR1\x15\x04\x15"), &["a Parquet file"]);
+    refused(
+        &signed(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"),
+        &["Excel 97-2003 workbook", "Save As"],
+    );
+    let mut xlsx = b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0".to_vec();
+    xlsx.extend_from_slice(b"[Content_Types].xml");
+    xlsx.extend(random_bytes(300, 3));
+    xlsx.extend_from_slice(b"PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0xl/workbook.xml");
+    refused(
+        &signed(&xlsx),
+        &["an Excel workbook", "File → Save As → CSV"],
+    );
+    refused(
+        &signed(b"PK\x03\x04\x14\0\0\0\0\0mimetypeapplication/vnd.oasis.opendocument.spreadsheet"),
+        &["an OpenDocument spreadsheet", "Save As"],
+    );
+    refused(
+        &signed(b"PK\x03\x04\x14\0\0\0\x08\0data.csv"),
+        &["a zip archive", "Extract"],
+    );
+}
+
+#[test]
+fn text_that_only_starts_like_a_signature_or_has_stray_controls_loads() {
+    assert_eq!(
+        loaded("PAR1,PAR2\n1,2\n3,4\n").frame.columns()[0].name,
+        "PAR1"
+    );
+    // FileMaker writes line breaks inside a field as vertical tabs.
+    let frame = loaded("name,notes\nann,first\x0bsecond\nbob,\x0c page\n").frame;
+    assert_eq!(frame.rows(), 2);
+}
+
+/// `text` in UTF-16 without a byte-order mark.
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    text.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn utf16_without_a_bom_is_text_though_half_its_bytes_are_nul() {
+    for (big_endian, encoding) in [(false, Encoding::Utf16Le), (true, Encoding::Utf16Be)] {
+        let bytes = utf16("city,n\nKöln,1\nLyon,2\n", big_endian);
+        let loaded = load(&bytes, "t.csv", LoadOptions::default()).expect("reads");
+        assert_eq!(loaded.dialect.encoding, encoding);
+        assert!(!loaded.dialect.bom);
+        assert_eq!(
+            loaded.frame.column("city").and_then(|c| c.text(0)),
+            Some("Köln".into())
+        );
+    }
+}
+
+#[test]
+fn a_smaller_sample_guesses_from_less_and_chunks_still_do_not_matter() {
+    // Numbers in the first 64 bytes, words after.
+    let mut csv = String::from("x,n\n");
+    for i in 0..12 {
+        csv.push_str(&format!("{i},{i}\n"));
+    }
+    for i in 0..30 {
+        csv.push_str(&format!("word{i},{i}\n"));
+    }
+    let x = |loaded: &Loaded| loaded.frame.column("x").map(|c| c.kind());
+    let whole = loaded(&csv);
+    assert_eq!(x(&whole), Some(ColumnType::Id));
+    assert!(whole.problems.is_empty(), "{:?}", whole.problems);
+    let read = |chunk: usize| {
+        let mut loader = Loader::new("t.csv", LoadOptions::default(), None).with_sample_bytes(64);
+        for piece in csv.as_bytes().chunks(chunk) {
+            loader.push(piece).expect("reads");
+        }
+        loader.finish().expect("reads")
+    };
+    let sampled = read(csv.len());
+    assert_eq!(x(&sampled), Some(ColumnType::Integer));
+    assert_eq!(sampled.problems[0].kind, ProblemKind::UnparsableValue);
+    assert_eq!(sampled.problems[0].count, 30);
+    for chunk in [1, 7, 63, 64, 65, 200] {
+        let chunked = read(chunk);
+        assert_eq!(chunked.frame, sampled.frame, "chunks of {chunk}");
+        assert_eq!(chunked.problems, sampled.problems, "chunks of {chunk}");
+        assert_eq!(chunked.dialect, sampled.dialect, "chunks of {chunk}");
+    }
+}
