@@ -53,18 +53,20 @@ test('axe finds no serious or critical violation in any state the page reaches',
 
 /// Presses Tab until `target` has the focus: it is reachable by keyboard.
 async function tabTo(page: Page, target: Locator, limit = 400) {
-  const handle = await target.elementHandle();
   for (let i = 0; i < limit; i++) {
-    if (await page.evaluate((element) => document.activeElement === element, handle)) return;
+    // Resolved each time: a re-render may have replaced the element.
+    if (await target.evaluate((element) => document.activeElement === element)) return;
     await page.keyboard.press('Tab');
   }
   throw new Error(`could not reach ${target} with Tab`);
 }
 
-test('the keyboard alone opens a file, chooses a target, trains, stops and downloads', async ({ page }) => {
+test('the keyboard alone opens a file, chooses a target, trains, stops and downloads', async ({ page }, info) => {
   await openStudio(page);
+  // Settled: the device is chosen and the data cell drawn.
+  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
   await tabTo(page, page.getByLabel('Open CSV'));
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
   await chooser.setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: bigCsv(60_000, 24) });
   await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
 
