@@ -84,7 +84,10 @@ pub fn App() -> impl IntoView {
         <div class="page" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=on_drop>
             <header class="topbar">
                 <h1 class="brand">"Studio"</h1>
-                <span class="notebook-title">{move || session.notebook.with(|nb| nb.title.clone())}</span>
+                <span class="notebook-title">{move || match session.damaged.get() {
+                    Some(damaged) => damaged.title,
+                    None => session.notebook.with(|nb| nb.title.clone()),
+                }}</span>
                 <div class="spacer"></div>
                 <NotebooksMenu session=session />
                 <DownloadNotebook session=session />
@@ -123,7 +126,9 @@ pub fn App() -> impl IntoView {
                 </div>
             </Show>
             <div class="layout">
-                <Rail session=session />
+                <Show when=move || session.damaged.with(Option::is_none)>
+                    <Rail session=session />
+                </Show>
                 <main class="main">
                     <Show when=move || details_open.get()>
                         <DeviceDetails device=device />
