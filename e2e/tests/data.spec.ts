@@ -263,3 +263,18 @@ test('bad synthetic sizes are refused with the reason', async ({ page }) => {
   await expect(page.getByRole('alert').filter({ hasText: 'Rows: 4294967297 is more than this page can hold' })).toBeVisible();
   await expect(form.getByLabel('Rows')).toHaveAttribute('aria-invalid', 'true');
 });
+
+test('a file that is not text is refused with what it looks like, and nothing is saved', async ({ page }) => {
+  // 2 KB of seeded random bytes, and the start of a PNG image.
+  let state = 7;
+  const random = Buffer.from([...Array(2048)].map(() => (state = (state * 1103515245 + 12345) % 2147483648) >> 16 & 255));
+  await page.getByLabel('Open CSV').setInputFiles({ name: 'noise.csv', mimeType: 'text/csv', buffer: random });
+  await expect(page.getByRole('alert').filter({ hasText: 'noise.csv holds binary data, not text, so it is not a CSV file' })).toBeVisible();
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), random]);
+  await page.getByLabel('Open CSV').setInputFiles({ name: 'chart.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByRole('alert').filter({ hasText: 'chart.png is a PNG image, not a CSV file' })).toBeVisible();
+  await expect(page.getByLabel('Dataset shape')).toBeHidden();
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('None yet');
+  await page.reload();
+  await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('None yet');
+});
