@@ -175,7 +175,7 @@ pub fn open(id: &str) -> Stored {
 pub fn add(notebook: &Notebook) -> Result<String, String> {
     let mut index = index();
     let id = new_id(&index);
-    write_document(&id, notebook)?;
+    write_document(&id, &notebook.to_json())?;
     index.list.push(Entry {
         id: id.clone(),
         title: notebook.title.clone(),
@@ -186,22 +186,21 @@ pub fn add(notebook: &Notebook) -> Result<String, String> {
     Ok(id)
 }
 
-fn write_document(id: &str, notebook: &Notebook) -> Result<(), String> {
+fn write_document(id: &str, json: &str) -> Result<(), String> {
     let storage = storage().ok_or("this browser offers no storage for notebooks")?;
     storage
-        .set_item(&key(id), &notebook.to_json())
+        .set_item(&key(id), json)
         .map_err(|_| "this browser's storage for the site is full or blocked: the notebook was not saved; download it to keep it".to_owned())
 }
 
 /// Saves `notebook` as entry `id`; one stored as it is already is left untouched.
 pub fn save(id: &str, notebook: &Notebook) -> Result<(), String> {
-    let unchanged = storage()
-        .and_then(|s| s.get_item(&key(id)).ok().flatten())
-        .is_some_and(|stored| stored == notebook.to_json());
-    if unchanged {
+    let json = notebook.to_json();
+    let stored = storage().and_then(|s| s.get_item(&key(id)).ok().flatten());
+    if stored.as_deref() == Some(json.as_str()) {
         return Ok(());
     }
-    write_document(id, notebook)?;
+    write_document(id, &json)?;
     let mut index = index();
     match index.list.iter_mut().find(|e| e.id == id) {
         Some(entry) => {
