@@ -10,14 +10,17 @@ cargo build --quiet --locked -p studio-cli
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-check() { # data target model
+check() { # data target model [--param NAME=VALUE ...]; target "-" for clustering
   local data=$1 target=$2 model=$3 name
-  name=$(basename "$data" .csv)
+  shift 3
+  local target_args=(--target "$target")
+  [[ $target == - ]] && target_args=()
+  name=$(basename "$data" .csv)-$model
   # Every fifth row is held out, as a separate test file.
   awk -v out="$work/$name" 'NR == 1 { print > (out "-train.csv"); print > (out "-test.csv"); next }
        (NR - 2) % 5 == 0 { print > (out "-test.csv"); next } { print > (out "-train.csv") }' "$data"
   "$studio" train --data "$work/$name-train.csv" --test-data "$work/$name-test.csv" \
-    --target "$target" --model "$model" --onnx "$work/$name.onnx" --predictions "$work/$name-p.csv" >/dev/null
+    "${target_args[@]}" --model "$model" "$@" --onnx "$work/$name.onnx" --predictions "$work/$name-p.csv" >/dev/null
   printf '%s: ' "$name"
   "$python" scripts/reference/check_onnx.py "$work/$name.onnx" "$work/$name-test.csv" "$work/$name-p.csv"
 }
@@ -25,3 +28,5 @@ check() { # data target model
 check data/samples/iris.csv species logistic
 check data/samples/diabetes.csv progression linear
 check core/tests/fixtures/mixed.csv label logistic
+check data/samples/iris.csv - kmeans --param n_clusters=3
+check data/samples/penguins.csv - kmeans --param n_clusters=3

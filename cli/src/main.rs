@@ -6,6 +6,7 @@ mod devices;
 #[cfg(unix)]
 mod drivers;
 mod inspect;
+mod models;
 mod output;
 mod peak;
 mod run;
@@ -30,6 +31,12 @@ enum Command {
     /// List the GPU adapters wgpu sees and the device Studio would use.
     Devices {
         /// Print one JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the model families with their tasks and hyperparameters.
+    Models {
+        /// Print one JSON array instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -61,6 +68,7 @@ fn main() -> ExitCode {
 fn try_main(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Devices { json } => devices::run(json),
+        Command::Models { json } => models::run(json),
         Command::Train(args) => train::run(*args),
         Command::Run(args) => run::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -60,22 +60,25 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     let cell = notebook
         .train_cell()
         .ok_or("this notebook has no train cell")?;
-    let target = cell
-        .target
-        .clone()
-        .ok_or("the notebook's train cell has no target column yet")?;
-    let task = cell
-        .task
-        .or_else(|| frame.column(&target).map(studio_core::train::Task::infer))
-        .ok_or_else(|| format!("the data has no column \"{target}\""))?;
+    let task = match (cell.task, &cell.target) {
+        (Some(task), _) => task,
+        (None, Some(target)) => frame
+            .column(target)
+            .map(studio_core::train::Task::infer)
+            .ok_or_else(|| format!("the data has no column \"{target}\""))?,
+        (None, None) => return Err("the notebook's train cell has no target column yet".into()),
+    };
+    if task.has_target() && cell.target.is_none() {
+        return Err("the notebook's train cell has no target column yet".into());
+    }
     let spec = TrainSpec {
-        target,
+        target: cell.target.clone(),
         task,
         model: cell.model.clone(),
         test_size: cell.test_size,
         seed: cell.seed,
     };
-    let kind = spec.model.kind;
+    let model = spec.model.kind.clone();
     let trained = fit(&frame, None, spec, &args.device)?;
-    report(task, kind, &trained, args.json)
+    report(task, &model, &trained, args.json)
 }

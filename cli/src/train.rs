@@ -5,7 +5,7 @@ use serde::Serialize;
 use studio_core::compute::{DeviceKind, Preference, select};
 use studio_core::frame::Frame;
 use studio_core::ingest::LoadOptions;
-use studio_core::model::{ModelKind, ModelSpec};
+use studio_core::learner::{Family, ModelSpec, ParamValue, registry};
 use studio_core::train::{Metrics, OnGpuFailure, Task, TrainSpec, Trained, train_on};
 
 use crate::output::Plan;
@@ -16,22 +16,23 @@ pub struct TrainArgs {
     /// The training data (CSV with a header row).
     #[arg(long, value_name = "TRAIN.csv")]
     data: PathBuf,
-    /// The column to predict.
+    /// The column to predict; omitted for clustering.
     #[arg(long, value_name = "COL")]
-    target: String,
+    target: Option<String>,
     /// Held-out data with the target column; without it, --test-size of --data is held out.
     #[arg(long, value_name = "TEST.csv", conflicts_with = "test_size")]
     test_data: Option<PathBuf>,
     /// Fraction of --data held out for testing.
     #[arg(long, default_value_t = 0.2)]
     test_size: f64,
-    /// classification or regression; inferred from the target when omitted.
-    #[arg(long, value_parser = ["classification", "regression"])]
+    /// classification, regression or clustering; inferred from the target (or
+    /// the model) when omitted.
+    #[arg(long, value_parser = Task::ALL.iter().map(|t| t.name()).collect::<Vec<_>>())]
     task: Option<String>,
-    /// logistic or linear; the task's default when omitted.
-    #[arg(long, value_parser = ["logistic", "linear"])]
+    /// The model family (`studio models` lists them); the task's default when omitted.
+    #[arg(long, value_parser = registry::FAMILIES.iter().map(|f| f.name()).collect::<Vec<_>>())]
     model: Option<String>,
-    /// A hyperparameter, e.g. --param c=0.5 (repeatable).
+    /// A hyperparameter, e.g. --param C=0.5 (repeatable; `studio models` lists them).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
     /// Seed of the train/test split.
@@ -61,7 +62,7 @@ pub struct TrainArgs {
 #[derive(Debug, Serialize)]
 struct Summary<'a> {
     task: Task,
-    model: &'static str,
+    model: &'a str,
     /// The device that trained the model.
     device: DeviceKind,
     n_train: usize,
@@ -84,37 +85,21 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
     )?;
     let frame = load(&args.data)?;
     let test = args.test_data.as_deref().map(load).transpose()?;
-    let target = frame.column(&args.target).ok_or_else(|| {
-        let names: Vec<&str> = frame.columns().iter().map(|c| c.name.as_str()).collect();
-        format!(
-            "{} has no column \"{}\"; its columns are: {}",
-            args.data.display(),
-            args.target,
-            names.join(", ")
-        )
-    })?;
-    let task = match args.task.as_deref() {
-        Some("classification") => Task::Classification,
-        Some("regression") => Task::Regression,
-        _ => Task::infer(target),
-    };
-    let kind = match args.model.as_deref() {
-        Some(name) => ModelKind::parse(name).map_err(|e| e.to_string())?,
-        None => task.default_model(),
-    };
-    let mut model = ModelSpec::new(kind);
+    let family = args
+        .model
+        .as_deref()
+        .map(registry::family)
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let task = task_of(&args, &frame, family)?;
+    let family = family.unwrap_or_else(|| registry::default_for(task));
+    let mut model = ModelSpec::new(family);
     for param in &args.params {
-        let (name, value) = param
-            .split_once('=')
-            .ok_or_else(|| format!("--param {param}: write it as NAME=VALUE, e.g. c=0.5"))?;
-        let value: f64 = value
-            .trim()
-            .parse()
-            .map_err(|_| format!("--param {param}: \"{value}\" is not a number"))?;
-        model.params.insert(name.trim().to_owned(), value);
+        let (name, value) = parse_param(family, param)?;
+        model.params.insert(name, value);
     }
     let spec = TrainSpec {
-        target: args.target.clone(),
+        target: args.target.clone().filter(|_| task.has_target()),
         task,
         model,
         test_size: args.test_size,
@@ -127,7 +112,64 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         "--onnx" => studio_core::export::to_onnx(&trained.pipeline).map_err(|e| e.to_string()),
         _ => predictions_csv(&trained),
     })?;
-    report(task, kind, &trained, args.json)
+    report(task, family.name(), &trained, args.json)
+}
+
+/// The task `--task` names, or the one the target (or, without one, the model) implies.
+fn task_of(args: &TrainArgs, frame: &Frame, family: Option<&dyn Family>) -> Result<Task, String> {
+    if let Some(name) = &args.task {
+        return Task::ALL
+            .iter()
+            .copied()
+            .find(|t| t.name() == name)
+            .ok_or_else(|| format!("--task {name}: unknown task"));
+    }
+    match &args.target {
+        Some(target) => frame.column(target).map(Task::infer).ok_or_else(|| {
+            let names: Vec<&str> = frame.columns().iter().map(|c| c.name.as_str()).collect();
+            format!(
+                "{} has no column \"{target}\"; its columns are: {}",
+                args.data.display(),
+                names.join(", ")
+            )
+        }),
+        None => match family.map(|f| f.tasks()) {
+            Some([Task::Clustering, ..]) => Ok(Task::Clustering),
+            _ => Err(format!(
+                "--target COL is needed to choose the column to predict; for clustering, \
+                 pass a clustering model, such as --model {}",
+                registry::default_for(Task::Clustering).name()
+            )),
+        },
+    }
+}
+
+/// `--param NAME=VALUE`, read by the family's own declaration of `NAME`.
+fn parse_param(family: &dyn Family, param: &str) -> Result<(String, ParamValue), String> {
+    let (name, value) = param
+        .split_once('=')
+        .ok_or_else(|| format!("--param {param}: write it as NAME=VALUE, e.g. max_iter=200"))?;
+    let name = name.trim();
+    let spec = family
+        .params()
+        .iter()
+        .find(|p| p.answers_to(name))
+        .ok_or_else(|| {
+            let known: Vec<&str> = family.params().iter().map(|p| p.name).collect();
+            format!(
+                "--param {param}: {} has no hyperparameter \"{name}\"; it takes {}",
+                family.name(),
+                known.join(", ")
+            )
+        })?;
+    let parsed = spec
+        .parse(value)
+        .map_err(|e| format!("--param {param}: {}", e.named(name)))?;
+    // An unset optional value is written as the word the family reads as unset.
+    Ok((
+        spec.name.to_owned(),
+        parsed.unwrap_or_else(|| ParamValue::Text("none".into())),
+    ))
 }
 
 /// Trains on the device named by `--device` (`auto`, `gpu` or `cpu`). With `auto`, a GPU
@@ -159,10 +201,10 @@ pub fn fit(
 }
 
 /// Prints a finished run: one JSON object, or lines for people.
-pub fn report(task: Task, kind: ModelKind, trained: &Trained, json: bool) -> Result<(), String> {
+pub fn report(task: Task, model: &str, trained: &Trained, json: bool) -> Result<(), String> {
     let summary = Summary {
         task,
-        model: kind.name(),
+        model,
         device: trained.device,
         n_train: trained.split.train.len(),
         n_test: trained.split.test.len(),
@@ -186,12 +228,15 @@ pub fn load(path: &Path) -> Result<Frame, String> {
 
 fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let classes: &[String] = match &trained.pipeline.model {
-        studio_core::model::Fitted::Logistic { classes, .. } => classes,
-        studio_core::model::Fitted::Linear { .. } => &[],
+    let classes = trained.pipeline.model.classes();
+    let first = match trained.pipeline.task {
+        Task::Clustering => "cluster",
+        Task::Classification | Task::Regression => "prediction",
     };
-    let mut header = vec!["prediction".to_owned()];
+    let mut header = vec![first.to_owned()];
     header.extend(classes.iter().map(|c| format!("proba_{c}")));
+    let clusters = trained.predictions.distances.first().map_or(0, Vec::len);
+    header.extend((0..clusters).map(|k| format!("distance_{k}")));
     out.write_record(&header).map_err(|e| e.to_string())?;
     let p = &trained.predictions;
     for (i, label) in p.labels.iter().enumerate() {
@@ -199,22 +244,30 @@ fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
         if let Some(probabilities) = p.probabilities.get(i) {
             record.extend(probabilities.iter().map(|x| x.to_string()));
         }
+        if let Some(distances) = p.distances.get(i) {
+            record.extend(distances.iter().map(|x| x.to_string()));
+        }
         out.write_record(&record).map_err(|e| e.to_string())?;
     }
     out.into_inner().map_err(|e| e.to_string())
 }
 
 fn render(summary: &Summary<'_>, trained: &Trained) -> String {
+    let rows = match summary.task {
+        Task::Clustering => format!("{} rows", summary.n_train),
+        _ => format!(
+            "trained on {} rows, tested on {}",
+            summary.n_train, summary.n_test
+        ),
+    };
+    let steps = match trained.loss_curve.len() {
+        0 => String::new(),
+        n => format!(" · {} iterations", n - 1),
+    };
     let mut out = format!(
-        "{} · {} · trained on {} rows, tested on {} · {} iterations on the {}{}\n",
-        match summary.task {
-            Task::Classification => "classification",
-            Task::Regression => "regression",
-        },
+        "{} · {} · {rows}{steps} on the {}{}\n",
+        summary.task.name(),
         summary.model,
-        summary.n_train,
-        summary.n_test,
-        trained.loss_curve.len().saturating_sub(1),
         match summary.device {
             DeviceKind::Gpu => "GPU",
             DeviceKind::Cpu => "CPU",
@@ -236,6 +289,17 @@ fn render(summary: &Summary<'_>, trained: &Trained) -> String {
             out.push_str(&format!(
                 "RMSE {:.4} · MAE {:.4} · R² {:.4}\n",
                 m.rmse, m.mae, m.r2
+            ));
+        }
+        Metrics::Clustering(m) => {
+            let silhouette = m
+                .silhouette
+                .map_or_else(|| "none (one cluster)".to_owned(), |s| format!("{s:.4}"));
+            let sizes: Vec<String> = m.sizes.iter().map(usize::to_string).collect();
+            out.push_str(&format!(
+                "inertia {:.4} · silhouette {silhouette} · cluster sizes {}\n",
+                m.inertia,
+                sizes.join(", ")
             ));
         }
     }

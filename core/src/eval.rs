@@ -19,6 +19,96 @@ pub struct RegressionMetrics {
     pub r2: f64,
 }
 
+/// Metrics of a clustering on the rows it assigned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusteringMetrics {
+    /// The sum of squared distances from each row to its centre.
+    pub inertia: f64,
+    /// The mean silhouette coefficient (−1 to 1; higher is better separated), over
+    /// at most [`SILHOUETTE_ROWS`] rows; `None` with fewer than two clusters.
+    pub silhouette: Option<f64>,
+    /// Rows in each cluster.
+    pub sizes: Vec<usize>,
+}
+
+/// Silhouette is quadratic in the rows, so larger data is scored on a seeded sample.
+pub const SILHOUETTE_ROWS: usize = 4000;
+
+/// `labels` are cluster indices below `k`; `distances` each row's Euclidean
+/// distance to every centre; `x` the rows (`inputs` wide) for the silhouette.
+pub fn clustering(
+    x: &[f64],
+    inputs: usize,
+    labels: &[usize],
+    distances: &[Vec<f64>],
+    k: usize,
+    seed: u64,
+) -> ClusteringMetrics {
+    let mut sizes = vec![0usize; k];
+    let mut inertia = 0.0;
+    for (&c, d) in labels.iter().zip(distances) {
+        if c < k {
+            sizes[c] += 1;
+            inertia += d[c] * d[c];
+        }
+    }
+    let used = sizes.iter().filter(|&&s| s > 0).count();
+    let silhouette =
+        (used >= 2 && labels.len() > used).then(|| silhouette(x, inputs, labels, k, seed));
+    ClusteringMetrics {
+        inertia,
+        silhouette,
+        sizes,
+    }
+}
+
+/// scikit-learn's `silhouette_score`: per row `(b − a) / max(a, b)` with `a` the
+/// mean distance to its own cluster and `b` to the nearest other one; 0 for a row
+/// alone in its cluster.
+fn silhouette(x: &[f64], inputs: usize, labels: &[usize], k: usize, seed: u64) -> f64 {
+    let n = labels.len();
+    let rows: Vec<usize> = if n > SILHOUETTE_ROWS {
+        let mut sample = crate::rng::SplitMix64::new(seed).permutation(n);
+        sample.truncate(SILHOUETTE_ROWS);
+        sample.sort_unstable();
+        sample
+    } else {
+        (0..n).collect()
+    };
+    let row = |r: usize| &x[r * inputs..(r + 1) * inputs];
+    let mut counts = vec![0usize; k];
+    for &r in &rows {
+        counts[labels[r]] += 1;
+    }
+    let mut total = 0.0;
+    for &i in &rows {
+        let mut sums = vec![0.0; k];
+        for &j in &rows {
+            let d: f64 = row(i)
+                .iter()
+                .zip(row(j))
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum::<f64>()
+                .sqrt();
+            sums[labels[j]] += d;
+        }
+        let own = labels[i];
+        if counts[own] <= 1 {
+            continue;
+        }
+        let a = sums[own] / (counts[own] - 1) as f64;
+        let b = (0..k)
+            .filter(|&c| c != own && counts[c] > 0)
+            .map(|c| sums[c] / counts[c] as f64)
+            .fold(f64::INFINITY, f64::min);
+        let s = (b - a) / a.max(b);
+        if s.is_finite() {
+            total += s;
+        }
+    }
+    total / rows.len() as f64
+}
+
 /// `truth` and `predicted` are class indices below `classes`.
 pub fn classification(
     truth: &[usize],

@@ -22,6 +22,7 @@ pub mod eval;
 pub mod export;
 pub mod frame;
 pub mod ingest;
+pub mod learner;
 pub mod model;
 pub mod notebook;
 pub mod prep;

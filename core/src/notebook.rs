@@ -17,7 +17,7 @@ pub use validate::{
 };
 
 use crate::ingest::LoadOptions;
-use crate::model::{ModelKind, ModelSpec};
+use crate::learner::ModelSpec;
 use crate::synthetic::Synthetic;
 use crate::train::Task;
 
@@ -94,10 +94,55 @@ impl Default for TrainCell {
         Self {
             target: None,
             task: None,
-            model: ModelSpec::new(ModelKind::Logistic),
+            model: Task::Classification.default_model(),
             test_size: 0.2,
             seed: 42,
         }
+    }
+}
+
+impl TrainCell {
+    /// Chooses the column to predict (`None`: find clusters instead). The task
+    /// follows: `inferred` from the column's values, or clustering without one;
+    /// then the model, as [`TrainCell::choose_task`] says.
+    pub fn choose_target(&mut self, target: Option<String>, inferred: Option<Task>) {
+        let task = match &target {
+            Some(_) => inferred,
+            None => Some(Task::Clustering),
+        };
+        self.target = target;
+        match task {
+            Some(task) => self.choose_task(task),
+            None => self.task = None,
+        }
+    }
+
+    /// Sets the task; a model that cannot do it gives way to the task's default,
+    /// while one that can is kept with its settings.
+    pub fn choose_task(&mut self, task: Task) {
+        self.task = Some(task);
+        let serves = self
+            .model
+            .family()
+            .is_ok_and(|family| family.tasks().contains(&task));
+        if !serves {
+            self.model = task.default_model();
+        }
+    }
+
+    /// The spec a run trains with, once the cell says what to predict.
+    pub fn spec(&self) -> Option<crate::train::TrainSpec> {
+        let task = self.task?;
+        if task.has_target() && self.target.is_none() {
+            return None;
+        }
+        Some(crate::train::TrainSpec {
+            target: self.target.clone().filter(|_| task.has_target()),
+            task,
+            model: self.model.clone(),
+            test_size: self.test_size,
+            seed: self.seed,
+        })
     }
 }
 
@@ -129,9 +174,10 @@ impl Cell {
                 source: Some(DataSource::Synthetic(s)),
                 ..
             } => format!("Data · {}", s.name()),
-            CellKind::Train(train) => match &train.target {
-                Some(target) => format!("Train · {} → {target}", train.model.kind.name()),
-                None => "Train".to_owned(),
+            CellKind::Train(train) => match (&train.target, train.task) {
+                (_, Some(Task::Clustering)) => format!("Train · {} clusters", train.model.kind),
+                (Some(target), _) => format!("Train · {} → {target}", train.model.kind),
+                (None, _) => "Train".to_owned(),
             },
         }
     }

@@ -58,10 +58,7 @@ pub enum SyntheticError {
 impl Synthetic {
     /// The name the data cell shows, such as `synthetic-1000x10-classification-seed42`.
     pub fn name(&self) -> String {
-        let task = match self.task {
-            Task::Classification => "classification",
-            Task::Regression => "regression",
-        };
+        let task = self.task.name();
         format!(
             "synthetic-{}x{}-{task}-seed{}",
             self.rows, self.features, self.seed
@@ -73,6 +70,8 @@ impl Synthetic {
         match self.task {
             Task::Classification => "class",
             Task::Regression => "y",
+            // Blobs, like classification; the column says which blob drew the row.
+            Task::Clustering => "blob",
         }
     }
 
@@ -112,7 +111,7 @@ impl Synthetic {
             columns.push(reserved(rows).map_err(out_of_memory)?);
         }
         match self.task {
-            Task::Classification => {
+            Task::Classification | Task::Clustering => {
                 // Within the validated size: CLASSES × features < rows × (features + 1) × 8.
                 let mut centres: Vec<f64> =
                     reserved(CLASSES.saturating_mul(features)).map_err(out_of_memory)?;

@@ -1,26 +1,35 @@
 //! The training pipeline: target and task, seeded split, preprocessing fitted on
-//! the training rows, model fitting one iteration at a time, and test metrics.
+//! the training rows, a model family fitted step by step, and test metrics.
+//!
+//! Nothing here names a family: the model comes from the
+//! [registry](crate::learner::registry) and is driven through [`Run`].
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+pub use crate::learner::run::{Fallback, OnGpuFailure};
+
 use crate::compute::{ComputeError, CpuDevice, Device, DeviceKind};
-use crate::eval::{self, ClassificationMetrics, RegressionMetrics};
+use crate::eval::{self, ClassificationMetrics, ClusteringMetrics, RegressionMetrics};
 use crate::frame::{Column, ColumnType, Frame, Role};
-use crate::model::lbfgs::{Lbfgs, Status};
-use crate::model::{
-    Fitted, GpuSoftmaxCrossEntropy, GpuSquaredError, ModelKind, ModelSpec, Objective,
-    SoftmaxCrossEntropy, SpecError, SquaredError, argmax,
+use crate::learner::run::{Run, RunError};
+use crate::learner::{
+    FitError, Fitted, ModelSpec, Output, Progress, SpecError, Target, TrainingSet, registry,
 };
+use crate::model::argmax;
 use crate::prep::{PrepError, Preprocessor};
 use crate::split::{Split, SplitError};
 
-/// What the model predicts.
+/// What the model does with the rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Task {
     Classification,
     Regression,
+    /// Groups the rows; there is no target.
+    Clustering,
 }
 
 /// A number target with at most this many distinct whole values is taken as classes.
@@ -54,11 +63,23 @@ impl Task {
         }
     }
 
+    pub const ALL: &'static [Task] = &[Task::Classification, Task::Regression, Task::Clustering];
+
     /// The model a task uses unless the person picks another.
-    pub fn default_model(self) -> ModelKind {
+    pub fn default_model(self) -> ModelSpec {
+        ModelSpec::new(registry::default_for(self))
+    }
+
+    /// Whether the task learns from a target column.
+    pub fn has_target(self) -> bool {
+        self != Task::Clustering
+    }
+
+    pub fn name(self) -> &'static str {
         match self {
-            Task::Classification => ModelKind::Logistic,
-            Task::Regression => ModelKind::Linear,
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+            Task::Clustering => "clustering",
         }
     }
 }
@@ -66,7 +87,8 @@ impl Task {
 /// Everything that decides a training run; with the data, it reproduces the numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainSpec {
-    pub target: String,
+    /// The column to predict; `None` for clustering.
+    pub target: Option<String>,
     pub task: Task,
     pub model: ModelSpec,
     pub test_size: f64,
@@ -76,7 +98,8 @@ pub struct TrainSpec {
 /// The fitted pipeline: what `model.json` holds and what ONNX export reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pipeline {
-    pub target: String,
+    /// The predicted column; `None` for clustering.
+    pub target: Option<String>,
     pub task: Task,
     pub preprocessing: Preprocessor,
     pub model: Fitted,
@@ -87,18 +110,22 @@ pub struct Pipeline {
 pub enum Metrics {
     Classification(ClassificationMetrics),
     Regression(RegressionMetrics),
+    Clustering(ClusteringMetrics),
 }
 
-/// Predictions for the test rows, in ascending row order.
+/// Predictions for the test rows (every row, for clustering), in ascending row order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Predictions {
     pub rows: Vec<usize>,
-    /// Class labels, or numbers written as text.
+    /// Class labels, numbers written as text, or cluster numbers.
     pub labels: Vec<String>,
-    /// Regression predictions; empty for classifiers.
+    /// Regression predictions; empty for other tasks.
     pub values: Vec<f64>,
     /// Class probabilities, columns in the model's class order; empty for regressors.
     pub probabilities: Vec<Vec<f64>>,
+    /// Clustering: the Euclidean distance to each centre; empty for other tasks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub distances: Vec<Vec<f64>>,
 }
 
 /// The result of a finished run.
@@ -108,29 +135,22 @@ pub struct Trained {
     pub split: Split,
     pub metrics: Metrics,
     pub predictions: Predictions,
-    /// The objective after each iteration, the first entry at the starting point.
+    /// The objective after each step, the first entry at the starting point; empty
+    /// for families that minimize none.
     pub loss_curve: Vec<f64>,
     pub converged: bool,
-    /// The device that evaluated the objective at the end.
+    /// The device that ran the last step.
     pub device: DeviceKind,
     /// Where and why the run left the GPU, if it did.
     pub fallback: Option<Fallback>,
-}
-
-/// What a run does when the GPU fails under it (cannot hold the data, device
-/// lost, out of memory).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnGpuFailure {
-    /// Go on from the last point reached, evaluating the objective on the CPU.
-    GoOnOnCpu,
-    /// Stop with [`TrainError::Gpu`]: the GPU was asked for by name.
-    Stop,
 }
 
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TrainError {
     #[error("there is no column \"{0}\" to predict; choose one of the data's columns")]
     NoTarget(String),
+    #[error("{0} needs a target column: choose the column to predict")]
+    TargetNeeded(&'static str),
     #[error("the target column \"{0}\" is empty in every row: choose a column with values")]
     EmptyTarget(String),
     #[error(
@@ -142,181 +162,95 @@ pub enum TrainError {
         "regression needs a number target, but \"{0}\" holds {1} values; choose classification"
     )]
     NotNumeric(String, &'static str),
-    #[error("{model} regression cannot do {task:?}; choose {suggest}")]
+    #[error("{model} cannot do {}; choose {suggest}", .task.name())]
     WrongModel {
         model: &'static str,
         task: Task,
-        suggest: &'static str,
+        suggest: String,
     },
+    #[error("the data has no rows to learn from")]
+    NoRows,
     #[error(transparent)]
     Spec(#[from] SpecError),
     #[error(transparent)]
     Split(#[from] SplitError),
     #[error(transparent)]
     Prep(#[from] PrepError),
+    /// The data cannot be fitted with these hyperparameters; `param` names the
+    /// one to change, where one would help.
+    #[error("{message}")]
+    Fit {
+        message: String,
+        param: Option<&'static str>,
+    },
     /// The GPU could not hold the data or failed while training (device lost, out
     /// of memory), and the run was told to stop rather than go on on the CPU.
     #[error("training on the GPU failed: {0}")]
     Gpu(ComputeError),
-    /// The CPU's evaluation of the objective failed (it has no device to lose).
-    #[error("the training objective could not be evaluated: {0}")]
+    /// The CPU's fitting failed (it has no device to lose).
+    #[error("the model could not be fitted: {0}")]
     Compute(ComputeError),
+}
+
+impl From<RunError> for TrainError {
+    fn from(error: RunError) -> Self {
+        match error {
+            RunError::Fit(FitError::Param(e)) => TrainError::Spec(SpecError::Param(e)),
+            RunError::Fit(FitError::Data { message, param }) => TrainError::Fit { message, param },
+            RunError::Fit(FitError::Compute(e)) | RunError::Compute(e) => TrainError::Compute(e),
+            RunError::Gpu(e) => TrainError::Gpu(e),
+        }
+    }
 }
 
 /// What the test rows are compared with.
 enum Problem {
-    Classes {
-        classes: Vec<String>,
-        test_labels: Vec<usize>,
-    },
-    Values {
-        test_values: Vec<f64>,
-    },
+    Classes { test_labels: Vec<usize> },
+    Values { test_values: Vec<f64> },
+    Clusters,
 }
 
-/// The objective being minimized, on the device that evaluates it. On the GPU the
-/// CPU's objective is kept too, so that a run the GPU fails can go on there.
-#[derive(Debug)]
-enum Loss {
-    CpuClasses(SoftmaxCrossEntropy),
-    CpuValues(SquaredError),
-    GpuClasses(GpuSoftmaxCrossEntropy, SoftmaxCrossEntropy),
-    GpuValues(GpuSquaredError, SquaredError),
-}
-
-impl Loss {
-    /// The objective on `device`; where the GPU cannot take it, on the CPU with
-    /// the reason.
-    async fn classes(
-        objective: SoftmaxCrossEntropy,
-        device: &Device,
-    ) -> (Self, Option<ComputeError>) {
-        match device {
-            Device::Cpu(_) => (Loss::CpuClasses(objective), None),
-            Device::Gpu(gpu) => match GpuSoftmaxCrossEntropy::upload(gpu, &objective).await {
-                Ok(on_gpu) => (Loss::GpuClasses(on_gpu, objective), None),
-                Err(error) => (Loss::CpuClasses(objective), Some(error)),
-            },
-        }
-    }
-
-    async fn values(objective: SquaredError, device: &Device) -> (Self, Option<ComputeError>) {
-        match device {
-            Device::Cpu(_) => (Loss::CpuValues(objective), None),
-            Device::Gpu(gpu) => match GpuSquaredError::upload(gpu, &objective).await {
-                Ok(on_gpu) => (Loss::GpuValues(on_gpu, objective), None),
-                Err(error) => (Loss::CpuValues(objective), Some(error)),
-            },
-        }
-    }
-
-    /// Becomes the same objective on the CPU; the GPU's buffers are let go.
-    fn leave_gpu(&mut self) {
-        let on_cpu = match self {
-            Loss::GpuClasses(_, objective) => Loss::CpuClasses(std::mem::take(objective)),
-            Loss::GpuValues(_, objective) => Loss::CpuValues(std::mem::take(objective)),
-            Loss::CpuClasses(_) | Loss::CpuValues(_) => return,
-        };
-        *self = on_cpu;
-    }
-
-    fn device(&self) -> DeviceKind {
-        match self {
-            Loss::CpuClasses(_) | Loss::CpuValues(_) => DeviceKind::Cpu,
-            Loss::GpuClasses(..) | Loss::GpuValues(..) => DeviceKind::Gpu,
-        }
-    }
-}
-
-/// Where and why a run left the GPU for the CPU.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fallback {
-    /// Iterations done on the GPU; the CPU went on from the point they reached.
-    pub iteration: usize,
-    pub error: ComputeError,
-}
-
-impl std::fmt::Display for Fallback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.iteration {
-            0 => write!(
-                f,
-                "the GPU failed before training began ({}); trained on the CPU instead",
-                self.error
-            ),
-            n => write!(
-                f,
-                "the GPU failed after iteration {n} ({}); training went on from there on the CPU",
-                self.error
-            ),
-        }
-    }
-}
-
-impl Objective for Loss {
-    fn dim(&self) -> usize {
-        match self {
-            Loss::CpuClasses(o) => o.dim(),
-            Loss::CpuValues(o) => o.dim(),
-            Loss::GpuClasses(o, _) => o.dim(),
-            Loss::GpuValues(o, _) => o.dim(),
-        }
-    }
-
-    async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
-        match self {
-            Loss::CpuClasses(o) => o.eval(params, grad).await,
-            Loss::CpuValues(o) => o.eval(params, grad).await,
-            Loss::GpuClasses(o, _) => o.eval(params, grad).await,
-            Loss::GpuValues(o, _) => o.eval(params, grad).await,
-        }
-    }
-
-    fn precision(&self) -> f64 {
-        match self {
-            Loss::CpuClasses(o) => o.precision(),
-            Loss::CpuValues(o) => o.precision(),
-            Loss::GpuClasses(o, _) => o.precision(),
-            Loss::GpuValues(o, _) => o.precision(),
-        }
-    }
-}
-
-/// A training run, advanced one optimizer iteration at a time.
+/// A training run, advanced one step at a time.
 pub struct Trainer {
     spec: TrainSpec,
     split: Split,
     prep: Preprocessor,
     test_x: Vec<f64>,
     problem: Problem,
-    loss: Loss,
-    optimizer: Lbfgs,
-    loss_curve: Vec<f64>,
-    status: Status,
-    fallback: Option<Fallback>,
-    on_failure: OnGpuFailure,
+    run: Run,
 }
 
 impl std::fmt::Debug for Trainer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Trainer")
             .field("spec", &self.spec)
-            .field("device", &self.loss.device())
-            .field("iterations", &self.optimizer.iterations())
+            .field("run", &self.run)
             .finish_non_exhaustive()
     }
 }
 
+/// Rows with a value in `target`: rows without one can neither train nor test.
+fn labelled(frame: &Frame, target: Option<&Column>) -> Vec<usize> {
+    match target {
+        Some(target) => (0..frame.rows())
+            .filter(|&r| !target.is_missing(r))
+            .collect(),
+        None => (0..frame.rows()).collect(),
+    }
+}
+
 impl Trainer {
-    /// Validates the spec, splits, fits the preprocessing and evaluates the start point.
+    /// Validates the spec, splits, fits the preprocessing and starts the model.
     ///
     /// With `test`, every labelled row of `frame` trains and `test`'s rows are held
     /// out; otherwise `frame` is split by `spec.test_size` and `spec.seed`.
+    /// Clustering has nothing to hold out: it fits every row of `frame` and
+    /// scores the rows of `test`, or of `frame` without one.
     ///
-    /// The objective is evaluated on `device`: on a GPU, the training rows are
-    /// uploaded here once. A GPU that cannot hold them, or fails later, hands the
-    /// run to the CPU or stops it, as `on_failure` says; the CPU goes on from the
-    /// last point the GPU reached, so no iteration is lost ([`Trainer::fallback`]).
+    /// The model runs on `device` where its family has a GPU path. A GPU that
+    /// cannot hold the rows, or fails later, hands the run to the CPU or stops
+    /// it, as `on_failure` says; the CPU goes on from the state the GPU reached
+    /// ([`Trainer::fallback`]).
     pub async fn start(
         frame: &Frame,
         test: Option<&Frame>,
@@ -324,52 +258,53 @@ impl Trainer {
         device: &Device,
         on_failure: OnGpuFailure,
     ) -> Result<Self, TrainError> {
-        spec.model.check()?;
-        let target = frame
-            .column(&spec.target)
-            .ok_or_else(|| TrainError::NoTarget(spec.target.clone()))?;
-        match (spec.task, spec.model.kind) {
-            (Task::Classification, ModelKind::Linear) => {
-                return Err(TrainError::WrongModel {
-                    model: "linear",
-                    task: spec.task,
-                    suggest: "logistic",
-                });
-            }
-            (Task::Regression, ModelKind::Logistic) => {
-                return Err(TrainError::WrongModel {
-                    model: "logistic",
-                    task: spec.task,
-                    suggest: "linear",
-                });
-            }
-            _ => {}
+        let (family, params) = spec.model.check()?;
+        if !family.tasks().contains(&spec.task) {
+            return Err(TrainError::WrongModel {
+                model: family.name(),
+                task: spec.task,
+                suggest: registry::names(registry::for_task(spec.task)),
+            });
         }
-        // Rows without a target value can neither train nor test a model.
-        let labelled = |frame: &Frame, target: &Column| -> Vec<usize> {
-            (0..frame.rows())
-                .filter(|&r| !target.is_missing(r))
-                .collect()
+        let target_name = match (&spec.target, spec.task.has_target()) {
+            (Some(name), true) => Some(name.as_str()),
+            (None, true) => return Err(TrainError::TargetNeeded(family.name())),
+            (_, false) => None,
         };
+        fn column<'f>(
+            frame: &'f Frame,
+            name: Option<&str>,
+            suffix: &str,
+        ) -> Result<Option<&'f Column>, TrainError> {
+            name.map(|name| {
+                frame
+                    .column(name)
+                    .ok_or_else(|| TrainError::NoTarget(format!("{name}{suffix}")))
+            })
+            .transpose()
+        }
+        let target = column(frame, target_name, "")?;
         let rows = labelled(frame, target);
         if rows.is_empty() {
-            return Err(TrainError::EmptyTarget(spec.target.clone()));
+            return Err(match target_name {
+                Some(name) => TrainError::EmptyTarget(name.to_owned()),
+                None => TrainError::NoRows,
+            });
         }
         let (test_frame, test_target) = match test {
-            Some(test) => {
-                let target = test.column(&spec.target).ok_or_else(|| {
-                    TrainError::NoTarget(format!("{} (in the test data)", spec.target))
-                })?;
-                (test, target)
-            }
+            Some(test) => (test, column(test, target_name, " (in the test data)")?),
             None => (frame, target),
         };
-        let split = match test {
-            Some(_) => Split {
+        let split = match (test, spec.task) {
+            (Some(_), _) => Split {
                 train: rows,
                 test: labelled(test_frame, test_target),
             },
-            None => {
+            (None, Task::Clustering) => Split {
+                test: rows.clone(),
+                train: rows,
+            },
+            (None, _) => {
                 let positions = Split::seeded(rows.len(), spec.test_size, spec.seed)?;
                 Split {
                     train: positions.train.iter().map(|&i| rows[i]).collect(),
@@ -380,7 +315,7 @@ impl Trainer {
         let features: Vec<String> = frame
             .columns()
             .iter()
-            .filter(|c| c.name != spec.target && c.role == Role::Feature)
+            .filter(|c| Some(c.name.as_str()) != target_name && c.role == Role::Feature)
             .map(|c| c.name.clone())
             .collect();
         let prep = Preprocessor::fit(frame, &features, &split.train)?;
@@ -388,54 +323,19 @@ impl Trainer {
         let train_x = prep.transform(frame, &split.train)?;
         let test_x = prep.transform(test_frame, &split.test)?;
 
-        let (problem, loss) = match spec.task {
-            Task::Classification => {
-                let mut classes: Vec<String> =
-                    split.train.iter().filter_map(|&r| target.text(r)).collect();
-                classes.sort();
-                classes.dedup();
-                if classes.len() < 2 {
-                    return Err(TrainError::OneClass {
-                        column: spec.target.clone(),
-                        class: classes.pop().unwrap_or_default(),
-                    });
-                }
-                let index = |column: &Column, r: usize| {
-                    column
-                        .text(r)
-                        .and_then(|label| classes.binary_search(&label).ok())
-                };
-                let labels = split
-                    .train
-                    .iter()
-                    .map(|&r| index(target, r).unwrap_or(0))
-                    .collect();
-                // A test label never seen in training can never be predicted right;
-                // it counts as a miss (usize::MAX matches no class).
-                let test_labels = split
-                    .test
-                    .iter()
-                    .map(|&r| index(test_target, r).unwrap_or(usize::MAX))
-                    .collect();
-                let objective = SoftmaxCrossEntropy {
-                    x: train_x,
-                    inputs,
-                    labels,
-                    classes: classes.len(),
-                    penalty: 1.0 / spec.model.get("c"),
-                };
+        let (problem, target) = match (spec.task, target, test_target) {
+            (Task::Classification, Some(target), Some(test_target)) => {
+                let (labels, classes, test_labels) =
+                    encode_classes(target, test_target, &split, target_name.unwrap_or_default())?;
                 (
-                    Problem::Classes {
-                        classes,
-                        test_labels,
-                    },
-                    Loss::classes(objective, device).await,
+                    Problem::Classes { test_labels },
+                    Target::Classes { labels, classes },
                 )
             }
-            Task::Regression => {
+            (Task::Regression, Some(target), Some(test_target)) => {
                 if !target.kind().is_numeric() || !test_target.kind().is_numeric() {
                     return Err(TrainError::NotNumeric(
-                        spec.target.clone(),
+                        target.name.clone(),
                         target.kind().name(),
                     ));
                 }
@@ -444,178 +344,133 @@ impl Trainer {
                         .map(|&r| column.number(r).unwrap_or(f64::NAN))
                         .collect()
                 };
-                let objective = SquaredError {
-                    x: train_x,
-                    inputs,
-                    y: values(target, &split.train),
-                    alpha: spec.model.get("alpha"),
-                };
                 (
                     Problem::Values {
                         test_values: values(test_target, &split.test),
                     },
-                    Loss::values(objective, device).await,
+                    Target::Values(values(target, &split.train)),
                 )
             }
+            _ => (Problem::Clusters, Target::None),
         };
-        let (mut loss, failed) = loss;
-        let mut fallback = match failed {
-            Some(error) if on_failure == OnGpuFailure::Stop => return Err(TrainError::Gpu(error)),
-            failed => failed.map(|error| Fallback {
-                iteration: 0,
-                error,
-            }),
+        let data = TrainingSet {
+            x: Arc::from(train_x),
+            inputs,
+            target,
         };
-        let x0 = vec![0.0; loss.dim()];
-        let optimizer = match Lbfgs::start(&loss, x0.clone()).await {
-            Err(error)
-                if loss.device() == DeviceKind::Gpu && on_failure == OnGpuFailure::GoOnOnCpu =>
-            {
-                loss.leave_gpu();
-                fallback = Some(Fallback {
-                    iteration: 0,
-                    error,
-                });
-                Lbfgs::start(&loss, x0).await.map_err(TrainError::Compute)?
-            }
-            started => started.map_err(|error| match loss.device() {
-                DeviceKind::Gpu => TrainError::Gpu(error),
-                DeviceKind::Cpu => TrainError::Compute(error),
-            })?,
-        };
-        let loss_curve = vec![optimizer.value()];
+        let run = Run::start(family, &params, data, device, on_failure).await?;
         Ok(Self {
             spec,
             split,
             prep,
             test_x,
             problem,
-            loss,
-            optimizer,
-            loss_curve,
-            status: Status::Running,
-            fallback,
-            on_failure,
+            run,
         })
     }
 
-    /// Runs one iteration; `Ok(false)` once training has finished.
+    /// Runs one step; `Ok(false)` once training has finished.
     ///
-    /// If the GPU fails, the iteration is taken again on the CPU from the same
-    /// point (or the run stops with [`TrainError::Gpu`], as it was started).
+    /// If the GPU fails, the step is taken again on the CPU from the same state
+    /// (or the run stops with [`TrainError::Gpu`], as it was started).
     pub async fn step(&mut self) -> Result<bool, TrainError> {
-        if self.status != Status::Running
-            || self.optimizer.iterations() >= self.spec.model.get("max_iter") as usize
-        {
-            return Ok(false);
-        }
-        let status = match self.optimizer.step(&self.loss).await {
-            Ok(status) => status,
-            Err(error) if self.loss.device() == DeviceKind::Cpu => {
-                return Err(TrainError::Compute(error));
-            }
-            Err(error) if self.on_failure == OnGpuFailure::Stop => {
-                return Err(TrainError::Gpu(error));
-            }
-            Err(error) => {
-                self.fallback = Some(Fallback {
-                    iteration: self.optimizer.iterations(),
-                    error,
-                });
-                self.loss.leave_gpu();
-                self.optimizer
-                    .reevaluate(&self.loss)
-                    .await
-                    .map_err(TrainError::Compute)?;
-                self.optimizer
-                    .step(&self.loss)
-                    .await
-                    .map_err(TrainError::Compute)?
-            }
-        };
-        self.status = status;
-        if self.status != Status::Stalled {
-            self.loss_curve.push(self.optimizer.value());
-        }
-        Ok(self.status == Status::Running)
+        Ok(self.run.step().await?)
     }
 
     /// Where and why the run left the GPU for the CPU, once it has.
     pub fn fallback(&self) -> Option<&Fallback> {
-        self.fallback.as_ref()
+        self.run.fallback()
     }
 
-    /// The kind of device evaluating the objective.
+    /// The kind of device running the steps.
     pub fn device(&self) -> DeviceKind {
-        self.loss.device()
+        self.run.device()
     }
 
-    pub fn iterations(&self) -> usize {
-        self.optimizer.iterations()
-    }
-
-    pub fn loss(&self) -> f64 {
-        self.optimizer.value()
+    pub fn progress(&self) -> Progress {
+        self.run.progress()
     }
 
     /// Ends the run (finished or stopped early) with the model as it stands.
     pub fn finish(self) -> Trained {
-        let device = self.loss.device();
-        let inputs = self.prep.width();
-        let params = self.optimizer.params();
-        let (model, metrics, predictions) = match self.problem {
-            Problem::Classes {
-                classes,
-                test_labels,
-                ..
-            } => {
-                let stride = inputs + 1;
-                let model = Fitted::Logistic {
-                    coef: (0..classes.len())
-                        .map(|c| params[c * stride..c * stride + inputs].to_vec())
-                        .collect(),
-                    intercept: (0..classes.len())
-                        .map(|c| params[c * stride + inputs])
-                        .collect(),
-                    classes: classes.clone(),
-                };
-                let probabilities = model.probabilities(&self.test_x, inputs);
+        let model = self.run.model();
+        let rows = self.split.test.clone();
+        let (metrics, predictions) = match (model.predict(&self.test_x), &self.problem) {
+            (
+                Output::Classes {
+                    classes,
+                    probabilities,
+                },
+                Problem::Classes { test_labels },
+            ) => {
                 let predicted: Vec<usize> = probabilities.iter().map(|p| argmax(p)).collect();
-                let metrics = eval::classification(&test_labels, &predicted, classes.len());
+                let metrics = eval::classification(test_labels, &predicted, classes.len());
                 let labels = predicted.iter().map(|&c| classes[c].clone()).collect();
                 (
-                    model,
                     Metrics::Classification(metrics),
                     Predictions {
-                        rows: self.split.test.clone(),
+                        rows,
                         labels,
                         values: Vec::new(),
                         probabilities,
+                        distances: Vec::new(),
                     },
                 )
             }
-            Problem::Values { test_values, .. } => {
-                let model = Fitted::Linear {
-                    coef: params[..inputs].to_vec(),
-                    intercept: params[inputs],
-                };
-                let values = model.values(&self.test_x, inputs);
-                let metrics = eval::regression(&test_values, &values);
+            (Output::Values(values), Problem::Values { test_values }) => (
+                Metrics::Regression(eval::regression(test_values, &values)),
+                Predictions {
+                    rows,
+                    labels: values.iter().map(|v| v.to_string()).collect(),
+                    values,
+                    probabilities: Vec::new(),
+                    distances: Vec::new(),
+                },
+            ),
+            (Output::Clusters { labels, distances }, _) => {
+                let k = distances.first().map_or(0, Vec::len);
+                let metrics = eval::clustering(
+                    &self.test_x,
+                    self.prep.width(),
+                    &labels,
+                    &distances,
+                    k,
+                    self.spec.seed,
+                );
                 (
-                    model,
-                    Metrics::Regression(metrics),
+                    Metrics::Clustering(metrics),
                     Predictions {
-                        rows: self.split.test.clone(),
-                        labels: values.iter().map(|v| v.to_string()).collect(),
-                        values,
+                        rows,
+                        labels: labels.iter().map(usize::to_string).collect(),
+                        values: Vec::new(),
                         probabilities: Vec::new(),
+                        distances,
                     },
                 )
             }
+            // A family answers for the task it was checked to serve.
+            (_, _) => (
+                Metrics::Clustering(ClusteringMetrics {
+                    inertia: f64::NAN,
+                    silhouette: None,
+                    sizes: Vec::new(),
+                }),
+                Predictions {
+                    rows,
+                    labels: Vec::new(),
+                    values: Vec::new(),
+                    probabilities: Vec::new(),
+                    distances: Vec::new(),
+                },
+            ),
         };
         Trained {
             pipeline: Pipeline {
-                target: self.spec.target.clone(),
+                target: self
+                    .spec
+                    .target
+                    .clone()
+                    .filter(|_| self.spec.task.has_target()),
                 task: self.spec.task,
                 preprocessing: self.prep,
                 model,
@@ -623,12 +478,51 @@ impl Trainer {
             split: self.split,
             metrics,
             predictions,
-            loss_curve: self.loss_curve,
-            converged: self.status == Status::Converged,
-            device,
-            fallback: self.fallback,
+            loss_curve: self.run.loss_curve().to_vec(),
+            converged: self.run.converged(),
+            device: self.run.device(),
+            fallback: self.run.fallback().cloned(),
         }
     }
+}
+
+/// The training rows' class indices, the classes, and the test rows' indices.
+type Encoded = (Vec<usize>, Vec<String>, Vec<usize>);
+
+/// Class indices for the training and test rows, with the classes sorted and
+/// spelled as in the data. A test label never seen in training can never be
+/// predicted right; it counts as a miss (`usize::MAX` matches no class).
+fn encode_classes(
+    target: &Column,
+    test_target: &Column,
+    split: &Split,
+    name: &str,
+) -> Result<Encoded, TrainError> {
+    let mut classes: Vec<String> = split.train.iter().filter_map(|&r| target.text(r)).collect();
+    classes.sort();
+    classes.dedup();
+    if classes.len() < 2 {
+        return Err(TrainError::OneClass {
+            column: name.to_owned(),
+            class: classes.pop().unwrap_or_default(),
+        });
+    }
+    let index = |column: &Column, r: usize| {
+        column
+            .text(r)
+            .and_then(|label| classes.binary_search(&label).ok())
+    };
+    let labels = split
+        .train
+        .iter()
+        .map(|&r| index(target, r).unwrap_or(0))
+        .collect();
+    let test_labels = split
+        .test
+        .iter()
+        .map(|&r| index(test_target, r).unwrap_or(usize::MAX))
+        .collect();
+    Ok((labels, classes, test_labels))
 }
 
 /// Trains to the end on the CPU reference without pausing: for the CLI and tests.

@@ -9,7 +9,9 @@ use std::path::Path;
 
 use serde_json::Value;
 use studio_core::ingest::read_csv;
-use studio_core::model::{Fitted, ModelKind, ModelSpec};
+use studio_core::learner::{ModelSpec, ParamValue, registry};
+use studio_core::model::linear::LinearModel;
+use studio_core::model::logistic::LogisticModel;
 use studio_core::prep::FeatureStep;
 use studio_core::train::{Metrics, Task, TrainSpec, train};
 
@@ -55,14 +57,15 @@ fn check(reference: &str) {
         Task::Regression
     };
     let mut model =
-        ModelSpec::new(ModelKind::parse(r["model"].as_str().expect("model")).expect("known"));
+        ModelSpec::new(registry::family(r["model"].as_str().expect("model")).expect("known"));
     for (name, value) in r["params"].as_object().expect("params") {
-        model
-            .params
-            .insert(name.clone(), value.as_f64().expect("number"));
+        model.params.insert(
+            name.clone(),
+            ParamValue::Number(value.as_f64().expect("number")),
+        );
     }
     let spec = TrainSpec {
-        target: r["target"].as_str().expect("target").to_owned(),
+        target: Some(r["target"].as_str().expect("target").to_owned()),
         task,
         model,
         test_size: r["test_size"].as_f64().expect("test size"),
@@ -107,22 +110,21 @@ fn check(reference: &str) {
         "{reference}: objective {last} vs {objective}"
     );
 
-    match (&trained.pipeline.model, &trained.metrics) {
-        (
-            Fitted::Logistic {
+    let model = serde_json::to_value(&trained.pipeline.model).expect("json");
+    match (model["kind"].as_str(), &trained.metrics) {
+        (Some("logistic"), Metrics::Classification(m)) => {
+            let LogisticModel {
                 classes,
                 coef,
                 intercept,
-            },
-            Metrics::Classification(m),
-        ) => {
+            } = serde_json::from_value(model.clone()).expect("a logistic model");
             let want: Vec<String> = r["classes"]
                 .as_array()
                 .expect("classes")
                 .iter()
                 .map(|c| c.as_str().expect("s").to_owned())
                 .collect();
-            assert_eq!(classes, &want);
+            assert_eq!(classes, want);
             for (c, row) in coef.iter().enumerate() {
                 close("coef", row, &floats(&r["coef"][c]), 1e-4);
             }
@@ -161,11 +163,13 @@ fn check(reference: &str) {
                 1e-12,
             );
         }
-        (Fitted::Linear { coef, intercept }, Metrics::Regression(m)) => {
-            close("coef", coef, &floats(&r["coef"]), 1e-6);
+        (Some("linear"), Metrics::Regression(m)) => {
+            let LinearModel { coef, intercept } =
+                serde_json::from_value(model.clone()).expect("a linear model");
+            close("coef", &coef, &floats(&r["coef"]), 1e-6);
             close(
                 "intercept",
-                &[*intercept],
+                &[intercept],
                 &[r["intercept"].as_f64().expect("b")],
                 1e-6,
             );

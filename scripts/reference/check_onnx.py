@@ -7,7 +7,8 @@ MODEL.onnx is a model written by `studio_core::export::to_onnx` (or
 `studio train --onnx`). TEST.csv holds the rows to predict, with (at least) one
 column per model input. PREDICTIONS.csv is what Studio predicted for those rows,
 in the same order: a `prediction` column (the label, or the predicted value) and,
-for classifiers, one `proba_<class>` column per class.
+for classifiers, one `proba_<class>` column per class; for clustering, a `cluster`
+column and one `distance_<k>` column per cluster.
 
 The model must pass `onnx.checker.check_model(full_check=True)`. Each input is
 built from the TEST.csv column of the same name, shape [N, 1]: float32 for float
@@ -17,6 +18,7 @@ NaN, ?, -, any case) count as missing, as in `studio_core::ingest`.
 
 Classifiers: labels must match exactly and probabilities within 1e-5.
 Regressors: predictions must match within 1e-4 relative (to max(|expected|, 1)).
+Clustering: clusters must match exactly and distances within 1e-4 relative.
 Exit 0 with a one-line summary on success; exit 1 with the first mismatches
 otherwise (exit 2 for unusable arguments or files).
 
@@ -110,13 +112,36 @@ def main(argv):
     want_header, want = read_csv(predictions_path)
     if len(want) != len(body):
         fail(f"{predictions_path} has {len(want)} rows but {test_path} has {len(body)}")
-    if "prediction" not in want_header:
-        fail(f"{predictions_path} has no 'prediction' column", 2)
-    expected = [row[want_header.index("prediction")] for row in want]
+    key = "cluster" if "distances" in output_names else "prediction"
+    if key not in want_header:
+        fail(f"{predictions_path} has no {key!r} column", 2)
+    expected = [row[want_header.index(key)] for row in want]
     mismatches = []
     n = len(body)
 
-    if set(output_names) >= {"label", "probabilities"}:
+    if set(output_names) >= {"label", "distances"}:
+        labels = [int(x) for x in np.asarray(results["label"]).reshape(-1)]
+        distances = np.asarray(results["distances"], dtype=np.float64)
+        columns = [c for c in want_header if c.startswith("distance_")]
+        if distances.shape != (n, len(columns)):
+            fail(f"distances have shape {distances.shape}, expected ({n}, {len(columns)})")
+        max_rel = 0.0
+        for i in range(n):
+            if labels[i] != int(expected[i]):
+                mismatches.append(f"row {i + 1}: cluster {labels[i]}, expected {expected[i]}")
+            for k, column in enumerate(columns):
+                w = float(want[i][want_header.index(column)])
+                rel = abs(distances[i, k] - w) / max(abs(w), 1.0)
+                max_rel = max(max_rel, rel)
+                if not rel <= REGRESSION_RTOL:
+                    mismatches.append(
+                        f"row {i + 1}: distance to {k} {distances[i, k]:.9g}, expected {w:.9g} (relative diff {rel:.3g})"
+                    )
+        summary = (
+            f"clustering: {n} rows, {len(columns)} clusters, clusters all equal, "
+            f"max relative distance difference {max_rel:.3g} (tolerance {REGRESSION_RTOL})"
+        )
+    elif set(output_names) >= {"label", "probabilities"}:
         labels = [str(x) for x in np.asarray(results["label"]).reshape(-1)]
         probabilities = np.asarray(results["probabilities"], dtype=np.float64)
         proba_columns = [c for c in want_header if c.startswith("proba_")]

@@ -21,11 +21,7 @@ fn set_role(session: Session, name: String, role: Role, task: Option<studio_core
         if role == Role::Target {
             nb.update_train(|train| {
                 if train.target.as_deref() != Some(&name) {
-                    train.target = Some(name.clone());
-                    train.task = task;
-                    if let Some(task) = task {
-                        train.model = studio_core::model::ModelSpec::new(task.default_model());
-                    }
+                    train.choose_target(Some(name.clone()), task);
                 }
             });
         }

@@ -1,17 +1,25 @@
 use leptos::prelude::*;
-use studio_core::train::Metrics;
+use studio_core::train::{Metrics, Task};
 
 use crate::protocol::TrainSummary;
 
 /// Test metrics, and which device trained the model.
 #[component]
 pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
+    let rows = match summary.task {
+        Task::Clustering => format!("{} rows", summary.n_train),
+        _ => format!(
+            "trained on {} rows, tested on {}",
+            summary.n_train, summary.n_test
+        ),
+    };
+    let steps = match summary.loss_curve.len() {
+        0 => String::new(),
+        n => format!(" · {} iterations", n - 1),
+    };
     let facts = format!(
-        "{} · trained on {} rows, tested on {} · {} iterations{}",
+        "{} · {rows}{steps}{}",
         summary.model,
-        summary.n_train,
-        summary.n_test,
-        summary.loss_curve.len().saturating_sub(1),
         if summary.converged {
             ""
         } else {
@@ -63,10 +71,38 @@ pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
             </dl>
         }
         .into_any(),
+        Metrics::Clustering(m) => view! {
+            <dl class="facts">
+                <dt>"Inertia"</dt>
+                <dd aria-label="Inertia">{format!("{:.4}", m.inertia)}</dd>
+                <dt>"Silhouette"</dt>
+                <dd aria-label="Silhouette">
+                    {m.silhouette.map_or_else(|| "none (one cluster)".to_owned(), |s| format!("{s:.4}"))}
+                </dd>
+            </dl>
+            <table class="results" aria-label="Cluster sizes">
+                <caption>"Rows in each cluster"</caption>
+                <thead>
+                    <tr><th scope="col">"Cluster"</th><th scope="col">"Rows"</th></tr>
+                </thead>
+                <tbody>
+                    {m.sizes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(c, n)| view! { <tr><th scope="row">{c}</th><td>{n}</td></tr> })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any(),
+    };
+    let heading = match summary.task {
+        Task::Clustering => "Clustering metrics",
+        _ => "Test metrics",
     };
     view! {
         <section class="metrics" aria-label="Metrics">
-            <h3>"Test metrics"</h3>
+            <h3>{heading}</h3>
             <p>{facts}</p>
             <p class="device-note">{format!("Device: {}", summary.device)}</p>
             {body}

@@ -21,6 +21,7 @@ mod loss_curve;
 mod metrics;
 mod notebook_store;
 mod notebooks;
+mod params;
 mod reading;
 mod saved;
 mod session;

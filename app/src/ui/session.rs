@@ -377,7 +377,9 @@ impl Session {
             nb.set_data_source(Some(source));
             nb.update_data_options(|options| *options = summary.options.clone());
             nb.update_train(|train| {
-                keep_target = train.target.as_deref().is_some_and(|t| names.contains(&t));
+                // A clustering cell has no target to lose.
+                keep_target = train.task == Some(studio_core::train::Task::Clustering)
+                    || train.target.as_deref().is_some_and(|t| names.contains(&t));
                 if !keep_target {
                     // A column marked as the target, else the last column: where most
                     // tables keep what they record.
@@ -386,11 +388,10 @@ impl Session {
                         .iter()
                         .position(|c| c.role == studio_core::frame::Role::Target)
                         .unwrap_or(summary.columns.len().saturating_sub(1));
-                    train.target = summary.columns.get(chosen).map(|c| c.name.clone());
-                    train.task = summary.tasks.get(chosen).copied();
-                    if let Some(task) = train.task {
-                        train.model = studio_core::model::ModelSpec::new(task.default_model());
-                    }
+                    train.choose_target(
+                        summary.columns.get(chosen).map(|c| c.name.clone()),
+                        summary.tasks.get(chosen).copied(),
+                    );
                 }
             });
         });

@@ -1,12 +1,13 @@
 use leptos::prelude::*;
-use studio_core::model::{ModelKind, ModelSpec};
+use studio_core::learner::{ParamValue, registry};
 use studio_core::notebook::{NotebookError, TrainCell as TrainSettings};
-use studio_core::train::{Task, TrainSpec};
+use studio_core::train::Task;
 
 use super::client::{self, JobEvent};
 use super::download;
 use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
+use super::params::{ParamField, sentence, with_param};
 use super::session::{DatasetState, Session, TrainState};
 use crate::protocol::{ExportFormat, Job, JobOutput};
 use wasm_bindgen::JsValue;
@@ -15,7 +16,7 @@ use wasm_bindgen::JsValue;
 pub fn start(session: Session) {
     let Some(spec) = session
         .notebook
-        .with_untracked(|nb| nb.train_cell().and_then(spec_of))
+        .with_untracked(|nb| nb.train_cell().and_then(TrainSettings::spec))
     else {
         session.training.set(TrainState::Failed(
             "choose the column to predict first".to_owned(),
@@ -78,16 +79,6 @@ pub fn start(session: Session) {
     }
 }
 
-fn spec_of(cell: &TrainSettings) -> Option<TrainSpec> {
-    Some(TrainSpec {
-        target: cell.target.clone()?,
-        task: cell.task?,
-        model: cell.model.clone(),
-        test_size: cell.test_size,
-        seed: cell.seed,
-    })
-}
-
 /// The train cell: target, task, model and its settings; Train and Stop; the loss
 /// curve while it runs; then the test metrics and the downloads.
 #[component]
@@ -118,56 +109,56 @@ pub fn TrainCell(session: Session) -> impl IntoView {
 
     let on_target = move |ev: leptos::ev::Event| {
         let name = event_target_value(&ev);
-        let task = columns()
-            .into_iter()
-            .find(|(n, _)| *n == name)
+        let target = (!name.is_empty()).then_some(name);
+        let task = target
+            .as_ref()
+            .and_then(|name| columns().into_iter().find(|(n, _)| n == name))
             .map(|(_, t)| t);
-        edit(Box::new(move |t| {
-            t.target = Some(name);
-            if let Some(task) = task {
-                t.task = Some(task);
-                t.model = ModelSpec::new(task.default_model());
-            }
-        }));
+        edit(Box::new(move |t| t.choose_target(target, task)));
     };
     let on_task = move |ev: leptos::ev::Event| {
-        let task = match event_target_value(&ev).as_str() {
-            "regression" => Task::Regression,
-            _ => Task::Classification,
-        };
-        edit(Box::new(move |t| {
-            t.task = Some(task);
-            t.model = ModelSpec::new(task.default_model());
-        }));
+        let name = event_target_value(&ev);
+        if let Some(task) = Task::ALL.iter().copied().find(|t| t.name() == name) {
+            edit(Box::new(move |t| t.choose_task(task)));
+        }
     };
     let on_model = move |ev: leptos::ev::Event| {
-        if let Ok(kind) = ModelKind::parse(&event_target_value(&ev)) {
-            edit(Box::new(move |t| t.model = ModelSpec::new(kind)));
+        if let Ok(family) = registry::family(&event_target_value(&ev)) {
+            edit(Box::new(move |t| {
+                t.model = studio_core::learner::ModelSpec::new(family)
+            }));
         }
     };
-    let number = move |name: &'static str| {
-        move |ev: leptos::ev::Event| {
-            if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
-                let mut changed = session
-                    .notebook
-                    .with_untracked(|nb| nb.train_cell().cloned().unwrap_or_default());
-                match name {
-                    "test_size" => changed.test_size = value,
-                    param => {
-                        changed.model.params.insert(param.to_owned(), value);
-                    }
-                }
-                match changed.check() {
-                    Ok(()) => edit(Box::new(move |t| *t = changed)),
-                    Err(NotebookError::Rejected { at, reason }) if at == "test_size" => {
-                        refused.set(Some(format!("Test size {reason}")));
-                    }
-                    Err(NotebookError::Rejected { reason, .. }) => refused.set(Some(reason)),
-                    Err(other) => refused.set(Some(other.to_string())),
-                }
+    // A whole cell that the notebook would not keep is refused with its reason.
+    let keep = move |changed: TrainSettings| -> Option<String> {
+        match changed.check() {
+            Ok(()) => {
+                edit(Box::new(move |t| *t = changed));
+                None
             }
+            Err(NotebookError::Rejected { reason, .. }) => Some(sentence(&reason)),
+            Err(other) => Some(other.to_string()),
         }
     };
+    let on_test_size = move |ev: leptos::ev::Event| {
+        if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
+            let mut changed = session
+                .notebook
+                .with_untracked(|nb| nb.train_cell().cloned().unwrap_or_default());
+            changed.test_size = value;
+            refused.set(keep(changed).map(|reason| format!("Test size: {reason}")));
+        }
+    };
+    let set_param = move |spec: &'static studio_core::learner::ParamSpec| {
+        Callback::new(move |value: Option<ParamValue>| {
+            let mut changed = session
+                .notebook
+                .with_untracked(|nb| nb.train_cell().cloned().unwrap_or_default());
+            changed.model.params = with_param(&changed.model.params, spec, value);
+            keep(changed)
+        })
+    };
+    let params = Signal::derive(move || settings().model.params);
     // Read as a whole number, not through a float: every seed up to 2^64 − 1 is
     // kept exactly as typed.
     let seed_error = RwSignal::new(None::<String>);
@@ -190,10 +181,7 @@ pub fn TrainCell(session: Session) -> impl IntoView {
             client::cancel(id);
         }
     };
-    let penalty = move || match settings().model.kind {
-        ModelKind::Logistic => ("c", "C (inverse regularization)"),
-        ModelKind::Linear => ("alpha", "Alpha (regularization)"),
-    };
+    let task = move || settings().task.unwrap_or(Task::Classification);
 
     view! {
         <section class="card cell" id="cell-train" aria-label="Train">
@@ -204,51 +192,54 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                     <select on:change=on_target disabled=move || !ready()>
                         {move || {
                             let chosen = settings().target;
-                            columns()
-                                .into_iter()
-                                .map(|(name, _)| {
-                                    let selected = chosen.as_deref() == Some(name.as_str());
-                                    view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
-                                })
-                                .collect_view()
+                            let mut options = vec![view! {
+                                <option value="" selected=chosen.is_none()>"None: find clusters"</option>
+                            }
+                            .into_any()];
+                            options.extend(columns().into_iter().map(|(name, _)| {
+                                let selected = chosen.as_deref() == Some(name.as_str());
+                                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+                                    .into_any()
+                            }));
+                            options
                         }}
                     </select>
                 </label>
                 <label>
                     "Task"
-                    <select on:change=on_task prop:value=move || match settings().task {
-                        Some(Task::Regression) => "regression",
-                        _ => "classification",
-                    }>
-                        <option value="classification">"Classification"</option>
-                        <option value="regression">"Regression"</option>
+                    <select on:change=on_task prop:value=move || task().name()>
+                        {Task::ALL
+                            .iter()
+                            .map(|t| view! { <option value=t.name()>{capitalized(t.name())}</option> })
+                            .collect_view()}
                     </select>
                 </label>
                 <label>
                     "Model"
-                    <select on:change=on_model prop:value=move || settings().model.kind.name()>
-                        <option value="logistic">"Logistic regression"</option>
-                        <option value="linear">"Linear regression (ridge)"</option>
+                    <select on:change=on_model prop:value=move || settings().model.kind>
+                        {move || {
+                            registry::for_task(task())
+                                .map(|f| view! { <option value=f.name()>{f.label()}</option> })
+                                .collect_view()
+                        }}
                     </select>
                 </label>
-                <label>
-                    {move || penalty().1}
-                    <input
-                        type="number"
-                        min="0"
-                        step="any"
-                        prop:value=move || {
-                            let s = settings();
-                            s.model.get(penalty().0).to_string()
-                        }
-                        on:change=move |ev| number(penalty().0)(ev)
-                    />
-                </label>
+                {move || {
+                    registry::family(&settings().model.kind)
+                        .map(|family| {
+                            family
+                                .params()
+                                .iter()
+                                .map(|spec| view! { <ParamField spec=spec params=params set=set_param(spec) /> })
+                                .collect_view()
+                        })
+                        .ok()
+                }}
                 <label>
                     "Test size"
                     <input type="number" min="0.05" max="0.95" step="0.05"
                         prop:value=move || settings().test_size.to_string()
-                        on:change=number("test_size") />
+                        on:change=on_test_size />
                 </label>
                 <label>
                     "Seed"
@@ -303,12 +294,11 @@ pub fn TrainCell(session: Session) -> impl IntoView {
     }
 }
 
-/// `text` as a sentence of its own: a capital first letter and a full stop.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    let first: String = chars
+/// `classification` → `Classification`.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
         .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    format!("{first}{}.", chars.as_str())
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

@@ -1,7 +1,6 @@
 use std::cell::Cell;
 
 use studio_core::compute::{Device, check_cases, run_case};
-use studio_core::model::Fitted;
 use studio_core::train::{OnGpuFailure, TrainError, TrainSpec, Trainer};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
@@ -253,8 +252,7 @@ async fn reload(
 async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
     let generation = data::generation();
     let frame = data::frame().map_err(Stop::Failed)?;
-    let max_iter = spec.model.get("max_iter") as u32;
-    let model = spec.model.kind.name().to_owned();
+    let model = spec.model.kind.clone();
     let task = spec.task;
     let (device, report) = detect::selected().await;
     let failed = |error: TrainError| Stop::Failed(error.to_string());
@@ -267,16 +265,19 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
             return Err(Stop::Cancelled);
         }
         let more = trainer.step().await.map_err(failed)?;
+        let progress = trainer.progress();
         post(&FromWorker::Progress {
             id,
-            done: trainer.iterations() as u32,
-            total: max_iter,
+            done: u32::try_from(progress.done).unwrap_or(u32::MAX),
+            total: progress
+                .total
+                .map_or(0, |t| u32::try_from(t).unwrap_or(u32::MAX)),
             // Empty unless the run left the GPU: the page shows it when it is not.
             message: trainer
                 .fallback()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            value: Some(trainer.loss()),
+            value: progress.loss,
         });
         if !more {
             break;
@@ -290,12 +291,12 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
             detect::forget();
             format!("CPU · {fallback}")
         }
+        None if trained.device != report.kind => {
+            format!("CPU · {model} has no GPU path, so it ran on the CPU")
+        }
         None => report.summary(),
     };
-    let classes = match &trained.pipeline.model {
-        Fitted::Logistic { classes, .. } => classes.clone(),
-        Fitted::Linear { .. } => Vec::new(),
-    };
+    let classes = trained.pipeline.model.classes().to_vec();
     let summary = TrainSummary {
         task,
         model,

@@ -8,12 +8,13 @@
 //! * number: `Imputer` (missing → training mean), then `Scaler` (`(x − mean) / scale`);
 //! * category: `OneHotEncoder` (unseen → all zeros), then `Flatten` to `[N, categories]`.
 //!
-//! `Concat` joins the blocks into the `[N, inputs]` model input, and then
-//!
-//! * logistic regression: `LinearClassifier` with a softmax, giving **`label`**
-//!   (`tensor(string)`, `[N]`) and **`probabilities`** (`tensor(float)`,
-//!   `[N, classes]`, columns in the model's class order);
-//! * linear regression: `LinearRegressor`, giving **`prediction`** (`tensor(float)`, `[N, 1]`).
+//! `Concat` joins the blocks into the `[N, inputs]` model input, and the fitted
+//! model adds its own nodes from there ([`Model::write_onnx`](crate::learner::Model::write_onnx)).
+//! Classifiers give **`label`** (`tensor(string)`, `[N]`, spelled as in the data)
+//! and **`probabilities`** (`tensor(float)`, `[N, classes]`, columns in the
+//! model's class order); regressors give **`prediction`** (`tensor(float)`,
+//! `[N, 1]`); k-means gives **`label`** (`tensor(int64)`, `[N]`) and
+//! **`distances`** (`tensor(float)`, `[N, k]`).
 //!
 //! The model's `metadata_props` hold the pipeline itself as JSON under
 //! `studio.pipeline`, with `studio.target` and `studio.task`.
@@ -24,27 +25,20 @@
 use prost::Message;
 use thiserror::Error;
 
-use super::onnx_proto::attribute_proto::AttributeType;
+use super::graph::{self, Graph, INTERNAL, ML_DOMAIN, batch, finite, fixed};
 use super::onnx_proto::tensor_proto::DataType;
-use super::onnx_proto::tensor_shape_proto::{Dimension, dimension};
-use super::onnx_proto::{
-    AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto,
-    TensorShapeProto, TypeProto, ValueInfoProto, type_proto,
-};
-use crate::model::Fitted;
+use super::onnx_proto::{ModelProto, OperatorSetIdProto, StringStringEntryProto};
 use crate::prep::FeatureStep;
-use crate::train::{Pipeline, Task};
+use crate::train::Pipeline;
+
+pub use super::graph::BATCH;
 
 /// The ONNX IR version written.
 pub const IR_VERSION: i64 = 8;
 /// The version of the default (`""`, `ai.onnx`) operator set imported.
 pub const OPSET: i64 = 17;
-/// The ONNX-ML operator set's domain.
-pub const ML_DOMAIN: &str = "ai.onnx.ml";
 /// The version of the `ai.onnx.ml` operator set imported.
 pub const ML_OPSET: i64 = 3;
-/// The symbolic batch dimension of every input and output.
-pub const BATCH: &str = "N";
 /// The `metadata_props` key that holds the pipeline JSON.
 pub const PIPELINE_KEY: &str = "studio.pipeline";
 
@@ -54,9 +48,6 @@ pub const LABEL: &str = "label";
 pub const PROBABILITIES: &str = "probabilities";
 /// Regressor output: the predicted value, `tensor(float)` `[N, 1]`.
 pub const PREDICTION: &str = "prediction";
-
-/// Prefix of every name inside the graph that is not an input or an output.
-const INTERNAL: &str = "studio/";
 
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ExportError {
@@ -103,28 +94,20 @@ fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
     if width == 0 {
         return Err(ExportError::NoInputs);
     }
-    let outputs: &[&str] = match &pipeline.model {
-        Fitted::Logistic { .. } => &[LABEL, PROBABILITIES],
-        Fitted::Linear { .. } => &[PREDICTION],
-    };
-    check_names(steps, outputs)?;
+    let fitted = pipeline.model.model();
+    check_width(fitted.inputs(), width)?;
+    check_names(steps, fitted.outputs())?;
 
-    let mut graph = GraphProto {
-        name: Some("studio_pipeline".into()),
-        ..Default::default()
-    };
+    let mut graph = Graph::new("studio_pipeline");
     let mut blocks = Vec::with_capacity(steps.len());
-    for (i, step) in steps.iter().enumerate() {
-        let name = |what: &str| format!("{INTERNAL}{i}/{what}");
+    for step in steps {
         match step {
             FeatureStep::Numeric {
                 column,
                 mean,
                 scale,
             } => {
-                graph
-                    .input
-                    .push(tensor_info(column, DataType::Float, &[dyn_dim(), fixed(1)]));
+                graph.input(column, DataType::Float, &[batch(), fixed(1)]);
                 let mean = finite(&format!("the mean of \"{column}\""), *mean)?;
                 let inverse = finite(&format!("1 / the scale of \"{column}\""), 1.0 / scale)?;
                 if inverse == 0.0 {
@@ -132,190 +115,86 @@ fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
                         "the scale of \"{column}\" is {scale}"
                     )));
                 }
-                let (imputed, scaled) = (name("imputed"), name("scaled"));
-                graph.node.push(node(
+                let (imputed, scaled) = (graph.internal("imputed"), graph.internal("scaled"));
+                graph.node(
                     "Imputer",
                     ML_DOMAIN,
-                    &name("Imputer"),
                     &[column],
                     &[&imputed],
                     vec![
-                        floats("imputed_value_floats", vec![mean]),
-                        float("replaced_value_float", f32::NAN),
+                        graph::floats("imputed_value_floats", vec![mean]),
+                        graph::float("replaced_value_float", f32::NAN),
                     ],
-                ));
-                graph.node.push(node(
+                );
+                graph.node(
                     "Scaler",
                     ML_DOMAIN,
-                    &name("Scaler"),
                     &[&imputed],
                     &[&scaled],
-                    vec![floats("offset", vec![mean]), floats("scale", vec![inverse])],
-                ));
+                    vec![
+                        graph::floats("offset", vec![mean]),
+                        graph::floats("scale", vec![inverse]),
+                    ],
+                );
                 blocks.push(scaled);
             }
             FeatureStep::OneHot { column, categories } => {
-                graph.input.push(tensor_info(
-                    column,
-                    DataType::String,
-                    &[dyn_dim(), fixed(1)],
-                ));
+                graph.input(column, DataType::String, &[batch(), fixed(1)]);
                 // No categories means no model inputs: the column is accepted and unused.
                 if categories.is_empty() {
                     continue;
                 }
-                let (encoded, flat) = (name("onehot"), name("encoded"));
-                graph.node.push(node(
+                let (encoded, flat) = (graph.internal("onehot"), graph.internal("encoded"));
+                graph.node(
                     "OneHotEncoder",
                     ML_DOMAIN,
-                    &name("OneHotEncoder"),
                     &[column],
                     &[&encoded],
-                    vec![strings("cats_strings", categories), int("zeros", 1)],
-                ));
+                    vec![
+                        graph::strings("cats_strings", categories),
+                        graph::int("zeros", 1),
+                    ],
+                );
                 // OneHotEncoder appends the category axis: [N, 1] → [N, 1, C] → [N, C].
-                graph.node.push(node(
+                graph.node(
                     "Flatten",
                     "",
-                    &name("Flatten"),
                     &[&encoded],
                     &[&flat],
-                    vec![int("axis", 1)],
-                ));
+                    vec![graph::int("axis", 1)],
+                );
                 blocks.push(flat);
             }
         }
     }
     let features = format!("{INTERNAL}features");
     let block_refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
-    graph.node.push(node(
+    graph.node(
         "Concat",
         "",
-        &format!("{INTERNAL}Concat"),
         &block_refs,
         &[&features],
-        vec![int("axis", 1)],
-    ));
-
-    let description = match &pipeline.model {
-        Fitted::Logistic {
-            classes,
-            coef,
-            intercept,
-        } => {
-            if pipeline.task != Task::Classification {
-                return Err(ExportError::Inconsistent(
-                    "a logistic regression model in a regression pipeline".into(),
-                ));
-            }
-            if classes.len() < 2 {
-                return Err(ExportError::Inconsistent(format!(
-                    "a classifier needs at least two classes, and this one has {}",
-                    classes.len()
-                )));
-            }
-            if coef.len() != classes.len() || intercept.len() != classes.len() {
-                return Err(ExportError::Inconsistent(format!(
-                    "{} classes, but {} coefficient rows and {} intercepts",
-                    classes.len(),
-                    coef.len(),
-                    intercept.len()
-                )));
-            }
-            let mut coefficients = Vec::with_capacity(classes.len() * width);
-            for (class, row) in classes.iter().zip(coef) {
-                check_width(row.len(), width)?;
-                for (j, &w) in row.iter().enumerate() {
-                    coefficients.push(finite(&format!("coefficient {j} of class \"{class}\""), w)?);
-                }
-            }
-            let intercepts = classes
-                .iter()
-                .zip(intercept)
-                .map(|(class, &b)| finite(&format!("the intercept of class \"{class}\""), b))
-                .collect::<Result<Vec<_>, _>>()?;
-            graph.node.push(node(
-                "LinearClassifier",
-                ML_DOMAIN,
-                &format!("{INTERNAL}LinearClassifier"),
-                &[&features],
-                &[LABEL, PROBABILITIES],
-                vec![
-                    floats("coefficients", coefficients),
-                    floats("intercepts", intercepts),
-                    strings("classlabels_strings", classes),
-                    // Multinomial: one softmax over all classes' scores.
-                    int("multi_class", 1),
-                    string("post_transform", "SOFTMAX"),
-                ],
-            ));
-            graph
-                .output
-                .push(tensor_info(LABEL, DataType::String, &[dyn_dim()]));
-            graph.output.push(tensor_info(
-                PROBABILITIES,
-                DataType::Float,
-                &[dyn_dim(), fixed(classes.len())],
-            ));
-            format!(
-                "Predicts \"{}\" (classification, multinomial logistic regression) into {} classes: {}. \
-                 Outputs: label, the predicted class (string, [N]); probabilities, one column per class \
-                 in that order (float, [N, {}]).",
-                pipeline.target,
-                classes.len(),
-                classes.join(", "),
-                classes.len()
-            )
-        }
-        Fitted::Linear { coef, intercept } => {
-            if pipeline.task != Task::Regression {
-                return Err(ExportError::Inconsistent(
-                    "a linear regression model in a classification pipeline".into(),
-                ));
-            }
-            check_width(coef.len(), width)?;
-            let coefficients = coef
-                .iter()
-                .enumerate()
-                .map(|(j, &w)| finite(&format!("coefficient {j}"), w))
-                .collect::<Result<Vec<_>, _>>()?;
-            let intercept = finite("the intercept", *intercept)?;
-            graph.node.push(node(
-                "LinearRegressor",
-                ML_DOMAIN,
-                &format!("{INTERNAL}LinearRegressor"),
-                &[&features],
-                &[PREDICTION],
-                vec![
-                    floats("coefficients", coefficients),
-                    floats("intercepts", vec![intercept]),
-                    int("targets", 1),
-                ],
-            ));
-            graph.output.push(tensor_info(
-                PREDICTION,
-                DataType::Float,
-                &[dyn_dim(), fixed(1)],
-            ));
-            format!(
-                "Predicts \"{}\" (regression, ridge linear regression). \
-                 Output: prediction, the predicted value (float, [N, 1]).",
-                pipeline.target
-            )
-        }
+        vec![graph::int("axis", 1)],
+    );
+    let what = fitted.write_onnx(&mut graph, &features)?;
+    let task = pipeline.task.name();
+    let predicts = match &pipeline.target {
+        Some(target) => format!("Predicts \"{target}\" ({task}) with {what}"),
+        None => format!("Groups the rows ({task}) with {what}"),
     };
     let description = format!(
-        "{description} Inputs: one [N, 1] tensor per raw feature column ({}), \
+        "{predicts} Inputs: one [N, 1] tensor per raw feature column ({}), \
          float with NaN for missing numbers, string with \"\" for missing categories.",
         steps.iter().map(column_of).collect::<Vec<_>>().join(", ")
     );
-    graph.doc_string = Some(description.clone());
+    let graph = graph.finish(description.clone());
 
     let json = serde_json::to_string(pipeline).map_err(|e| ExportError::Json(e.to_string()))?;
-    let task = match pipeline.task {
-        Task::Classification => "classification",
-        Task::Regression => "regression",
-    };
+    let mut metadata_props = vec![entry(PIPELINE_KEY, json)];
+    if let Some(target) = &pipeline.target {
+        metadata_props.push(entry("studio.target", target.clone()));
+    }
+    metadata_props.push(entry("studio.task", task.into()));
     Ok(ModelProto {
         ir_version: Some(IR_VERSION),
         opset_import: vec![
@@ -332,11 +211,7 @@ fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
         producer_version: Some(crate::VERSION.into()),
         doc_string: Some(description),
         graph: Some(graph),
-        metadata_props: vec![
-            entry(PIPELINE_KEY, json),
-            entry("studio.target", pipeline.target.clone()),
-            entry("studio.task", task.into()),
-        ],
+        metadata_props,
         ..Default::default()
     })
 }
@@ -365,23 +240,13 @@ fn check_names(steps: &[FeatureStep], outputs: &[&str]) -> Result<(), ExportErro
     Ok(())
 }
 
-fn check_width(got: usize, width: usize) -> Result<(), ExportError> {
+pub(crate) fn check_width(got: usize, width: usize) -> Result<(), ExportError> {
     if got == width {
         Ok(())
     } else {
         Err(ExportError::Inconsistent(format!(
-            "the model has {got} coefficients per output but the preprocessing makes {width} inputs"
+            "the model reads {got} inputs per row but the preprocessing makes {width}"
         )))
-    }
-}
-
-/// `value` as an `f32`, which must be finite.
-fn finite(what: &str, value: f64) -> Result<f32, ExportError> {
-    let narrow = value as f32;
-    if narrow.is_finite() {
-        Ok(narrow)
-    } else {
-        Err(ExportError::NotFinite(format!("{what} ({value})")))
     }
 }
 
@@ -392,106 +257,22 @@ fn entry(key: &str, value: String) -> StringStringEntryProto {
     }
 }
 
-fn dyn_dim() -> Dimension {
-    Dimension {
-        value: Some(dimension::Value::DimParam(BATCH.into())),
-        denotation: None,
-    }
-}
-
-fn fixed(size: usize) -> Dimension {
-    Dimension {
-        value: Some(dimension::Value::DimValue(
-            i64::try_from(size).unwrap_or(i64::MAX),
-        )),
-        denotation: None,
-    }
-}
-
-fn tensor_info(name: &str, elem: DataType, dims: &[Dimension]) -> ValueInfoProto {
-    ValueInfoProto {
-        name: Some(name.into()),
-        r#type: Some(TypeProto {
-            value: Some(type_proto::Value::TensorType(type_proto::Tensor {
-                elem_type: Some(elem as i32),
-                shape: Some(TensorShapeProto { dim: dims.to_vec() }),
-            })),
-            denotation: None,
-        }),
-        ..Default::default()
-    }
-}
-
-fn node(
-    op: &str,
-    domain: &str,
-    name: &str,
-    inputs: &[&str],
-    outputs: &[&str],
-    attribute: Vec<AttributeProto>,
-) -> NodeProto {
-    NodeProto {
-        input: inputs.iter().map(|s| (*s).to_owned()).collect(),
-        output: outputs.iter().map(|s| (*s).to_owned()).collect(),
-        name: Some(name.into()),
-        op_type: Some(op.into()),
-        domain: Some(domain.into()),
-        attribute,
-        ..Default::default()
-    }
-}
-
-fn attribute(name: &str, kind: AttributeType) -> AttributeProto {
-    AttributeProto {
-        name: Some(name.into()),
-        r#type: Some(kind as i32),
-        ..Default::default()
-    }
-}
-
-fn float(name: &str, value: f32) -> AttributeProto {
-    AttributeProto {
-        f: Some(value),
-        ..attribute(name, AttributeType::Float)
-    }
-}
-
-fn floats(name: &str, values: Vec<f32>) -> AttributeProto {
-    AttributeProto {
-        floats: values,
-        ..attribute(name, AttributeType::Floats)
-    }
-}
-
-fn int(name: &str, value: i64) -> AttributeProto {
-    AttributeProto {
-        i: Some(value),
-        ..attribute(name, AttributeType::Int)
-    }
-}
-
-fn string(name: &str, value: &str) -> AttributeProto {
-    AttributeProto {
-        s: Some(value.as_bytes().to_vec()),
-        ..attribute(name, AttributeType::String)
-    }
-}
-
-fn strings(name: &str, values: &[String]) -> AttributeProto {
-    AttributeProto {
-        strings: values.iter().map(|s| s.as_bytes().to_vec()).collect(),
-        ..attribute(name, AttributeType::Strings)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::onnx_proto::tensor_shape_proto::dimension;
+    use crate::export::onnx_proto::{
+        AttributeProto, GraphProto, NodeProto, ValueInfoProto, type_proto,
+    };
+    use crate::learner::Fitted;
+    use crate::model::linear::LinearModel;
+    use crate::model::logistic::LogisticModel;
     use crate::prep::Preprocessor;
+    use crate::train::Task;
 
     fn pipeline(task: Task, model: Fitted) -> Pipeline {
         Pipeline {
-            target: "y".into(),
+            target: Some("y".into()),
             task,
             preprocessing: Preprocessor {
                 steps: vec![
@@ -510,29 +291,31 @@ mod tests {
         }
     }
 
+    fn logistic_model() -> LogisticModel {
+        LogisticModel {
+            classes: vec!["a".into(), "b".into(), "c".into()],
+            coef: vec![
+                vec![1.0, 2.0, 3.0],
+                vec![4.0, 5.0, 6.0],
+                vec![7.0, 8.0, 9.0],
+            ],
+            intercept: vec![0.1, 0.2, 0.3],
+        }
+    }
+
+    fn linear_model() -> LinearModel {
+        LinearModel {
+            coef: vec![1.5, -2.0, 0.25],
+            intercept: 10.0,
+        }
+    }
+
     fn logistic() -> Pipeline {
-        pipeline(
-            Task::Classification,
-            Fitted::Logistic {
-                classes: vec!["a".into(), "b".into(), "c".into()],
-                coef: vec![
-                    vec![1.0, 2.0, 3.0],
-                    vec![4.0, 5.0, 6.0],
-                    vec![7.0, 8.0, 9.0],
-                ],
-                intercept: vec![0.1, 0.2, 0.3],
-            },
-        )
+        pipeline(Task::Classification, Fitted::new(logistic_model()))
     }
 
     fn linear() -> Pipeline {
-        pipeline(
-            Task::Regression,
-            Fitted::Linear {
-                coef: vec![1.5, -2.0, 0.25],
-                intercept: 10.0,
-            },
-        )
+        pipeline(Task::Regression, Fitted::new(linear_model()))
     }
 
     fn export(pipeline: &Pipeline) -> ModelProto {
@@ -769,18 +552,18 @@ mod tests {
         );
 
         let mut narrow = logistic();
-        if let Fitted::Logistic { coef, .. } = &mut narrow.model {
-            coef[1].pop();
-        }
+        let mut model = logistic_model();
+        model.coef[1].pop();
+        narrow.model = Fitted::new(model);
         assert!(matches!(
             to_onnx(&narrow),
             Err(ExportError::Inconsistent(_))
         ));
 
         let mut diverged = linear();
-        if let Fitted::Linear { intercept, .. } = &mut diverged.model {
-            *intercept = f64::NAN;
-        }
+        let mut model = linear_model();
+        model.intercept = f64::NAN;
+        diverged.model = Fitted::new(model);
         assert!(matches!(to_onnx(&diverged), Err(ExportError::NotFinite(_))));
 
         let mut empty = linear();

@@ -1,26 +1,25 @@
-//! Models: a validated spec, an objective to minimize, and a separate fitted model.
+//! Model families, one folder each, and what they share.
 //!
-//! Both models are linear in the preprocessed inputs and are fitted by minimizing a
-//! convex objective with L-BFGS ([`lbfgs`]). The objective's value and gradient are
-//! computed by an [`Objective`]; the optimizer only sees numbers. Each objective has
-//! a CPU implementation in f64, the reference, and a GPU one in f32 whose kernels
-//! live in `compute::gpu` ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
+//! Each family implements [`Family`](crate::learner::Family) and is listed once in
+//! the [registry](crate::learner::registry). The linear families minimize a convex
+//! objective with L-BFGS ([`lbfgs`], [`convex`]); the objective's value and
+//! gradient come from an [`Objective`], on the CPU in f64 (the reference) or on the
+//! GPU in f32 ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
 
 pub mod bench;
+mod convex;
 mod gpu;
+pub mod kmeans;
 pub mod lbfgs;
-mod linear;
-mod logistic;
-mod spec;
+pub mod linear;
+pub mod logistic;
 
 pub use gpu::{GpuSoftmaxCrossEntropy, GpuSquaredError};
 pub use linear::SquaredError;
 pub use logistic::SoftmaxCrossEntropy;
-pub use spec::{ModelKind, ModelSpec, SpecError};
-
-use serde::{Deserialize, Serialize};
 
 use crate::compute::ComputeError;
+use crate::learner::{ParamDefault, ParamKind, ParamSpec};
 
 /// A differentiable objective over a flat parameter vector.
 #[allow(async_fn_in_trait)] // Used by concrete type only; async so a GPU can evaluate it.
@@ -41,53 +40,20 @@ pub trait Objective {
     }
 }
 
-/// A fitted model over preprocessed inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Fitted {
-    /// Multinomial logistic regression: `softmax(W x + b)`.
-    Logistic {
-        classes: Vec<String>,
-        /// `classes × inputs`.
-        coef: Vec<Vec<f64>>,
-        intercept: Vec<f64>,
+/// The iteration limit of the iterative families.
+pub(crate) const MAX_ITER: ParamSpec = ParamSpec {
+    name: "max_iter",
+    aliases: &[],
+    label: "Maximum iterations",
+    kind: ParamKind::Integer {
+        min: 1,
+        max: 100_000,
     },
-    /// Ridge regression: `w · x + b`.
-    Linear { coef: Vec<f64>, intercept: f64 },
-}
-
-impl Fitted {
-    /// Class probabilities for each row of `x` (row-major, `inputs` wide).
-    pub fn probabilities(&self, x: &[f64], inputs: usize) -> Vec<Vec<f64>> {
-        match self {
-            Fitted::Logistic {
-                coef, intercept, ..
-            } => x
-                .chunks(inputs.max(1))
-                .map(|row| {
-                    let z: Vec<f64> = coef
-                        .iter()
-                        .zip(intercept)
-                        .map(|(w, b)| w.iter().zip(row).map(|(w, x)| w * x).sum::<f64>() + b)
-                        .collect();
-                    softmax(&z)
-                })
-                .collect(),
-            Fitted::Linear { .. } => Vec::new(),
-        }
-    }
-
-    /// Predicted values (regression) for each row of `x`.
-    pub fn values(&self, x: &[f64], inputs: usize) -> Vec<f64> {
-        match self {
-            Fitted::Linear { coef, intercept } => x
-                .chunks(inputs.max(1))
-                .map(|row| coef.iter().zip(row).map(|(w, x)| w * x).sum::<f64>() + intercept)
-                .collect(),
-            Fitted::Logistic { .. } => Vec::new(),
-        }
-    }
-}
+    default: ParamDefault::Integer(1000),
+    optional: false,
+    log_scale: true,
+    help: "The most optimizer iterations to run; fitting stops sooner once it converges.",
+};
 
 /// `data` as a `rows × cols` row-major matrix view, or a shape error.
 pub(crate) fn rows(

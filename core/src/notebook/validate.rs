@@ -360,7 +360,7 @@ mod tests {
     fn hyperparameters_are_checked_by_the_model_spec() {
         check(
             |v| v["cells"][2]["model"]["params"]["c"] = json!(-1),
-            "cell 3 (train), model: c should be a positive number (inverse regularization strength), but is -1",
+            "cell 3 (train), model: c should be a positive number, but is -1",
         );
         check(
             |v| v["cells"][2]["model"]["params"]["max_iter"] = json!(1e9),
@@ -381,7 +381,9 @@ mod tests {
             matches!(cell.check(), Err(NotebookError::Rejected { at, .. }) if at == "test_size")
         );
         cell.test_size = 0.2;
-        cell.model.params.insert("c".to_owned(), 0.0);
+        cell.model
+            .params
+            .insert("c".to_owned(), crate::learner::ParamValue::Number(0.0));
         assert!(matches!(cell.check(), Err(NotebookError::Rejected { at, .. }) if at == "model"));
     }
 

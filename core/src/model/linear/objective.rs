@@ -1,14 +1,16 @@
 use ndarray::ArrayView1;
 
-use super::Objective;
+use std::sync::Arc;
+
 use crate::compute::ComputeError;
+use crate::model::Objective;
 
 /// `‖y − X w − b‖² + α ‖w‖²`: ridge regression with the intercept unpenalized,
 /// as scikit-learn's `Ridge` defines it. Parameters: `[w_0 … w_(d−1), b]`.
 #[derive(Debug, Clone, Default)]
 pub struct SquaredError {
     /// Row-major inputs, `rows × inputs`.
-    pub x: Vec<f64>,
+    pub x: Arc<[f64]>,
     pub inputs: usize,
     pub y: Vec<f64>,
     pub alpha: f64,
@@ -21,7 +23,7 @@ impl Objective for SquaredError {
 
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let d = self.inputs;
-        let x = super::rows(&self.x, self.y.len(), d)?;
+        let x = crate::model::rows(&self.x, self.y.len(), d)?;
         let w = ArrayView1::from(&params[..d]);
         // Residuals r = X w + b − y for every row at once (a GEMV).
         let mut r = x.dot(&w);

@@ -1,7 +1,9 @@
 use ndarray::{Axis, Slice};
 
-use super::Objective;
+use std::sync::Arc;
+
 use crate::compute::ComputeError;
+use crate::model::Objective;
 
 /// `Σᵢ cross-entropy(softmax(W xᵢ + b), yᵢ) + ‖W‖² / (2C)`: multinomial logistic
 /// regression with the intercepts unpenalized, as scikit-learn defines it.
@@ -10,7 +12,7 @@ use crate::compute::ComputeError;
 #[derive(Debug, Clone, Default)]
 pub struct SoftmaxCrossEntropy {
     /// Row-major inputs, `rows × inputs`.
-    pub x: Vec<f64>,
+    pub x: Arc<[f64]>,
     pub inputs: usize,
     /// Class index of each row.
     pub labels: Vec<usize>,
@@ -26,8 +28,8 @@ impl Objective for SoftmaxCrossEntropy {
 
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let (d, k) = (self.inputs, self.classes);
-        let x = super::rows(&self.x, self.labels.len(), d)?;
-        let p = super::rows(params, k, d + 1)?;
+        let x = crate::model::rows(&self.x, self.labels.len(), d)?;
+        let p = crate::model::rows(params, k, d + 1)?;
         let w = p.slice_axis(Axis(1), Slice::from(0..d));
         // Logits for every row at once (a GEMM), then softmax and residuals in place.
         let mut z = x.dot(&w.t());

@@ -1,0 +1,243 @@
+//! The learner interface: what a model family declares, how it fits step by step,
+//! and the fitted model it leaves behind.
+//!
+//! A family ([`Family`]) is a folder under `model/` and one line in
+//! [`registry`]. Everything that lists models (the page's model select and its
+//! hyperparameter form, `studio train --param`, `studio models`, the ONNX export)
+//! reads the registry, so none of them names a family.
+//!
+//! Fitting is a [`Fit`]: started on the CPU, optionally moved to the GPU, then
+//! stepped until done. Between two steps the caller reports progress, may stop,
+//! and takes the model as it stands ([`Fit::model`]). The GPU→CPU fallback is
+//! written once, in [`run`], for every family that has a GPU path.
+
+pub mod params;
+pub mod registry;
+pub mod run;
+mod spec;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub use params::{ParamDefault, ParamError, ParamKind, ParamSpec, ParamValue, Params, Resolved};
+pub use spec::{ModelSpec, SpecError};
+
+use crate::compute::{ComputeError, DeviceKind, GpuDevice};
+use crate::export::graph::Graph;
+use crate::export::onnx::ExportError;
+use crate::train::Task;
+
+/// A future a family returns from a trait object; not `Send`, as the browser's
+/// WebGPU handles are not.
+pub type Local<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+/// A model family: its name, tasks and hyperparameters, and how to fit it.
+pub trait Family: Sync {
+    /// The name the CLI, notebooks and pipeline JSON spell (`logistic`, `tree`).
+    fn name(&self) -> &'static str;
+    /// A human label for the page.
+    fn label(&self) -> &'static str;
+    fn tasks(&self) -> &'static [Task];
+    fn params(&self) -> &'static [ParamSpec];
+    /// Begins fitting `data` with checked `params`, on the CPU.
+    fn start(&self, params: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError>;
+    /// Reads a fitted model back from the JSON [`Model::to_json`] wrote.
+    fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String>;
+
+    /// Checks hyperparameters as a person wrote them.
+    fn check(&self, params: &Params) -> Result<Resolved, ParamError> {
+        Resolved::check(self.name(), self.params(), params)
+    }
+}
+
+/// The rows a model learns from, after preprocessing.
+#[derive(Debug, Clone)]
+pub struct TrainingSet {
+    /// Row-major, `rows × inputs`; shared so that a GPU fit and its CPU fallback
+    /// hold one copy.
+    pub x: Arc<[f64]>,
+    pub inputs: usize,
+    pub target: Target,
+}
+
+impl TrainingSet {
+    pub fn rows(&self) -> usize {
+        self.x.len().checked_div(self.inputs).unwrap_or(0)
+    }
+}
+
+/// What the rows are labelled with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// A class index per row into `classes`, which are spelled as in the data.
+    Classes {
+        labels: Vec<usize>,
+        classes: Vec<String>,
+    },
+    Values(Vec<f64>),
+    /// Clustering: no target.
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FitError {
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// The data cannot be fitted with these parameters, such as more clusters
+    /// than rows; `param` names the parameter to change, if one would help.
+    #[error("{message}")]
+    Data {
+        message: String,
+        param: Option<&'static str>,
+    },
+    #[error(transparent)]
+    Compute(#[from] ComputeError),
+}
+
+/// Where a fit stands between two steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    /// Steps done: iterations, trees or tree levels, as [`Progress::unit`] says.
+    pub done: usize,
+    /// The most steps the fit will take, where it is known.
+    pub total: Option<usize>,
+    /// The objective, for families that minimize one.
+    pub loss: Option<f64>,
+    pub unit: &'static str,
+}
+
+/// A fit in progress.
+pub trait Fit {
+    /// Runs one step; `Ok(false)` once there is nothing left to do. A
+    /// [`ComputeError`] on the GPU leaves the state as it was before the step,
+    /// so that the step can be taken again on the CPU.
+    fn step(&mut self) -> Local<'_, Result<bool, ComputeError>>;
+    fn progress(&self) -> Progress;
+    /// Whether the fit ended by converging (rather than by its step limit).
+    fn converged(&self) -> bool;
+    /// The model as it stands: after the last step, or part way when stopped.
+    fn model(&self) -> Fitted;
+    fn device(&self) -> DeviceKind {
+        DeviceKind::Cpu
+    }
+    /// Moves the work that has a GPU path onto `gpu`; `Ok(false)` for a family
+    /// that has none, which stays on the CPU.
+    fn to_gpu<'a>(&'a mut self, _gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
+        Box::pin(async { Ok(false) })
+    }
+    /// Goes on on the CPU from the state reached; the GPU's buffers are let go.
+    fn leave_gpu(&mut self) -> Local<'_, Result<(), ComputeError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// What a fitted model says about rows of preprocessed inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// Class probabilities per row, columns in the model's class order.
+    Classes {
+        classes: Vec<String>,
+        probabilities: Vec<Vec<f64>>,
+    },
+    Values(Vec<f64>),
+    /// The nearest cluster of each row and its squared distances to every centre.
+    Clusters {
+        labels: Vec<usize>,
+        distances: Vec<Vec<f64>>,
+    },
+}
+
+/// A fitted model, separate from the spec that made it.
+pub trait Model: std::fmt::Debug {
+    /// The family's [`Family::name`], which tags its JSON.
+    fn family(&self) -> &'static str;
+    /// How many inputs it reads per row.
+    fn inputs(&self) -> usize;
+    /// The classes it predicts, spelled as in the data; empty unless it classifies.
+    fn classes(&self) -> &[String] {
+        &[]
+    }
+    /// Its answer for each row of `x` (row-major, [`Model::inputs`] wide).
+    fn predict(&self, x: &[f64]) -> Output;
+    /// Its fields as a JSON object, without the family tag.
+    fn to_json(&self) -> serde_json::Value;
+    /// The ONNX output names it writes, so inputs can be kept clear of them.
+    fn outputs(&self) -> &'static [&'static str];
+    /// Adds the nodes from the `[N, inputs]` float tensor `features` to its
+    /// outputs, and declares them; returns a one-sentence description.
+    fn write_onnx(&self, graph: &mut Graph, features: &str) -> Result<String, ExportError>;
+    fn clone_box(&self) -> Box<dyn Model>;
+}
+
+/// A fitted model of any family: what a pipeline holds.
+///
+/// Its JSON is the model's fields with `"kind"` naming the family, read back
+/// through the [registry](registry::family).
+#[derive(Debug)]
+pub struct Fitted(Box<dyn Model>);
+
+impl Fitted {
+    pub fn new(model: impl Model + 'static) -> Self {
+        Self(Box::new(model))
+    }
+
+    pub fn model(&self) -> &dyn Model {
+        self.0.as_ref()
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let mut value = self.0.to_json();
+        if let serde_json::Value::Object(fields) = &mut value {
+            fields.insert("kind".into(), self.0.family().into());
+        }
+        value
+    }
+}
+
+impl std::ops::Deref for Fitted {
+    type Target = dyn Model;
+
+    fn deref(&self) -> &Self::Target {
+        self.0.as_ref()
+    }
+}
+
+impl Clone for Fitted {
+    fn clone(&self) -> Self {
+        Self(self.0.clone_box())
+    }
+}
+
+impl PartialEq for Fitted {
+    fn eq(&self, other: &Self) -> bool {
+        self.json() == other.json()
+    }
+}
+
+impl Serialize for Fitted {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fitted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut value = serde_json::Value::deserialize(deserializer)?;
+        let kind = value
+            .as_object_mut()
+            .and_then(|fields| fields.remove("kind"))
+            .ok_or_else(|| D::Error::custom("a fitted model needs a \"kind\""))?;
+        let name = kind
+            .as_str()
+            .ok_or_else(|| D::Error::custom("a fitted model's \"kind\" is a family name"))?;
+        let family = registry::family(name).map_err(D::Error::custom)?;
+        family
+            .model_from_json(value)
+            .map(Fitted)
+            .map_err(|e| D::Error::custom(format!("a fitted {name} model: {e}")))
+    }
+}

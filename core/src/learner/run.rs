@@ -1,0 +1,160 @@
+//! Driving a [`Fit`] on a device, with the one GPU→CPU fallback every family shares.
+
+use super::{Family, Fit, FitError, Fitted, Progress, Resolved, TrainingSet};
+use crate::compute::{ComputeError, Device, DeviceKind};
+
+/// What a run does when the GPU fails under it (cannot hold the data, device
+/// lost, out of memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnGpuFailure {
+    /// Go on from the last state reached, on the CPU.
+    GoOnOnCpu,
+    /// Stop with [`RunError::Gpu`]: the GPU was asked for by name.
+    Stop,
+}
+
+/// Where and why a run left the GPU for the CPU.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fallback {
+    /// Steps done on the GPU; the CPU went on from the state they reached.
+    pub iteration: usize,
+    pub error: ComputeError,
+}
+
+impl std::fmt::Display for Fallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.iteration {
+            0 => write!(
+                f,
+                "the GPU failed before training began ({}); trained on the CPU instead",
+                self.error
+            ),
+            n => write!(
+                f,
+                "the GPU failed after iteration {n} ({}); training went on from there on the CPU",
+                self.error
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Fit(#[from] FitError),
+    /// The GPU failed and the run was told to stop rather than go on on the CPU.
+    #[error("training on the GPU failed: {0}")]
+    Gpu(ComputeError),
+    /// The CPU failed (it has no device to lose: a shape or size error).
+    #[error("the model could not be fitted: {0}")]
+    Compute(ComputeError),
+}
+
+/// A fit on its device, stepped by the caller.
+pub struct Run {
+    fit: Box<dyn Fit>,
+    fallback: Option<Fallback>,
+    on_failure: OnGpuFailure,
+    loss_curve: Vec<f64>,
+    last_done: Option<usize>,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Run")
+            .field("device", &self.fit.device())
+            .field("progress", &self.fit.progress())
+            .field("fallback", &self.fallback)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Run {
+    /// Starts `family` on `data`, then moves it to the GPU where `device` is one
+    /// and the family has a GPU path. A GPU that cannot take it leaves the fit on
+    /// the CPU, or stops the run, as `on_failure` says.
+    pub async fn start(
+        family: &dyn Family,
+        params: &Resolved,
+        data: TrainingSet,
+        device: &Device,
+        on_failure: OnGpuFailure,
+    ) -> Result<Self, RunError> {
+        let mut fit = family.start(params, data)?;
+        let mut fallback = None;
+        if let Device::Gpu(gpu) = device {
+            match fit.to_gpu(gpu).await {
+                Ok(_) => {}
+                Err(error) if on_failure == OnGpuFailure::Stop => return Err(RunError::Gpu(error)),
+                Err(error) => {
+                    fallback = Some(Fallback {
+                        iteration: 0,
+                        error,
+                    })
+                }
+            }
+        }
+        Ok(Self {
+            fit,
+            fallback,
+            on_failure,
+            loss_curve: Vec::new(),
+            last_done: None,
+        })
+    }
+
+    /// Runs one step; `Ok(false)` once the fit is done. A GPU that fails during
+    /// the step hands the fit to the CPU, which takes the same step again.
+    pub async fn step(&mut self) -> Result<bool, RunError> {
+        let more = match self.fit.step().await {
+            Ok(more) => more,
+            Err(error) if self.fit.device() == DeviceKind::Cpu => {
+                return Err(RunError::Compute(error));
+            }
+            Err(error) if self.on_failure == OnGpuFailure::Stop => {
+                return Err(RunError::Gpu(error));
+            }
+            Err(error) => {
+                self.fallback = Some(Fallback {
+                    iteration: self.fit.progress().done,
+                    error,
+                });
+                self.fit.leave_gpu().await.map_err(RunError::Compute)?;
+                self.fit.step().await.map_err(RunError::Compute)?
+            }
+        };
+        let progress = self.fit.progress();
+        if let Some(loss) = progress.loss
+            && self.last_done != Some(progress.done)
+        {
+            self.loss_curve.push(loss);
+            self.last_done = Some(progress.done);
+        }
+        Ok(more)
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.fit.progress()
+    }
+
+    pub fn device(&self) -> DeviceKind {
+        self.fit.device()
+    }
+
+    pub fn fallback(&self) -> Option<&Fallback> {
+        self.fallback.as_ref()
+    }
+
+    pub fn converged(&self) -> bool {
+        self.fit.converged()
+    }
+
+    /// The objective after each step that changed it, the first at the start.
+    pub fn loss_curve(&self) -> &[f64] {
+        &self.loss_curve
+    }
+
+    pub fn model(&self) -> Fitted {
+        self.fit.model()
+    }
+}

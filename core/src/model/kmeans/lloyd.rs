@@ -1,0 +1,195 @@
+//! The arithmetic of k-means in f64: seeding (k-means++ or random rows), centre
+//! updates from assignments, and inertia. Distances for assignment come from the
+//! compute device ([`super::assign`]); everything here runs on the CPU.
+
+use crate::rng::SplitMix64;
+
+/// Uniform in `[0, 1)` from the top 53 bits.
+fn unit(rng: &mut SplitMix64) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn squared(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum()
+}
+
+fn row(x: &[f64], dim: usize, r: usize) -> &[f64] {
+    &x[r * dim..(r + 1) * dim]
+}
+
+/// `k` distinct rows drawn uniformly (scikit-learn's `init="random"`).
+pub fn random_rows(x: &[f64], dim: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
+    let n = x.len() / dim.max(1);
+    let mut chosen: Vec<usize> = rng.permutation(n);
+    chosen.truncate(k);
+    chosen
+        .iter()
+        .flat_map(|&r| row(x, dim, r).to_vec())
+        .collect()
+}
+
+/// Greedy k-means++ as scikit-learn does it: each new centre is the best of
+/// `2 + ⌊ln k⌋` candidates drawn in proportion to the squared distance to the
+/// nearest centre so far, judged by the total squared distance it leaves.
+pub fn kmeans_plus_plus(x: &[f64], dim: usize, k: usize, rng: &mut SplitMix64) -> Vec<f64> {
+    let n = x.len() / dim.max(1);
+    let trials = 2 + (k as f64).ln().floor() as usize;
+    let first = (rng.next_u64() % n as u64) as usize;
+    let mut centers = row(x, dim, first).to_vec();
+    let mut closest: Vec<f64> = (0..n)
+        .map(|r| squared(row(x, dim, r), row(x, dim, first)))
+        .collect();
+    let mut potential: f64 = closest.iter().sum();
+    for _ in 1..k {
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        for _ in 0..trials {
+            let candidate = sample(&closest, potential, rng);
+            let c = row(x, dim, candidate);
+            let with: Vec<f64> = (0..n)
+                .map(|r| closest[r].min(squared(row(x, dim, r), c)))
+                .collect();
+            let total: f64 = with.iter().sum();
+            if best.as_ref().is_none_or(|(p, _, _)| total < *p) {
+                best = Some((total, candidate, with));
+            }
+        }
+        if let Some((total, candidate, with)) = best {
+            centers.extend_from_slice(row(x, dim, candidate));
+            closest = with;
+            potential = total;
+        }
+    }
+    centers
+}
+
+/// A row drawn with probability `weights[r] / total`; uniform when all are zero.
+fn sample(weights: &[f64], total: f64, rng: &mut SplitMix64) -> usize {
+    if total <= 0.0 || !total.is_finite() {
+        return (rng.next_u64() % weights.len() as u64) as usize;
+    }
+    let mut target = unit(rng) * total;
+    for (r, &w) in weights.iter().enumerate() {
+        if target < w {
+            return r;
+        }
+        target -= w;
+    }
+    // Rounding left the target past the end: the last row with weight.
+    weights.iter().rposition(|&w| w > 0.0).unwrap_or(0)
+}
+
+/// New centres: each cluster's mean. An empty cluster takes the row farthest
+/// from its own centre (as scikit-learn relocates them), so `k` centres remain.
+pub fn update(x: &[f64], dim: usize, labels: &[usize], old: &[f64], k: usize) -> Vec<f64> {
+    let mut sums = vec![0.0; k * dim];
+    let mut counts = vec![0usize; k];
+    for (r, &c) in labels.iter().enumerate() {
+        counts[c] += 1;
+        for (s, v) in sums[c * dim..(c + 1) * dim].iter_mut().zip(row(x, dim, r)) {
+            *s += v;
+        }
+    }
+    let mut taken = Vec::new();
+    for c in 0..k {
+        if counts[c] > 0 {
+            for s in &mut sums[c * dim..(c + 1) * dim] {
+                *s /= counts[c] as f64;
+            }
+            continue;
+        }
+        let far = (0..labels.len())
+            .filter(|r| !taken.contains(r))
+            .max_by(|&a, &b| {
+                let da = squared(row(x, dim, a), row(old, dim, labels[a]));
+                let db = squared(row(x, dim, b), row(old, dim, labels[b]));
+                da.total_cmp(&db)
+            });
+        if let Some(r) = far {
+            taken.push(r);
+            sums[c * dim..(c + 1) * dim].copy_from_slice(row(x, dim, r));
+        }
+    }
+    sums
+}
+
+/// The nearest centre of each row (the first on ties), from `n × k` distances.
+pub fn nearest(distances: &[f32], k: usize) -> Vec<usize> {
+    distances
+        .chunks(k.max(1))
+        .map(|d| {
+            let mut best = 0;
+            for (c, v) in d.iter().enumerate() {
+                if *v < d[best] {
+                    best = c;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+/// The sum of squared distances from each row to its centre, in f64.
+pub fn inertia(x: &[f64], dim: usize, labels: &[usize], centers: &[f64]) -> f64 {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(r, &c)| squared(row(x, dim, r), row(centers, dim, c)))
+        .sum()
+}
+
+/// The squared Euclidean distances of one row to every centre, in f64.
+pub fn distances_to(row: &[f64], centers: &[f64], dim: usize) -> Vec<f64> {
+    centers
+        .chunks(dim.max(1))
+        .map(|c| squared(row, c))
+        .collect()
+}
+
+/// The total squared distance the centres moved.
+pub fn shift(old: &[f64], new: &[f64]) -> f64 {
+    squared(old, new)
+}
+
+/// scikit-learn's tolerance scale: the mean of the columns' variances.
+pub fn mean_variance(x: &[f64], dim: usize) -> f64 {
+    let n = x.len() / dim.max(1);
+    if n == 0 || dim == 0 {
+        return 0.0;
+    }
+    let mut total = 0.0;
+    for j in 0..dim {
+        let mean = (0..n).map(|r| x[r * dim + j]).sum::<f64>() / n as f64;
+        total += (0..n).map(|r| (x[r * dim + j] - mean).powi(2)).sum::<f64>() / n as f64;
+    }
+    total / dim as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_picks_distinct_spread_rows_and_updates_average() {
+        // Two tight groups far apart: k-means++ seeds one centre in each.
+        let x = [0.0, 0.0, 0.1, 0.0, 10.0, 10.0, 10.1, 10.0];
+        let centers = kmeans_plus_plus(&x, 2, 2, &mut SplitMix64::new(3));
+        let labels = nearest(
+            &[0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 0.0].map(|v| v as f32),
+            2,
+        );
+        assert_eq!(labels, [0, 0, 1, 1]);
+        assert!((centers[0] - centers[2]).abs() > 5.0, "{centers:?}");
+        let updated = update(&x, 2, &labels, &centers, 2);
+        assert_eq!(updated, vec![0.05, 0.0, 10.05, 10.0]);
+        assert!((inertia(&x, 2, &labels, &updated) - 0.01).abs() < 1e-12);
+        let random = random_rows(&x, 2, 2, &mut SplitMix64::new(1));
+        assert_eq!(random.len(), 4);
+    }
+
+    #[test]
+    fn an_empty_cluster_takes_the_farthest_row() {
+        let x = [0.0, 1.0, 9.0];
+        let updated = update(&x, 1, &[0, 0, 0], &[0.0, 100.0], 2);
+        assert_eq!(updated, vec![10.0 / 3.0, 9.0]);
+    }
+}

@@ -1,0 +1,251 @@
+//! The model conformance suite: every family in the registry passes the same
+//! checks, instantiated with one line per family at the bottom of this file.
+//!
+//! Exported ONNX is run in ONNX Runtime against Studio's predictions by
+//! `scripts/check-onnx.sh`, for every family on the bundled data.
+
+use std::path::Path;
+
+use pollster::block_on;
+use studio_core::compute::{CpuDevice, Device, DeviceKind, GpuDevice};
+use studio_core::export::to_onnx;
+use studio_core::frame::Frame;
+use studio_core::ingest::read_csv;
+use studio_core::learner::{Family, ModelSpec, ParamKind, ParamSpec, ParamValue, Params, registry};
+use studio_core::train::{
+    OnGpuFailure, Pipeline, Task, TrainSpec, Trained, Trainer, train, train_on,
+};
+
+fn sample(name: &str) -> Frame {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../data/samples")
+        .join(name);
+    read_csv(&std::fs::read(path).expect("sample exists"), name).expect("reads")
+}
+
+/// A family and the bundled data it is checked on.
+struct Case {
+    family: &'static dyn Family,
+    frame: Frame,
+    target: Option<&'static str>,
+    task: Task,
+    params: Params,
+}
+
+impl Case {
+    fn new(name: &str, data: &str, target: Option<&'static str>, params: &[(&str, f64)]) -> Self {
+        let family = registry::family(name).expect("in the registry");
+        Self {
+            family,
+            frame: sample(data),
+            target,
+            task: family.tasks()[0],
+            params: params
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), ParamValue::Number(*v)))
+                .collect(),
+        }
+    }
+
+    fn spec(&self) -> TrainSpec {
+        let mut model = ModelSpec::new(self.family);
+        model.params = self.params.clone();
+        TrainSpec {
+            target: self.target.map(str::to_owned),
+            task: self.task,
+            model,
+            test_size: 0.2,
+            seed: 7,
+        }
+    }
+
+    fn train(&self) -> Trained {
+        block_on(train(&self.frame, None, self.spec())).expect("trains")
+    }
+}
+
+/// A value just outside `spec`'s rule, where its kind has one.
+fn out_of_range(spec: &ParamSpec) -> Option<ParamValue> {
+    match spec.kind {
+        ParamKind::Float { min, .. } => Some(ParamValue::Number(min - 1.0)),
+        ParamKind::Integer { min, .. } => Some(ParamValue::Number(min as f64 - 1.0)),
+        ParamKind::Integers { min, .. } => Some(ParamValue::Integers(vec![min - 1])),
+        ParamKind::Choice(_) => Some(ParamValue::Text("no such choice".into())),
+        ParamKind::Boolean => Some(ParamValue::Number(2.0)),
+    }
+}
+
+fn parameter_errors(case: &Case) {
+    let family = case.family;
+    assert!(
+        family.check(&Params::new()).is_ok(),
+        "{}: the defaults are valid",
+        family.name()
+    );
+    for spec in family.params() {
+        assert!(
+            !spec.help.is_empty() && !spec.label.is_empty(),
+            "{}: documented",
+            spec.name
+        );
+        let Some(bad) = out_of_range(spec) else {
+            continue;
+        };
+        let params: Params = [(spec.name.to_owned(), bad.clone())].into();
+        let message = family
+            .check(&params)
+            .expect_err("an out-of-range value is refused")
+            .to_string();
+        assert!(
+            message.contains(spec.name) && message.contains(&spec.rule()),
+            "{}: {message}",
+            spec.name
+        );
+    }
+    let unknown: Params = [("no_such_param".to_owned(), ParamValue::Number(1.0))].into();
+    let message = family.check(&unknown).expect_err("refused").to_string();
+    assert!(message.contains("no_such_param"), "{message}");
+    // The defaults must start a fit: a family reading a parameter it does not
+    // declare fails here.
+    let mut spec = case.spec();
+    spec.model.params = Params::new();
+    block_on(train(&case.frame, None, spec)).expect("trains with the defaults");
+}
+
+fn same_seed_same_model(case: &Case) {
+    let (a, b) = (case.train(), case.train());
+    assert_eq!(a.pipeline, b.pipeline);
+    assert_eq!(a.predictions, b.predictions);
+}
+
+fn json_round_trip(case: &Case) {
+    let trained = case.train();
+    let json = serde_json::to_string(&trained.pipeline).expect("serializes");
+    let back: Pipeline = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, trained.pipeline);
+    let x = trained
+        .pipeline
+        .preprocessing
+        .transform(&case.frame, &trained.split.test)
+        .expect("transforms");
+    assert_eq!(back.model.predict(&x), trained.pipeline.model.predict(&x));
+    // The export reads the same pipeline.
+    assert!(!to_onnx(&back).expect("exports").is_empty());
+}
+
+fn cpu_against_gpu(case: &Case) {
+    let gpu = block_on(GpuDevice::request()).unwrap_or_else(|e| {
+        panic!("GPU tests need an adapter (install mesa-vulkan-drivers for lavapipe): {e}")
+    });
+    let cpu = case.train();
+    let on_gpu = block_on(train_on(
+        &case.frame,
+        None,
+        case.spec(),
+        &Device::Gpu(Box::new(gpu)),
+        OnGpuFailure::Stop,
+    ))
+    .expect("trains where a GPU is offered");
+    if on_gpu.device == DeviceKind::Cpu {
+        // No GPU path: the same CPU run.
+        assert_eq!(on_gpu.pipeline, cpu.pipeline);
+        return;
+    }
+    let agree = cpu
+        .predictions
+        .labels
+        .iter()
+        .zip(&on_gpu.predictions.labels)
+        .filter(|(a, b)| a == b)
+        .count();
+    let n = cpu.predictions.labels.len();
+    match case.task {
+        Task::Regression => {
+            for (a, b) in cpu
+                .predictions
+                .values
+                .iter()
+                .zip(&on_gpu.predictions.values)
+            {
+                assert!((a - b).abs() <= 1e-3 * a.abs().max(1.0), "{a} vs {b}");
+            }
+        }
+        Task::Classification | Task::Clustering => {
+            assert!(agree * 100 >= n * 98, "{agree} of {n} predictions agree");
+        }
+    }
+}
+
+fn stop_after_one_step(case: &Case) {
+    let cpu = Device::Cpu(CpuDevice::default());
+    let mut trainer = block_on(Trainer::start(
+        &case.frame,
+        None,
+        case.spec(),
+        &cpu,
+        OnGpuFailure::Stop,
+    ))
+    .expect("starts");
+    block_on(trainer.step()).expect("steps");
+    let stopped = trainer.finish();
+    assert_eq!(
+        stopped.predictions.labels.len(),
+        stopped.split.test.len(),
+        "a stopped fit still predicts every test row"
+    );
+    assert!(!to_onnx(&stopped.pipeline).expect("exports").is_empty());
+}
+
+/// One line per family: `conformance!(module, family, sample, target, [params])`.
+macro_rules! conformance {
+    ($module:ident, $family:literal, $data:literal, $target:expr, [$($k:literal = $v:expr),*]) => {
+        mod $module {
+            use super::*;
+
+            fn case() -> Case {
+                Case::new($family, $data, $target, &[$(($k, $v)),*])
+            }
+
+            #[test]
+            fn parameter_errors() {
+                super::parameter_errors(&case());
+            }
+
+            #[test]
+            fn same_seed_same_model() {
+                super::same_seed_same_model(&case());
+            }
+
+            #[test]
+            fn json_round_trip() {
+                super::json_round_trip(&case());
+            }
+
+            #[test]
+            fn cpu_against_gpu() {
+                super::cpu_against_gpu(&case());
+            }
+
+            #[test]
+            fn stop_after_one_step() {
+                super::stop_after_one_step(&case());
+            }
+        }
+    };
+}
+
+#[test]
+fn every_registered_family_has_a_conformance_case() {
+    let covered = ["logistic", "linear", "kmeans"];
+    for family in registry::FAMILIES {
+        assert!(
+            covered.contains(&family.name()),
+            "{} has no conformance!(…) line",
+            family.name()
+        );
+    }
+}
+
+conformance!(logistic, "logistic", "iris.csv", Some("species"), []);
+conformance!(linear, "linear", "diabetes.csv", Some("progression"), []);
+conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);
