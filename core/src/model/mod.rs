@@ -13,6 +13,7 @@ pub mod kmeans;
 pub mod lbfgs;
 pub mod linear;
 pub mod logistic;
+pub mod tree;
 
 pub use gpu::{GpuSoftmaxCrossEntropy, GpuSquaredError};
 pub use linear::SquaredError;

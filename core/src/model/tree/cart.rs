@@ -1,0 +1,795 @@
+//! CART decision trees, grown the way scikit-learn's `DecisionTreeClassifier` and
+//! `DecisionTreeRegressor` (splitter "best", no sample weights) grow them, so that
+//! on the same data the two give the same tree.
+//!
+//! What is copied from scikit-learn 1.9 (`sklearn/tree/_splitter.pyx`,
+//! `_partitioner.pyx`, `_criterion.pyx`, `_tree.pyx`), because each of these changes
+//! which split wins:
+//!
+//! - Inputs are compared as f32, since scikit-learn casts `X` to float32 for
+//!   fitting and predicting. Two neighbouring sorted values closer than
+//!   [`FEATURE_THRESHOLD`] (in f32 arithmetic) are not split apart, a feature whose
+//!   range is within it counts as constant, and a threshold is the f64 midpoint
+//!   `a / 2 + b / 2` of the two f32 values it falls between.
+//! - A split is scored by scikit-learn's proxy (the impurity improvement without its
+//!   constant terms), its statistics are updated from whichever end is nearer as
+//!   `Criterion.update` does, and the first strictly better candidate wins.
+//! - A node stays a leaf when its depth reached `max_depth`, it has fewer rows than
+//!   `min_samples_split` or than `2 * min_samples_leaf`, its impurity (as its
+//!   parent's split computed it) is at most [`EPSILON`], no candidate leaves
+//!   `min_samples_leaf` rows on both sides, or the best split's improvement plus
+//!   `EPSILON` is below `min_impurity_decrease` (0).
+//!
+//! Where it differs:
+//!
+//! - Ties. scikit-learn visits a node's features in an order drawn from its own
+//!   generator and keeps the first strictly better split, so when two features
+//!   give exactly the same improvement its `random_state` picks the tree. Its
+//!   generator cannot be reproduced here; with `max_features == inputs` the features
+//!   are visited in index order, so the lowest-index feature wins a tie. Ties are
+//!   common in classification, where the score depends only on the class counts on
+//!   each side (two features that cut off the same counts tie exactly), and in
+//!   small nodes of regression trees. Depth and leaf count agree with scikit-learn
+//!   whenever no tie changes them; test rows routed through a tied split may land
+//!   differently. With `max_features < inputs` the features are drawn per node from
+//!   [`SplitMix64`]`(random_state)` with the same rule scikit-learn uses (keep
+//!   drawing past `max_features` until a non-constant feature was seen), so the
+//!   same seed gives the same tree, though not scikit-learn's.
+//! - Missing values. scikit-learn learns, per split, which side NaN goes to. Here a
+//!   NaN input counts as smaller than every number, in fitting and in prediction,
+//!   so it always goes left; Studio imputes inputs before they reach a model.
+//! - The tree is grown level by level rather than depth first, so that a caller can
+//!   stop after any level. Every node's split depends only on its own rows, so the
+//!   tree is the same; only the node numbering differs.
+//!
+//! Fitting presorts every feature once and keeps, for every feature, each open
+//! node's rows as one contiguous sorted run; a split partitions those runs stably.
+//! A level then costs O(rows × inputs), on top of one O(rows log rows) sort per
+//! feature.
+
+use serde::{Deserialize, Serialize};
+
+use crate::rng::SplitMix64;
+
+/// scikit-learn's `FEATURE_THRESHOLD`: sorted neighbours this close (in f32) are
+/// not split apart.
+pub const FEATURE_THRESHOLD: f32 = 1e-7;
+
+/// scikit-learn's `EPSILON` in `_tree.pyx`: the impurity a node may have and still
+/// count as pure, and the slack on a split's improvement.
+pub const EPSILON: f64 = f64::EPSILON;
+
+/// How a split's quality is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// Gini impurity, `1 - Σ p_k²` (classification).
+    Gini,
+    /// Shannon entropy, `-Σ p_k log₂ p_k` (classification).
+    Entropy,
+    /// Variance of the values, the mean squared error of predicting the mean
+    /// (regression).
+    SquaredError,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TreeParams {
+    /// A criterion that does not fit the target falls back to the target's own
+    /// default: Gini for classes, squared error for values.
+    pub criterion: Criterion,
+    /// `None` grows until the other rules stop it.
+    pub max_depth: Option<usize>,
+    /// Rows a node needs to be split; values below 2 count as 2.
+    pub min_samples_split: usize,
+    /// Rows each side of a split keeps; 0 counts as 1.
+    pub min_samples_leaf: usize,
+    /// Features tried per node, clamped to `1..=inputs`; the caller resolves
+    /// scikit-learn's "sqrt" / "log2" / None.
+    pub max_features: usize,
+    /// Seeds the per-node draw of features when `max_features < inputs`.
+    pub random_state: u64,
+}
+
+/// What the tree learns: class indices `0..classes`, or values.
+///
+/// Rows without a usable target (a label `>= classes`, a value that is not finite)
+/// are left out of fitting.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Classes { labels: &'a [usize], classes: usize },
+    Values(&'a [f64]),
+}
+
+/// A fitted tree; node 0 is the root and every child comes after its parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Node {
+    /// Rows whose `feature`, rounded to f32 (NaN as the smallest value), is at most
+    /// `threshold` go `left`; the others go `right`.
+    Split {
+        feature: usize,
+        threshold: f64,
+        left: usize,
+        right: usize,
+    },
+    /// Class fractions (summing to 1, one per class) for classification; `[mean]`
+    /// for regression.
+    Leaf { value: Vec<f64> },
+}
+
+impl Tree {
+    /// The longest root-to-leaf path in edges; 0 for a root-only tree, as
+    /// scikit-learn's `get_depth()`.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        self.walk(|_, depth| deepest = deepest.max(depth));
+        deepest
+    }
+
+    /// The number of leaves, as scikit-learn's `get_n_leaves()`.
+    pub fn leaves(&self) -> usize {
+        let mut leaves = 0;
+        self.walk(|node, _| leaves += usize::from(matches!(node, Node::Leaf { .. })));
+        leaves
+    }
+
+    /// The index of the node `row` ends in: a leaf, unless the tree is malformed.
+    ///
+    /// A feature the row does not have reads as NaN (and goes left).
+    pub fn leaf_of(&self, row: &[f64]) -> usize {
+        let mut at = 0;
+        while let Some(Node::Split {
+            feature,
+            threshold,
+            left,
+            right,
+        }) = self.nodes.get(at)
+        {
+            let value = f64::from(key(row.get(*feature).copied().unwrap_or(f64::NAN)));
+            let next = if value <= *threshold { *left } else { *right };
+            // Children come after their parent; anything else (a hand-edited or
+            // damaged tree) stops here instead of looping or indexing out of range.
+            if next <= at || next >= self.nodes.len() {
+                break;
+            }
+            at = next;
+        }
+        at
+    }
+
+    /// The value of the leaf `row` ends in; empty for an empty or malformed tree.
+    pub fn predict(&self, row: &[f64]) -> &[f64] {
+        match self.nodes.get(self.leaf_of(row)) {
+            Some(Node::Leaf { value }) => value,
+            _ => &[],
+        }
+    }
+
+    /// Visits every node reachable from the root with its depth, following only
+    /// children that come after their parent so that any tree terminates.
+    fn walk(&self, mut visit: impl FnMut(&Node, usize)) {
+        let mut stack = Vec::new();
+        if !self.nodes.is_empty() {
+            stack.push((0, 0));
+        }
+        while let Some((at, depth)) = stack.pop() {
+            let node = &self.nodes[at];
+            visit(node, depth);
+            if let Node::Split { left, right, .. } = node {
+                for child in [*left, *right] {
+                    if child > at && child < self.nodes.len() {
+                        stack.push((child, depth + 1));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Fits a tree to the rows of `x` (row-major, `inputs` wide): [`Grower`] run to
+/// the end.
+pub fn fit(x: &[f64], inputs: usize, target: Target<'_>, params: TreeParams) -> Tree {
+    let mut grower = Grower::new(x, inputs, target, params);
+    while grower.step() {}
+    grower.into_tree()
+}
+
+/// The value a feature is compared as: scikit-learn's float32, with NaN below
+/// every number so that it sorts first and goes left.
+fn key(value: f64) -> f32 {
+    let key = value as f32;
+    if key.is_nan() { f32::NEG_INFINITY } else { key }
+}
+
+/// The threshold between neighbouring sorted values `lo < hi`, as scikit-learn
+/// computes it.
+fn threshold(lo: f32, hi: f32) -> f64 {
+    let (lo, hi) = (f64::from(lo), f64::from(hi));
+    let mid = lo / 2.0 + hi / 2.0;
+    if mid.is_finite() && mid < hi {
+        mid
+    } else if lo.is_finite() {
+        // `hi` overflowed f32 to infinity, so the midpoint did too and would send
+        // `hi` left; `lo` itself still separates them.
+        lo
+    } else {
+        // `lo` is a NaN or an f32 overflow to -inf: the lowest finite f64 keeps it
+        // left and every f32 number right, and stays representable in JSON.
+        f64::MIN
+    }
+}
+
+/// Grows a tree one depth level per [`step`](Grower::step), so that a caller can
+/// show progress and stop early; [`tree`](Grower::tree) at any point is a valid
+/// tree whose nodes not yet expanded are leaves.
+#[derive(Debug)]
+pub struct Grower(Growth);
+
+/// The growth itself, for the kind of target at hand.
+#[derive(Debug)]
+enum Growth {
+    Classes(Growing<Classes>),
+    Values(Growing<Values>),
+}
+
+impl Grower {
+    /// Prepares to grow a tree on the rows of `x` (row-major, `inputs` wide; rows
+    /// = `x.len() / inputs`, and no more than the target has). Copies and sorts
+    /// the inputs, so `x` may go.
+    pub fn new(x: &[f64], inputs: usize, target: Target<'_>, params: TreeParams) -> Grower {
+        let available = match target {
+            Target::Classes { labels, .. } => labels.len(),
+            Target::Values(values) => values.len(),
+        };
+        // With no inputs every target row is a row (of nothing).
+        let rows = x
+            .len()
+            .checked_div(inputs)
+            .map_or(available, |rows| rows.min(available));
+        // Row ids are u32 to keep the sorted runs small; no tree over more rows
+        // would fit in memory anyway.
+        let keep = |usable: &dyn Fn(usize) -> bool| -> Vec<usize> {
+            (0..rows)
+                .filter(|&r| usable(r))
+                .take(u32::MAX as usize)
+                .collect()
+        };
+        Grower(match target {
+            Target::Classes { labels, classes } => {
+                let kept = keep(&|r| labels[r] < classes);
+                let task = Classes {
+                    labels: kept.iter().map(|&r| labels[r]).collect(),
+                    classes,
+                    entropy: params.criterion == Criterion::Entropy,
+                };
+                Growth::Classes(Growing::new(x, inputs, &kept, task, &params))
+            }
+            Target::Values(values) => {
+                let kept = keep(&|r| values[r].is_finite());
+                let task = Values(kept.iter().map(|&r| values[r]).collect());
+                Growth::Values(Growing::new(x, inputs, &kept, task, &params))
+            }
+        })
+    }
+
+    /// Searches a split for every open node of the current level and opens the
+    /// children that may split further. Returns whether any node is still open,
+    /// so `while grower.step() {}` grows the whole tree.
+    pub fn step(&mut self) -> bool {
+        match &mut self.0 {
+            Growth::Classes(g) => g.step(),
+            Growth::Values(g) => g.step(),
+        }
+    }
+
+    /// The depth of the tree grown so far.
+    pub fn depth_reached(&self) -> usize {
+        match &self.0 {
+            Growth::Classes(g) => g.depth_reached,
+            Growth::Values(g) => g.depth_reached,
+        }
+    }
+
+    /// The number of nodes grown so far.
+    pub fn nodes(&self) -> usize {
+        self.grown().len()
+    }
+
+    /// The tree grown so far.
+    pub fn tree(&self) -> Tree {
+        Tree {
+            nodes: self.grown().to_vec(),
+        }
+    }
+
+    /// The tree grown so far, without copying it.
+    pub fn into_tree(self) -> Tree {
+        Tree {
+            nodes: match self.0 {
+                Growth::Classes(g) => g.nodes,
+                Growth::Values(g) => g.nodes,
+            },
+        }
+    }
+
+    fn grown(&self) -> &[Node] {
+        match &self.0 {
+            Growth::Classes(g) => &g.nodes,
+            Growth::Values(g) => &g.nodes,
+        }
+    }
+}
+
+/// What a criterion needs of the targets: the sums that move from one side of a
+/// split to the other, and what they say of impurity.
+trait Task: std::fmt::Debug {
+    /// Class counts, or the sum of the values.
+    type Sums: Clone + std::fmt::Debug;
+    fn zero(&self) -> Self::Sums;
+    fn add(&self, sums: &mut Self::Sums, id: usize);
+    fn remove(&self, sums: &mut Self::Sums, id: usize);
+    /// `rest = total - part`.
+    fn rest(&self, total: &Self::Sums, part: &Self::Sums, rest: &mut Self::Sums);
+    /// The impurity of the rows of `run`, whose sums are `sums`.
+    fn impurity(&self, sums: &Self::Sums, run: &[(f32, u32)]) -> f64;
+    /// scikit-learn's `proxy_impurity_improvement`: larger is better, and it
+    /// ranks the splits of one node as the impurity improvement does.
+    fn proxy(&self, left: &Self::Sums, right: &Self::Sums, wl: f64, wr: f64) -> f64;
+    /// The impurities of `run[..pos]` and `run[pos..]` (scikit-learn's
+    /// `children_impurity`).
+    fn children_impurity(
+        &self,
+        left: &Self::Sums,
+        right: &Self::Sums,
+        run: &[(f32, u32)],
+        pos: usize,
+    ) -> (f64, f64);
+    /// What a leaf over `n` rows with these sums predicts.
+    fn value(&self, sums: &Self::Sums, n: usize) -> Vec<f64>;
+}
+
+/// Classification: labels by row id; Gini or entropy.
+#[derive(Debug)]
+struct Classes {
+    labels: Vec<usize>,
+    classes: usize,
+    entropy: bool,
+}
+
+impl Classes {
+    fn impurity_of(&self, counts: &[f64], n: f64) -> f64 {
+        if self.entropy {
+            let mut h = 0.0;
+            for &c in counts {
+                if c > 0.0 {
+                    let p = c / n;
+                    // scikit-learn's `log` is ln(x) / ln(2).
+                    h -= p * (p.ln() / std::f64::consts::LN_2);
+                }
+            }
+            h
+        } else {
+            let squares: f64 = counts.iter().map(|c| c * c).sum();
+            1.0 - squares / (n * n)
+        }
+    }
+}
+
+impl Task for Classes {
+    type Sums = Vec<f64>;
+
+    fn zero(&self) -> Vec<f64> {
+        vec![0.0; self.classes]
+    }
+
+    fn add(&self, sums: &mut Vec<f64>, id: usize) {
+        sums[self.labels[id]] += 1.0;
+    }
+
+    fn remove(&self, sums: &mut Vec<f64>, id: usize) {
+        sums[self.labels[id]] -= 1.0;
+    }
+
+    fn rest(&self, total: &Vec<f64>, part: &Vec<f64>, rest: &mut Vec<f64>) {
+        for ((r, t), p) in rest.iter_mut().zip(total).zip(part) {
+            *r = t - p;
+        }
+    }
+
+    fn impurity(&self, sums: &Vec<f64>, run: &[(f32, u32)]) -> f64 {
+        self.impurity_of(sums, run.len() as f64)
+    }
+
+    fn proxy(&self, left: &Vec<f64>, right: &Vec<f64>, wl: f64, wr: f64) -> f64 {
+        -wr * self.impurity_of(right, wr) - wl * self.impurity_of(left, wl)
+    }
+
+    fn children_impurity(
+        &self,
+        left: &Vec<f64>,
+        right: &Vec<f64>,
+        run: &[(f32, u32)],
+        pos: usize,
+    ) -> (f64, f64) {
+        (
+            self.impurity_of(left, pos as f64),
+            self.impurity_of(right, (run.len() - pos) as f64),
+        )
+    }
+
+    fn value(&self, sums: &Vec<f64>, n: usize) -> Vec<f64> {
+        if n == 0 {
+            // No rows at all: every class equally likely.
+            return vec![1.0 / sums.len() as f64; sums.len()];
+        }
+        sums.iter().map(|c| c / n as f64).collect()
+    }
+}
+
+/// Regression: values by row id; squared error.
+#[derive(Debug)]
+struct Values(Vec<f64>);
+
+impl Values {
+    fn squares(&self, run: &[(f32, u32)]) -> f64 {
+        run.iter()
+            .map(|&(_, id)| self.0[id as usize] * self.0[id as usize])
+            .sum()
+    }
+}
+
+impl Task for Values {
+    type Sums = f64;
+
+    fn zero(&self) -> f64 {
+        0.0
+    }
+
+    fn add(&self, sum: &mut f64, id: usize) {
+        *sum += self.0[id];
+    }
+
+    fn remove(&self, sum: &mut f64, id: usize) {
+        *sum -= self.0[id];
+    }
+
+    fn rest(&self, total: &f64, part: &f64, rest: &mut f64) {
+        *rest = total - part;
+    }
+
+    fn impurity(&self, sum: &f64, run: &[(f32, u32)]) -> f64 {
+        let n = run.len() as f64;
+        self.squares(run) / n - (sum / n).powi(2)
+    }
+
+    fn proxy(&self, left: &f64, right: &f64, wl: f64, wr: f64) -> f64 {
+        left * left / wl + right * right / wr
+    }
+
+    fn children_impurity(
+        &self,
+        left: &f64,
+        right: &f64,
+        run: &[(f32, u32)],
+        pos: usize,
+    ) -> (f64, f64) {
+        // As scikit-learn: the left's squares afresh, the right's as what remains
+        // of the node's, which is what decides whether a child counts as pure.
+        let squares_left = self.squares(&run[..pos]);
+        let squares_right = self.squares(run) - squares_left;
+        let (wl, wr) = (pos as f64, (run.len() - pos) as f64);
+        (
+            squares_left / wl - (left / wl).powi(2),
+            squares_right / wr - (right / wr).powi(2),
+        )
+    }
+
+    fn value(&self, sum: &f64, n: usize) -> Vec<f64> {
+        // No rows at all: 0 rather than NaN, which would not survive JSON.
+        vec![if n == 0 { 0.0 } else { sum / n as f64 }]
+    }
+}
+
+/// A node whose split is still to be searched.
+#[derive(Debug)]
+struct Open<S> {
+    node: usize,
+    /// Its rows: `start..end` of every feature's run.
+    start: usize,
+    end: usize,
+    /// Its impurity as its parent's split computed it; scikit-learn passes this
+    /// down rather than recomputing it, and tests it against `EPSILON`.
+    impurity: f64,
+    sums: S,
+}
+
+/// The best split of a node found so far.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    feature: usize,
+    /// Rows going left: the first `pos` of the node's run sorted by `feature`.
+    pos: usize,
+    threshold: f64,
+    proxy: f64,
+}
+
+#[derive(Debug)]
+struct Growing<T: Task> {
+    task: T,
+    inputs: usize,
+    rows: usize,
+    max_depth: usize,
+    min_samples_split: usize,
+    min_samples_leaf: usize,
+    max_features: usize,
+    /// For every feature, `rows` pairs of (value as compared, row id); each open
+    /// node owns the same range `start..end` in every feature, sorted by that
+    /// feature.
+    runs: Vec<(f32, u32)>,
+    /// The visiting order of the features, permuted in place per node when
+    /// `max_features < inputs` (as scikit-learn permutes its `features`).
+    order: Vec<usize>,
+    rng: SplitMix64,
+    goes_left: Vec<bool>,
+    spill: Vec<(f32, u32)>,
+    nodes: Vec<Node>,
+    open: Vec<Open<T::Sums>>,
+    /// The depth of the nodes in `open`.
+    depth: usize,
+    depth_reached: usize,
+}
+
+impl<T: Task> Growing<T> {
+    /// `kept`: the rows of `x` to fit, in the order of `task`'s targets.
+    fn new(x: &[f64], inputs: usize, kept: &[usize], task: T, params: &TreeParams) -> Self {
+        let n = kept.len();
+        let mut runs = Vec::with_capacity(n * inputs);
+        for feature in 0..inputs {
+            let from = runs.len();
+            runs.extend(
+                kept.iter()
+                    .enumerate()
+                    .map(|(id, &r)| (key(x[r * inputs + feature]), id as u32)),
+            );
+            // Ordering equal values by row id makes the runs, and so the sums taken
+            // along them, independent of the sort algorithm.
+            runs[from..].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+
+        let min_samples_leaf = params.min_samples_leaf.max(1);
+        let mut growing = Growing {
+            task,
+            inputs,
+            rows: n,
+            max_depth: params.max_depth.unwrap_or(usize::MAX),
+            // scikit-learn raises min_samples_split to 2 * min_samples_leaf too.
+            min_samples_split: params
+                .min_samples_split
+                .max(2)
+                .max(min_samples_leaf.saturating_mul(2)),
+            min_samples_leaf,
+            max_features: params.max_features.clamp(1, inputs.max(1)),
+            runs,
+            order: (0..inputs).collect(),
+            rng: SplitMix64::new(params.random_state),
+            goes_left: vec![false; n],
+            spill: Vec::new(),
+            nodes: Vec::new(),
+            open: Vec::new(),
+            depth: 0,
+            depth_reached: 0,
+        };
+        // The root's rows in id order; with no inputs there is no run to take them
+        // from.
+        let all: Vec<(f32, u32)> = (0..n as u32).map(|id| (0.0, id)).collect();
+        let sums = growing.sums(&all);
+        let impurity = growing.task.impurity(&sums, &all);
+        growing.add_node(0, n, impurity, sums);
+        growing
+    }
+
+    fn step(&mut self) -> bool {
+        for open in std::mem::take(&mut self.open) {
+            self.expand(open);
+        }
+        self.depth += 1;
+        !self.open.is_empty()
+    }
+
+    fn sums(&self, run: &[(f32, u32)]) -> T::Sums {
+        let mut sums = self.task.zero();
+        for &(_, id) in run {
+            self.task.add(&mut sums, id as usize);
+        }
+        sums
+    }
+
+    fn run(&self, feature: usize, start: usize, end: usize) -> &[(f32, u32)] {
+        &self.runs[feature * self.rows + start..feature * self.rows + end]
+    }
+
+    /// Adds a leaf over rows `start..end` (the root, or a child of a node of the
+    /// current level) and queues it unless one of scikit-learn's stopping rules
+    /// keeps it a leaf.
+    fn add_node(&mut self, start: usize, end: usize, impurity: f64, sums: T::Sums) {
+        let node = self.nodes.len();
+        let depth = if node == 0 { 0 } else { self.depth + 1 };
+        let n = end - start;
+        self.nodes.push(Node::Leaf {
+            value: self.task.value(&sums, n),
+        });
+        self.depth_reached = self.depth_reached.max(depth);
+        let leaf = depth >= self.max_depth
+            || n < self.min_samples_split
+            || impurity <= EPSILON
+            || self.inputs == 0;
+        if !leaf {
+            self.open.push(Open {
+                node,
+                start,
+                end,
+                impurity,
+                sums,
+            });
+        }
+    }
+
+    fn expand(&mut self, open: Open<T::Sums>) {
+        let Some(best) = self.best_split(&open) else {
+            return;
+        };
+        let base = best.feature * self.rows;
+        let run = &self.runs[base + open.start..base + open.end];
+        let mut scan = Scan::new(&self.task, &open.sums, run.len());
+        scan.update(run, best.pos);
+        let (impurity_left, impurity_right) =
+            self.task
+                .children_impurity(&scan.left, &scan.right, run, best.pos);
+        // scikit-learn's impurity_improvement, weighted by the node's share of
+        // all rows; with min_impurity_decrease = 0 this only refuses a split that
+        // rounding makes worse than no split.
+        let (n, wl, wr) = (
+            run.len() as f64,
+            best.pos as f64,
+            (run.len() - best.pos) as f64,
+        );
+        let improvement = (n / self.rows as f64)
+            * (open.impurity - wr / n * impurity_right - wl / n * impurity_left);
+        if improvement + EPSILON < 0.0 {
+            return;
+        }
+        let (sums_left, sums_right) = (scan.left, scan.right);
+
+        for (i, &(_, id)) in run.iter().enumerate() {
+            self.goes_left[id as usize] = i < best.pos;
+        }
+        self.partition(open.start, open.end);
+
+        let mid = open.start + best.pos;
+        let left = self.nodes.len();
+        self.nodes[open.node] = Node::Split {
+            feature: best.feature,
+            threshold: best.threshold,
+            left,
+            right: left + 1,
+        };
+        self.add_node(open.start, mid, impurity_left, sums_left);
+        self.add_node(mid, open.end, impurity_right, sums_right);
+    }
+
+    /// The best split of `open`'s rows over the features tried, if any leaves
+    /// `min_samples_leaf` rows on both sides.
+    fn best_split(&mut self, open: &Open<T::Sums>) -> Option<Candidate> {
+        let n = open.end - open.start;
+        let mut best: Option<Candidate> = None;
+        let mut found_varying = false;
+        for i in 0..self.inputs {
+            // scikit-learn's rule: stop after max_features, but not before one of
+            // them varies.
+            if i >= self.max_features && found_varying {
+                break;
+            }
+            if self.max_features < self.inputs {
+                let j = i + (self.rng.next_u64() % (self.inputs - i) as u64) as usize;
+                self.order.swap(i, j);
+            }
+            let feature = self.order[i];
+            let run = self.run(feature, open.start, open.end);
+            if run[n - 1].0 <= run[0].0 + FEATURE_THRESHOLD {
+                continue;
+            }
+            found_varying = true;
+
+            let mut scan = Scan::new(&self.task, &open.sums, n);
+            // Candidates leave min_samples_leaf rows on each side; add_node
+            // opened only nodes with at least twice that many.
+            for pos in self.min_samples_leaf..=n - self.min_samples_leaf {
+                if run[pos].0 <= run[pos - 1].0 + FEATURE_THRESHOLD {
+                    continue;
+                }
+                scan.update(run, pos);
+                let proxy = self
+                    .task
+                    .proxy(&scan.left, &scan.right, pos as f64, (n - pos) as f64);
+                if best.is_none_or(|b| proxy > b.proxy) {
+                    best = Some(Candidate {
+                        feature,
+                        pos,
+                        threshold: threshold(run[pos - 1].0, run[pos].0),
+                        proxy,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    /// Splits `start..end` of every feature's run into the rows going left, then
+    /// those going right, each kept in sorted order.
+    fn partition(&mut self, start: usize, end: usize) {
+        let rows = self.rows;
+        for feature in 0..self.inputs {
+            let run = &mut self.runs[feature * rows + start..feature * rows + end];
+            self.spill.clear();
+            let mut kept = 0;
+            for i in 0..run.len() {
+                let entry = run[i];
+                if self.goes_left[entry.1 as usize] {
+                    run[kept] = entry;
+                    kept += 1;
+                } else {
+                    self.spill.push(entry);
+                }
+            }
+            run[kept..].copy_from_slice(&self.spill);
+        }
+    }
+}
+
+/// One node's split search along one sorted run: scikit-learn's `Criterion`, with
+/// the rows `..pos` on the left.
+#[derive(Debug)]
+struct Scan<'a, T: Task> {
+    task: &'a T,
+    total: &'a T::Sums,
+    left: T::Sums,
+    right: T::Sums,
+    n: usize,
+    pos: usize,
+}
+
+impl<'a, T: Task> Scan<'a, T> {
+    fn new(task: &'a T, total: &'a T::Sums, n: usize) -> Self {
+        Scan {
+            task,
+            total,
+            left: task.zero(),
+            right: total.clone(),
+            n,
+            pos: 0,
+        }
+    }
+
+    /// Moves the rows `pos..new_pos` of `run` to the left. Like scikit-learn it
+    /// adds from `pos` or subtracts from the end, whichever touches fewer rows, so
+    /// that sums of values round as scikit-learn's do.
+    fn update(&mut self, run: &[(f32, u32)], new_pos: usize) {
+        if new_pos - self.pos <= self.n - new_pos {
+            for &(_, id) in &run[self.pos..new_pos] {
+                self.task.add(&mut self.left, id as usize);
+            }
+        } else {
+            self.left = self.total.clone();
+            for &(_, id) in run[new_pos..].iter().rev() {
+                self.task.remove(&mut self.left, id as usize);
+            }
+        }
+        self.task.rest(self.total, &self.left, &mut self.right);
+        self.pos = new_pos;
+    }
+}
