@@ -36,7 +36,15 @@ export default defineConfig({
   projects: [
     {
       name: 'webgpu',
-      use: { launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] } },
+      use: {
+        launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] },
+        // SwiftShader is a fallback adapter, which Studio passes over by itself; the
+        // device setting asks for the GPU so that this project exercises the GPU path.
+        storageState: {
+          cookies: [],
+          origins: [{ origin: `http://127.0.0.1:${PORT}`, localStorage: [{ name: 'studio.device', value: 'gpu' }] }],
+        },
+      },
     },
     {
       name: 'cpu',

@@ -28,5 +28,9 @@ check() { # data target model [--param NAME=VALUE ...]; target "-" for clusterin
 check data/samples/iris.csv species logistic
 check data/samples/diabetes.csv progression linear
 check core/tests/fixtures/mixed.csv label logistic
+check data/samples/wine.csv class tree
+check data/samples/breast_cancer.csv diagnosis tree --param max_depth=5
+check data/samples/diabetes.csv progression tree --param min_samples_leaf=5
+check core/tests/fixtures/mixed.csv label tree
 check data/samples/iris.csv - kmeans --param n_clusters=3
 check data/samples/penguins.csv - kmeans --param n_clusters=3

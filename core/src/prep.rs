@@ -25,6 +25,19 @@ pub enum FeatureStep {
     },
 }
 
+/// The arithmetic numbers are standardized in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Arithmetic {
+    /// `(x − mean) / scale` in f64: the reference, what the linear models fit.
+    #[default]
+    F64,
+    /// As the exported ONNX graph computes it: `(x₃₂ − mean₃₂) · (1 / scale)₃₂`, each
+    /// step rounded to f32. A model that compares inputs with thresholds (a tree)
+    /// reads these, so that a value on a threshold goes the same way in Studio and
+    /// in ONNX Runtime.
+    OnnxF32,
+}
+
 /// The fitted preprocessing, in feature order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preprocessor {
@@ -104,6 +117,16 @@ impl Preprocessor {
 
     /// The model inputs of `rows`, row-major (`rows.len()` × [`width`](Self::width)).
     pub fn transform(&self, frame: &Frame, rows: &[usize]) -> Result<Vec<f64>, PrepError> {
+        self.transform_as(frame, rows, Arithmetic::F64)
+    }
+
+    /// [`transform`](Self::transform) in the given arithmetic.
+    pub fn transform_as(
+        &self,
+        frame: &Frame,
+        rows: &[usize],
+        arithmetic: Arithmetic,
+    ) -> Result<Vec<f64>, PrepError> {
         let width = self.width();
         let mut out = vec![0.0; rows.len() * width];
         let mut offset = 0;
@@ -120,9 +143,13 @@ impl Preprocessor {
                     if !col.kind().is_numeric() {
                         return Err(PrepError::MissingColumn(column.clone()));
                     }
+                    let (mean32, inverse32) = (*mean as f32, (1.0 / scale) as f32);
                     for (i, &r) in rows.iter().enumerate() {
                         let x = col.number(r).unwrap_or(*mean);
-                        out[i * width + offset] = (x - mean) / scale;
+                        out[i * width + offset] = match arithmetic {
+                            Arithmetic::F64 => (x - mean) / scale,
+                            Arithmetic::OnnxF32 => f64::from((x as f32 - mean32) * inverse32),
+                        };
                     }
                     offset += 1;
                 }

@@ -320,8 +320,8 @@ impl Trainer {
             .collect();
         let prep = Preprocessor::fit(frame, &features, &split.train)?;
         let inputs = prep.width();
-        let train_x = prep.transform(frame, &split.train)?;
-        let test_x = prep.transform(test_frame, &split.test)?;
+        let train_x = prep.transform_as(frame, &split.train, family.arithmetic())?;
+        let test_x = prep.transform_as(test_frame, &split.test, family.arithmetic())?;
 
         let (problem, target) = match (spec.task, target, test_target) {
             (Task::Classification, Some(target), Some(test_target)) => {

@@ -97,7 +97,8 @@ fn a_gpu_result_with_nan_fails_the_check() {
 
 #[test]
 fn selection_uses_the_gpu_when_it_verifies() {
-    let (_, report) = block_on(select(Preference::Auto)).expect("auto never fails");
+    // Asked for by name, any GPU that verifies is used, a software renderer too.
+    let (_, report) = block_on(select(Preference::Gpu)).expect("a GPU verifies");
     assert_eq!(report.kind, DeviceKind::Gpu, "{report:?}");
     let adapter = report
         .adapter
@@ -108,6 +109,20 @@ fn selection_uses_the_gpu_when_it_verifies() {
         format!("{} · {}", adapter.backend, adapter.name)
     );
     assert!(report.check.as_ref().is_some_and(|check| check.passed));
+}
+
+#[test]
+fn auto_passes_over_a_software_renderer_and_says_why() {
+    let (_, named) = block_on(select(Preference::Gpu)).expect("a GPU verifies");
+    let (_, auto) = block_on(select(Preference::Auto)).expect("auto never fails");
+    if named.is_software() {
+        assert_eq!(auto.kind, DeviceKind::Cpu, "{auto:?}");
+        let reason = auto.reason.expect("the CPU says why");
+        assert!(reason.contains("is a software renderer"), "{reason}");
+        assert!(reason.contains("--device gpu"), "{reason}");
+    } else {
+        assert_eq!(auto.kind, DeviceKind::Gpu, "{auto:?}");
+    }
 }
 
 #[test]

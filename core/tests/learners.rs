@@ -35,11 +35,16 @@ struct Case {
 impl Case {
     fn new(name: &str, data: &str, target: Option<&'static str>, params: &[(&str, f64)]) -> Self {
         let family = registry::family(name).expect("in the registry");
+        let frame = sample(data);
+        let task = target.map_or(Task::Clustering, |t| {
+            Task::infer(frame.column(t).expect("the target is in the data"))
+        });
+        assert!(family.tasks().contains(&task), "{name} serves {task:?}");
         Self {
             family,
-            frame: sample(data),
+            frame,
             target,
-            task: family.tasks()[0],
+            task,
             params: params
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), ParamValue::Number(*v)))
@@ -126,7 +131,7 @@ fn json_round_trip(case: &Case) {
     let x = trained
         .pipeline
         .preprocessing
-        .transform(&case.frame, &trained.split.test)
+        .transform_as(&case.frame, &trained.split.test, case.family.arithmetic())
         .expect("transforms");
     assert_eq!(back.model.predict(&x), trained.pipeline.model.predict(&x));
     // The export reads the same pipeline.
@@ -236,7 +241,7 @@ macro_rules! conformance {
 
 #[test]
 fn every_registered_family_has_a_conformance_case() {
-    let covered = ["logistic", "linear", "kmeans"];
+    let covered = ["logistic", "linear", "tree", "kmeans"];
     for family in registry::FAMILIES {
         assert!(
             covered.contains(&family.name()),
@@ -248,4 +253,12 @@ fn every_registered_family_has_a_conformance_case() {
 
 conformance!(logistic, "logistic", "iris.csv", Some("species"), []);
 conformance!(linear, "linear", "diabetes.csv", Some("progression"), []);
+conformance!(tree, "tree", "wine.csv", Some("class"), ["max_depth" = 4.0]);
+conformance!(
+    tree_regression,
+    "tree",
+    "diabetes.csv",
+    Some("progression"),
+    ["min_samples_leaf" = 5.0]
+);
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

@@ -215,9 +215,35 @@ fn describe(error: &JsValue) -> String {
         .unwrap_or_else(|| format!("{error:?}"))
 }
 
+/// The device the person asked for: `?device=gpu|cpu|auto` in the address, else
+/// the `studio.device` setting kept in this browser. Without either, auto.
+fn device_preference() -> Option<String> {
+    let window = web_sys::window()?;
+    let from_address = window
+        .location()
+        .search()
+        .ok()
+        .and_then(|search| web_sys::UrlSearchParams::new_with_str(&search).ok())
+        .and_then(|params| params.get("device"));
+    let chosen = from_address.or_else(|| {
+        window
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|storage| storage.get_item(DEVICE_SETTING).ok().flatten())
+    })?;
+    matches!(chosen.as_str(), "gpu" | "cpu" | "auto").then_some(chosen)
+}
+
+/// The `localStorage` key of the device setting.
+const DEVICE_SETTING: &str = "studio.device";
+
 /// A new worker. `fresh` asks the browser to fetch its scripts past any cache.
 fn spawn(generation: u32, fresh: bool) -> Result<(Worker, Listeners), String> {
     let mut url = worker_script();
+    if let Some(device) = device_preference() {
+        url.push_str(&format!("&device={device}"));
+    }
     if fresh {
         url.push_str(&format!("&fresh={}", js_sys::Date::now()));
     }

@@ -59,8 +59,9 @@ pub async fn selected() -> Selected {
 
 async fn choose() -> Selected {
     let (device, report) = if browser_offers_webgpu() {
-        // Auto falls back to the CPU by itself; the error arm cannot be reached.
-        let (device, mut report) = select(Preference::Auto)
+        // Auto falls back to the CPU by itself; a GPU asked for by name that
+        // cannot be used says why, and the work runs on the CPU.
+        let (device, mut report) = select(preference())
             .await
             .unwrap_or_else(|unavailable| on_cpu(unavailable.to_string()));
         if let Some(adapter) = report.adapter.as_mut()
@@ -73,6 +74,19 @@ async fn choose() -> Selected {
         on_cpu("this browser does not offer WebGPU".to_owned())
     };
     (Rc::new(device), report)
+}
+
+/// The device the page asked for, passed in the worker's address (`?device=`).
+fn preference() -> Preference {
+    let scope: WorkerGlobalScope = js_sys::global().unchecked_into();
+    let asked = web_sys::UrlSearchParams::new_with_str(&scope.location().search())
+        .ok()
+        .and_then(|params| params.get("device"));
+    match asked.as_deref() {
+        Some("gpu") => Preference::Gpu,
+        Some("cpu") => Preference::Cpu,
+        _ => Preference::Auto,
+    }
 }
 
 /// A name for the adapter from `GPUAdapterInfo`, which wgpu reads only the

@@ -21,6 +21,14 @@ pub struct AdapterSummary {
     pub driver: String,
 }
 
+impl AdapterSummary {
+    /// A software renderer: wgpu reports device type CPU for lavapipe, llvmpipe
+    /// and WARP natively, and for a browser's fallback adapter (SwiftShader).
+    pub fn is_software(&self) -> bool {
+        self.device_type == "cpu"
+    }
+}
+
 /// The outcome of device selection: what will run the work and why.
 ///
 /// This is plain data so that it can cross the worker boundary and be printed by
@@ -37,6 +45,13 @@ pub struct DeviceReport {
 }
 
 impl DeviceReport {
+    /// Whether the chosen adapter is a software renderer.
+    pub fn is_software(&self) -> bool {
+        self.adapter
+            .as_ref()
+            .is_some_and(AdapterSummary::is_software)
+    }
+
     /// One line for people: `WebGPU · <adapter>` or `CPU · <why>`.
     pub fn summary(&self) -> String {
         match (self.kind, &self.adapter) {

@@ -39,13 +39,26 @@ impl Device {
 /// Picks the device for `preference` and reports the choice and its reason.
 ///
 /// A GPU is used only after a verification kernel on it agrees with the CPU, so a
-/// broken driver never silently produces wrong numbers. With [`Preference::Gpu`],
-/// a GPU that cannot be used is an error rather than a fallback.
+/// broken driver never silently produces wrong numbers. [`Preference::Auto`]
+/// passes over software renderers (lavapipe, llvmpipe, SwiftShader, WARP: an
+/// adapter of device type CPU, or a browser's fallback adapter). With
+/// [`Preference::Gpu`], any GPU is used, and one that cannot be is an error
+/// rather than a fallback.
 pub async fn select(preference: Preference) -> Result<(Device, DeviceReport), GpuUnavailable> {
     if preference == Preference::Cpu {
         return Ok(on_cpu("the CPU was requested".to_owned()));
     }
     match verified_gpu().await {
+        // A software renderer trains several times slower than the CPU path
+        // (BENCHMARKS.md): auto passes over it; asked for by name, it is used.
+        Ok((_, report)) if preference == Preference::Auto && report.is_software() => {
+            let name = report.adapter.map(|a| a.name).unwrap_or_default();
+            Ok(on_cpu(format!(
+                "the GPU adapter offered, {name}, is a software renderer running on the CPU, \
+                 slower than Studio's own CPU path (to train on it anyway, use --device gpu, \
+                 or open Studio with ?device=gpu)"
+            )))
+        }
         Ok(selected) => Ok(selected),
         Err(unavailable) if preference == Preference::Auto => Ok(on_cpu(unavailable.to_string())),
         Err(unavailable) => Err(unavailable),

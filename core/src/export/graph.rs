@@ -88,6 +88,19 @@ impl Graph {
         name
     }
 
+    /// A string constant (class names), returning its name.
+    pub fn constant_strings(&mut self, what: &str, values: &[String]) -> String {
+        let name = self.internal(what);
+        self.proto.initializer.push(TensorProto {
+            dims: vec![to_i64(values.len())],
+            data_type: Some(DataType::String as i32),
+            string_data: values.iter().map(|s| s.as_bytes().to_vec()).collect(),
+            name: Some(name.clone()),
+            ..Default::default()
+        });
+        name
+    }
+
     pub fn input(&mut self, name: &str, elem: DataType, dims: &[Dimension]) {
         self.proto.input.push(tensor_info(name, elem, dims));
     }

@@ -29,6 +29,7 @@ pub use spec::{ModelSpec, SpecError};
 use crate::compute::{ComputeError, DeviceKind, GpuDevice};
 use crate::export::graph::Graph;
 use crate::export::onnx::ExportError;
+use crate::prep::Arithmetic;
 use crate::train::Task;
 
 /// A future a family returns from a trait object; not `Send`, as the browser's
@@ -47,6 +48,12 @@ pub trait Family: Sync {
     fn start(&self, params: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError>;
     /// Reads a fitted model back from the JSON [`Model::to_json`] wrote.
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String>;
+
+    /// The arithmetic its inputs are standardized in: f64, or as the ONNX graph
+    /// computes them for a family whose predictions turn on exact comparisons.
+    fn arithmetic(&self) -> Arithmetic {
+        Arithmetic::F64
+    }
 
     /// Checks hyperparameters as a person wrote them.
     fn check(&self, params: &Params) -> Result<Resolved, ParamError> {

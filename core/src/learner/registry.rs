@@ -2,12 +2,12 @@
 //! family is a folder under `model/` and one line here.
 
 use super::Family;
-use crate::model::{kmeans::KMeans, linear::Linear, logistic::Logistic};
+use crate::model::{kmeans::KMeans, linear::Linear, logistic::Logistic, tree::DecisionTree};
 use crate::train::Task;
 
 /// Every family, in the order the page and `studio models` list them. The first
 /// family serving a task is that task's default.
-pub static FAMILIES: &[&dyn Family] = &[&Logistic, &Linear, &KMeans];
+pub static FAMILIES: &[&dyn Family] = &[&Logistic, &Linear, &DecisionTree, &KMeans];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown model \"{name}\": choose one of {known}")]

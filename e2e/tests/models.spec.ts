@@ -1,0 +1,65 @@
+// Model families from the registry: the clustering family on a sample, and the
+// hyperparameter form generated from each family's declaration.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import { openSample, openStudio, train } from './support';
+
+const ONNX_PYTHON = fileURLToPath(new URL('../../.tools/onnx-venv/bin/python', import.meta.url));
+const IRIS = fileURLToPath(new URL('../../data/samples/iris.csv', import.meta.url));
+
+test.beforeEach(async ({ page }) => {
+  await openStudio(page);
+});
+
+test('k-means clusters the Iris sample and its ONNX download assigns the same clusters', async ({ page }, info) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await page.getByRole('table', { name: 'Columns' }).getByLabel('Role of species').selectOption('ignore');
+  await page.getByLabel('Target column').selectOption('');
+  await expect(page.getByLabel('Task')).toHaveValue('clustering');
+  await expect(page.getByLabel('Model')).toHaveValue('kmeans');
+  await page.getByLabel('Clusters').fill('3');
+  await page.getByLabel('Clusters').press('Tab');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Inertia')).toHaveText(/^\d+\.\d{4}$/);
+  await expect(metrics.getByLabel('Silhouette')).toHaveText(/^0\.\d{4}$/);
+  const sizes = metrics.getByRole('table', { name: 'Cluster sizes' });
+  await expect(sizes.getByRole('row')).toHaveCount(4);
+  const counts = (await sizes.locator('td').allTextContents()).map(Number);
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(150);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · kmeans clusters');
+
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('kmeans.onnx');
+  await onnx.saveAs(onnxPath);
+  // ONNX Runtime on the raw rows: the same cluster sizes as the page.
+  const out = execFileSync(ONNX_PYTHON, ['-c', [
+    'import csv, sys, numpy as np, onnx, onnxruntime as ort',
+    'm = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)',
+    's = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])',
+    'rows = list(csv.DictReader(open(sys.argv[2])))',
+    'feed = {i.name: np.array([[float(r[i.name])] for r in rows], dtype=np.float32) for i in s.get_inputs()}',
+    'label, distances = s.run(["label", "distances"], feed)',
+    'assert distances.shape == (len(rows), 3), distances.shape',
+    'print(",".join(str(int(c)) for c in np.bincount(label, minlength=3)))',
+  ].join('\n'), onnxPath, IRIS]).toString().trim();
+  expect(out.split(',').map(Number)).toEqual(counts);
+});
+
+test('an out-of-range hyperparameter is refused at its field, with the rule', async ({ page }) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  const field = page.getByLabel('C (inverse regularization)');
+  await field.fill('-1');
+  await field.press('Tab');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  const message = page.getByRole('alert').filter({ hasText: 'C should be a positive number' });
+  await expect(message).toHaveText('C should be a positive number, but is -1.');
+  // The field's description names the error, so a screen reader hears it there.
+  await expect(field).toHaveAccessibleDescription(/C should be a positive number/);
+  await field.fill('0.5');
+  await field.press('Tab');
+  await expect(message).toHaveCount(0);
+  await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+  // Each field shows the name the CLI and notebooks spell.
+  await expect(page.locator('code.param-name')).toHaveText(['C', 'max_iter']);
+});
