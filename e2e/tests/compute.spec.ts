@@ -86,3 +86,19 @@ test('times the training objective on each device as a fit evaluates it', async 
     expect(Number(await row.getByRole('cell').nth(3).textContent())).toBeGreaterThan(0);
   }
 });
+
+test('a fallback WebGPU adapter is passed over unless the GPU is asked for', async ({ page }, info) => {
+  const status = page.getByRole('status', { name: 'Compute device' });
+  if (info.project.name !== 'webgpu') {
+    // Asked for, a GPU that is not there is explained, and the CPU runs the work.
+    await page.goto('/?device=gpu');
+    await expect(status).toHaveText(/^CPU · (this browser does not offer WebGPU|WebGPU offered no adapter)/);
+    return;
+  }
+  // The address wins over the setting this project keeps (`studio.device` = gpu).
+  await page.goto('/?device=auto');
+  await expect(status).toHaveText(/^CPU · .*is a software renderer running on the CPU/);
+  await expect(status).toContainText('?device=gpu');
+  await page.goto('/?device=gpu');
+  await expect(status).toHaveText(/^WebGPU · \S/);
+});

@@ -18,8 +18,9 @@ test('k-means clusters the Iris sample and its ONNX download assigns the same cl
   await page.getByLabel('Target column').selectOption('');
   await expect(page.getByLabel('Task')).toHaveValue('clustering');
   await expect(page.getByLabel('Model')).toHaveValue('kmeans');
-  await page.getByLabel('Clusters').fill('3');
-  await page.getByLabel('Clusters').press('Tab');
+  const clusters = page.getByRole('textbox', { name: /^Clusters/ });
+  await clusters.fill('3');
+  await clusters.press('Tab');
   const metrics = await train(page);
   await expect(metrics.getByLabel('Inertia')).toHaveText(/^\d+\.\d{4}$/);
   await expect(metrics.getByLabel('Silhouette')).toHaveText(/^0\.\d{4}$/);
