@@ -1,11 +1,15 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use studio_core::ingest;
-use studio_core::notebook::{DataSource, Notebook};
-use studio_core::train::TrainSpec;
+use serde::Serialize;
+use studio_core::compute::{Preference, select};
+use studio_core::frame::Frame;
+use studio_core::ingest::{self, LoadOptions};
+use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Quiet, Sources};
+use studio_core::notebook::{CellKind, DataSource, Notebook};
+use studio_core::train::OnGpuFailure;
 
-use crate::train::{fit, report};
+use crate::train::{Summary, render_trained, summary};
 
 /// `studio run`: execute a notebook saved from the browser.
 #[derive(Debug, Args)]
@@ -23,62 +27,159 @@ pub struct RunArgs {
     json: bool,
 }
 
+/// Data cells' frames: bundled samples and synthetic data by name, a local file
+/// from `--data` (checked against the fingerprint the notebook holds).
+struct Files {
+    data: Option<PathBuf>,
+}
+
+impl Sources for Files {
+    async fn frame(
+        &mut self,
+        cell: u32,
+        source: &DataSource,
+        options: &LoadOptions,
+    ) -> Result<Frame, CellError> {
+        let failed = |message: String| CellError {
+            kind: ErrorKind::Data,
+            message,
+            cell,
+            column: None,
+            row: None,
+            parameter: None,
+        };
+        match (source, &self.data) {
+            (_, Some(path)) => {
+                let loaded =
+                    crate::data::read(path, options.clone(), crate::data::Hash::Fingerprint)
+                        .map_err(failed)?;
+                if let DataSource::Local { name, sha256, .. } = source
+                    && loaded.sha256 != *sha256
+                {
+                    eprintln!(
+                        "studio: warning: {} is not the file this notebook was made with ({name}); results will differ",
+                        path.display()
+                    );
+                }
+                Ok(loaded.frame)
+            }
+            (DataSource::Sample { name }, None) => {
+                let bytes = studio_core::samples::csv(name).map_err(failed)?;
+                ingest::load(bytes, name, options.clone())
+                    .map(|loaded| loaded.frame)
+                    .map_err(|e| failed(e.to_string()))
+            }
+            (DataSource::Synthetic(spec), None) => {
+                spec.generate().map_err(|e| failed(e.to_string()))
+            }
+            (DataSource::Local { name, .. }, None) => Err(failed(format!(
+                "this notebook was made with the local file {name}: pass it with --data {name}"
+            ))),
+        }
+    }
+}
+
 pub fn run(args: RunArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.notebook)
         .map_err(|e| format!("cannot read {}: {e}", args.notebook.display()))?;
     let notebook =
         Notebook::from_json(&text).map_err(|e| format!("{}: {e}", args.notebook.display()))?;
-    let options = notebook.data_options();
-    let frame = match (notebook.data_source(), &args.data) {
-        (_, Some(path)) => {
-            let loaded = crate::data::read(path, options, crate::data::Hash::Fingerprint)?;
-            if let Some(DataSource::Local { name, sha256, .. }) = notebook.data_source()
-                && loaded.sha256 != *sha256
-            {
-                eprintln!(
-                    "studio: warning: {} is not the file this notebook was made with ({name}); results will differ",
-                    path.display()
-                );
-            }
-            loaded.frame
-        }
-        (Some(DataSource::Sample { name }), None) => {
-            ingest::load(studio_core::samples::csv(name)?, name, options)
-                .map_err(|e| e.to_string())?
-                .frame
-        }
-        (Some(DataSource::Synthetic(spec)), None) => spec.generate().map_err(|e| e.to_string())?,
-        (Some(DataSource::Local { name, .. }), None) => {
-            return Err(format!(
-                "this notebook was made with the local file {name}: pass it with --data {name}"
-            ));
-        }
-        (None, None) => {
-            return Err("this notebook has no data yet: open data in it first".to_owned());
-        }
-    };
-    let cell = notebook
-        .train_cell()
-        .ok_or("this notebook has no train cell")?;
-    let task = match (cell.task, &cell.target) {
-        (Some(task), _) => task,
-        (None, Some(target)) => frame
-            .column(target)
-            .map(studio_core::train::Task::infer)
-            .ok_or_else(|| format!("the data has no column \"{target}\""))?,
-        (None, None) => return Err("the notebook's train cell has no target column yet".into()),
-    };
-    if task.has_target() && cell.target.is_none() {
-        return Err("the notebook's train cell has no target column yet".into());
+    let train_cells: Vec<u32> = notebook
+        .cells
+        .iter()
+        .filter(|c| matches!(c.kind, CellKind::Train(_)))
+        .map(|c| c.id)
+        .collect();
+    if train_cells.is_empty() {
+        return Err("this notebook has no train cell".to_owned());
     }
-    let spec = TrainSpec {
-        target: cell.target.clone(),
-        task,
-        model: cell.model.clone(),
-        test_size: cell.test_size,
-        seed: cell.seed,
+    if notebook.data_source().is_none() {
+        return Err("this notebook has no data yet: open data in it first".to_owned());
+    }
+    let preference = match args.device.as_str() {
+        "gpu" => Preference::Gpu,
+        "cpu" => Preference::Cpu,
+        _ => Preference::Auto,
     };
-    let model = spec.model.kind.clone();
-    let trained = fit(&frame, None, spec, &args.device)?;
-    report(task, &model, &trained, args.json)
+    let (device, _) = pollster::block_on(select(preference))
+        .map_err(|e| format!("--device gpu: there is no GPU to train on: {e}"))?;
+    let on_failure = match preference {
+        Preference::Auto => OnGpuFailure::GoOnOnCpu,
+        _ => OnGpuFailure::Stop,
+    };
+    let mut executor = Executor::default();
+    let mut sources = Files { data: args.data };
+    let outcomes = pollster::block_on(executor.run(
+        &notebook,
+        Some(&train_cells),
+        &mut sources,
+        &device,
+        on_failure,
+        &mut Quiet,
+    ));
+    // The first failure is the one to fix; the cells after it only wait for it.
+    if let Some((id, Err(error))) = outcomes.iter().find(|(_, o)| o.is_err()) {
+        let position = notebook.cells.iter().position(|c| c.id == *id).unwrap_or(0) + 1;
+        return Err(format!("cell {position}: {error}"));
+    }
+    let mut runs = Vec::new();
+    for id in &train_cells {
+        let cell = notebook.cell(*id).ok_or("a train cell went missing")?;
+        let CellKind::Train(train) = &cell.kind else {
+            continue;
+        };
+        let trained = executor
+            .trained(&notebook, *id)
+            .ok_or_else(|| format!("{} did not run", cell.label()))?;
+        if let Some(fallback) = &trained.fallback {
+            eprintln!("studio: {fallback}");
+        }
+        runs.push((*id, cell.label(), train.model.kind.clone(), trained));
+    }
+    let summaries: Vec<CellSummary<'_>> = runs
+        .iter()
+        .map(|(id, title, model, trained)| CellSummary {
+            id: *id,
+            title,
+            summary: summary(trained.pipeline.task, model, trained),
+        })
+        .collect();
+    if !args.json {
+        for (cell, (.., trained)) in summaries.iter().zip(&runs) {
+            if summaries.len() > 1 {
+                println!("{}", cell.title);
+            }
+            print!("{}", render_trained(&cell.summary, trained));
+        }
+        return Ok(());
+    }
+    let text = match summaries.as_slice() {
+        // One train cell prints exactly what `studio train --json` does.
+        [only] => serde_json::to_string(&only.summary),
+        // Several add every cell's object, with its id and title, under "cells".
+        [first, ..] => serde_json::to_string(&WithCells {
+            first: &first.summary,
+            cells: &summaries,
+        }),
+        [] => return Err("no train cell ran".to_owned()),
+    };
+    println!("{}", text.map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+/// One train cell's summary, named.
+#[derive(Debug, Serialize)]
+struct CellSummary<'a> {
+    id: u32,
+    title: &'a str,
+    #[serde(flatten)]
+    summary: Summary<'a>,
+}
+
+/// The first train cell's summary, and every cell's.
+#[derive(Debug, Serialize)]
+struct WithCells<'a> {
+    #[serde(flatten)]
+    first: &'a Summary<'a>,
+    cells: &'a [CellSummary<'a>],
 }

@@ -60,7 +60,7 @@ pub struct TrainArgs {
 }
 
 #[derive(Debug, Serialize)]
-struct Summary<'a> {
+pub struct Summary<'a> {
     task: Task,
     model: &'a str,
     /// The device that trained the model.
@@ -201,22 +201,28 @@ pub fn fit(
 }
 
 /// Prints a finished run: one JSON object, or lines for people.
-pub fn report(task: Task, model: &str, trained: &Trained, json: bool) -> Result<(), String> {
-    let summary = Summary {
+/// What `--json` prints for a finished run.
+pub fn summary<'a>(task: Task, model: &'a str, trained: &'a Trained) -> Summary<'a> {
+    Summary {
         task,
         model,
         device: trained.device,
         n_train: trained.split.train.len(),
         n_test: trained.split.test.len(),
         metrics: &trained.metrics,
-    };
+    }
+}
+
+/// Prints a finished run: one JSON object, or lines for people.
+pub fn report(task: Task, model: &str, trained: &Trained, json: bool) -> Result<(), String> {
+    let summary = summary(task, model, trained);
     if json {
         println!(
             "{}",
             serde_json::to_string(&summary).map_err(|e| e.to_string())?
         );
     } else {
-        print!("{}", render(&summary, trained));
+        print!("{}", render_trained(&summary, trained));
     }
     Ok(())
 }
@@ -252,7 +258,8 @@ fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
     out.into_inner().map_err(|e| e.to_string())
 }
 
-fn render(summary: &Summary<'_>, trained: &Trained) -> String {
+/// A finished run in lines for people.
+pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
     let rows = match summary.task {
         Task::Clustering => format!("{} rows", summary.n_train),
         _ => format!(

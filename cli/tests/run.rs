@@ -138,7 +138,52 @@ fn a_notebook_that_breaks_a_rule_is_refused_with_the_cell_and_field() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("cell 3 (train), test_size: should be a fraction between 0 and 1"),
+        stderr.contains("cell 3 (split), test_size: should be a fraction between 0 and 1"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn two_train_cells_on_one_split_each_report_under_cells() {
+    let nb = json!({
+        "schema_version": 2,
+        "title": "two models",
+        "cells": [
+            {"id": 1, "kind": "data", "source": {"type": "sample", "name": "iris.csv"}},
+            {"id": 2, "kind": "split", "inputs": [1], "test_size": 0.2, "seed": 7},
+            {"id": 3, "kind": "train", "inputs": [2], "target": "species",
+             "task": "classification", "model": {"kind": "logistic", "params": {"C": 0.5}}},
+            {"id": 4, "kind": "train", "inputs": [2], "target": "species",
+             "task": "classification", "model": {"kind": "tree", "params": {"max_depth": 3}}}
+        ]
+    })
+    .to_string();
+    let path = write("two-models.json", nb.as_bytes());
+    let output = studio()
+        .args(["run", &path, "--json"])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let v: Value = serde_json::from_slice(&output.stdout).expect("json");
+    // The object today's scripts read is the first train cell's.
+    assert_eq!(v["model"], "logistic");
+    assert!((v["metrics"]["accuracy"].as_f64().expect("accuracy") - 28.0 / 30.0).abs() < 1e-12);
+    let cells = v["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), 2);
+    assert_eq!(
+        (cells[0]["id"].clone(), cells[1]["id"].clone()),
+        (json!(3), json!(4))
+    );
+    assert_eq!(cells[1]["model"], "tree");
+    assert_eq!(cells[1]["title"], "Train · tree → species");
+    assert_eq!(cells[1]["n_test"], 30);
+    assert!(
+        cells[1]["metrics"]["accuracy"]
+            .as_f64()
+            .is_some_and(|a| a > 0.8)
     );
 }

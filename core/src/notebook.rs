@@ -4,12 +4,15 @@
 //! It is plain serde data with a schema version, so that a document written by an
 //! older Studio is recognised and either read or refused with a clear message.
 
+pub mod executor;
+mod graph;
 mod migrate;
 mod share;
 mod validate;
 
 use serde::{Deserialize, Serialize};
 
+pub use graph::{EditError, NewCell};
 pub use migrate::FIRST_SCHEMA_VERSION;
 pub use share::{ShareError, decode_link, encode_link};
 pub use validate::{
@@ -21,8 +24,9 @@ use crate::learner::ModelSpec;
 use crate::synthetic::Synthetic;
 use crate::train::Task;
 
-/// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version this build writes and reads. Version 2 gave cells explicit
+/// inputs and moved the train cell's split into a split cell of its own.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// An ordered list of typed cells.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,10 +36,15 @@ pub struct Notebook {
     pub cells: Vec<Cell>,
 }
 
-/// One cell: a stable id (for selection and dependencies) and what it holds.
+/// One cell: a stable id (for selection and dependencies), the cells it reads,
+/// and what it holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cell {
     pub id: u32,
+    /// The ids of the cells whose results this one reads: a split reads a data
+    /// cell, a train cell reads a split. Notes and data cells read none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<u32>,
     #[serde(flatten)]
     pub kind: CellKind,
 }
@@ -53,8 +62,28 @@ pub enum CellKind {
         #[serde(default, skip_serializing_if = "is_default_options")]
         options: LoadOptions,
     },
-    /// What to predict and how; produces a fitted pipeline and its test metrics.
+    /// How the rows are held out for testing; reads a data cell.
+    Split(SplitCell),
+    /// What to predict and how; reads a split, produces a fitted pipeline and its
+    /// test metrics.
     Train(TrainCell),
+}
+
+/// A seeded train/test split. The train cells reading it hold out its fraction
+/// of their labelled rows (every row, for clustering, trains).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitCell {
+    pub test_size: f64,
+    pub seed: u64,
+}
+
+impl Default for SplitCell {
+    fn default() -> Self {
+        Self {
+            test_size: 0.2,
+            seed: 42,
+        }
+    }
 }
 
 fn is_default_options(options: &LoadOptions) -> bool {
@@ -85,8 +114,6 @@ pub struct TrainCell {
     /// `None` until a target is chosen; then proposed from it, and the person may override.
     pub task: Option<Task>,
     pub model: ModelSpec,
-    pub test_size: f64,
-    pub seed: u64,
 }
 
 impl Default for TrainCell {
@@ -95,8 +122,6 @@ impl Default for TrainCell {
             target: None,
             task: None,
             model: Task::Classification.default_model(),
-            test_size: 0.2,
-            seed: 42,
         }
     }
 }
@@ -130,8 +155,8 @@ impl TrainCell {
         }
     }
 
-    /// The spec a run trains with, once the cell says what to predict.
-    pub fn spec(&self) -> Option<crate::train::TrainSpec> {
+    /// The spec a run trains with on `split`, once the cell says what to predict.
+    pub fn spec(&self, split: &SplitCell) -> Option<crate::train::TrainSpec> {
         let task = self.task?;
         if task.has_target() && self.target.is_none() {
             return None;
@@ -140,8 +165,8 @@ impl TrainCell {
             target: self.target.clone().filter(|_| task.has_target()),
             task,
             model: self.model.clone(),
-            test_size: self.test_size,
-            seed: self.seed,
+            test_size: split.test_size,
+            seed: split.seed,
         })
     }
 }
@@ -174,6 +199,11 @@ impl Cell {
                 source: Some(DataSource::Synthetic(s)),
                 ..
             } => format!("Data · {}", s.name()),
+            CellKind::Split(split) => format!(
+                "Split · {:.0} % test · seed {}",
+                split.test_size * 100.0,
+                split.seed
+            ),
             CellKind::Train(train) => match (&train.target, train.task) {
                 (_, Some(Task::Clustering)) => format!("Train · {} clusters", train.model.kind),
                 (Some(target), _) => format!("Train · {} → {target}", train.model.kind),
@@ -184,7 +214,8 @@ impl Cell {
 }
 
 impl Notebook {
-    /// The notebook a first visit opens with: a note, a data cell and a train cell.
+    /// The notebook a first visit opens with: a note, a data cell, a split and a
+    /// train cell (ids as version 1 gave the first three, and the split after).
     pub fn welcome() -> Self {
         Self {
             schema_version: SCHEMA_VERSION,
@@ -192,6 +223,7 @@ impl Notebook {
             cells: vec![
                 Cell {
                     id: 1,
+                    inputs: Vec::new(),
                     kind: CellKind::Note {
                         title: "Welcome".to_owned(),
                         text: WELCOME.to_owned(),
@@ -199,13 +231,20 @@ impl Notebook {
                 },
                 Cell {
                     id: 2,
+                    inputs: Vec::new(),
                     kind: CellKind::Data {
                         source: None,
                         options: LoadOptions::default(),
                     },
                 },
                 Cell {
+                    id: 4,
+                    inputs: vec![2],
+                    kind: CellKind::Split(SplitCell::default()),
+                },
+                Cell {
                     id: 3,
+                    inputs: vec![4],
                     kind: CellKind::Train(TrainCell::default()),
                 },
             ],
@@ -235,7 +274,7 @@ impl Notebook {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The first cell of each kind, for the fixed data → train flow.
+    /// The data source of the first data cell: the page's one data flow.
     pub fn data_source(&self) -> Option<&DataSource> {
         self.cells.iter().find_map(|c| match &c.kind {
             CellKind::Data { source, .. } => source.as_ref(),
@@ -270,6 +309,41 @@ impl Notebook {
         })
     }
 
+    /// The first train cell's id.
+    pub fn first_train(&self) -> Option<u32> {
+        self.cells
+            .iter()
+            .find(|c| matches!(c.kind, CellKind::Train(_)))
+            .map(|c| c.id)
+    }
+
+    /// The split the first train cell reads, or the default one.
+    pub fn first_split(&self) -> SplitCell {
+        self.first_train()
+            .and_then(|id| self.split_of(id))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The first train cell's spec on its split, once it says what to predict.
+    pub fn first_train_spec(&self) -> Option<crate::train::TrainSpec> {
+        self.train_cell()?.spec(&self.first_split())
+    }
+
+    /// Changes the split the first train cell reads.
+    pub fn update_first_split(&mut self, change: impl FnOnce(&mut SplitCell)) {
+        let Some(id) = self.first_train().and_then(|t| self.input(t)) else {
+            return;
+        };
+        if let Some(Cell {
+            kind: CellKind::Split(split),
+            ..
+        }) = self.cells.iter_mut().find(|c| c.id == id)
+        {
+            change(split);
+        }
+    }
+
     /// Points the data cell at new data; the old file's reading options go with it.
     pub fn set_data_source(&mut self, new: Option<DataSource>) {
         for cell in &mut self.cells {
@@ -300,6 +374,15 @@ to predict and train a model. The header shows which compute device runs the wor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_welcome_notebook_is_valid_and_wired() {
+        let notebook = Notebook::welcome();
+        assert_eq!(notebook.validate(), Ok(()));
+        let train = notebook.first_train().expect("a train cell");
+        assert_eq!(notebook.split_of(train), Some(&SplitCell::default()));
+        assert_eq!(notebook.data_of(train).map(|c| c.id), Some(2));
+    }
 
     #[test]
     fn a_notebook_round_trips_through_json_with_its_schema_version() {
@@ -336,6 +419,7 @@ mod tests {
             [
                 "Note · Welcome",
                 "Data · iris.csv",
+                "Split · 20 % test · seed 42",
                 "Train · logistic → species"
             ]
         );

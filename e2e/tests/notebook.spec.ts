@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { deflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { UNIT_METRIC, bigCsv, openSample, train } from './support';
@@ -230,4 +231,22 @@ test('a target with one class or no values gets a clear message', async ({ page 
   await page.getByLabel('Target column').selectOption('z');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: '"z" is empty in every row' })).toBeVisible();
+});
+
+test('a version-1 share link opens and reproduces its metrics', async ({ page }) => {
+  // A link as the first Studio wrote it: the schema-1 notebook, deflated, base64url.
+  const fixture = fileURLToPath(new URL('../../core/tests/fixtures/notebooks/sample-logistic.json', import.meta.url));
+  const v1 = readFileSync(fixture);
+  const payload = deflateRawSync(v1, { level: 9 }).toString('base64url');
+  await page.goto(`/#nb=${payload}`);
+  await expect(page.getByLabel('Dataset shape')).toHaveText('iris.csv · 150 rows × 5 columns');
+  // Its split now lives in a split cell of its own, with the values it had.
+  await expect(page.getByLabel('Test size')).toHaveValue('0.25');
+  await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('7');
+  await expect(page.getByLabel('C (inverse regularization)')).toHaveValue('0.5');
+  const metrics = page.getByRole('region', { name: 'Metrics' });
+  // `studio run` on the same document is the reference.
+  const reference = JSON.parse(execFileSync(STUDIO, ['run', fixture, '--json', '--device', 'cpu']).toString());
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(reference.metrics.accuracy.toFixed(4));
+  await expect(metrics.getByLabel('Macro F1')).toHaveText(reference.metrics.f1_macro.toFixed(4));
 });

@@ -3,6 +3,7 @@ use studio_core::notebook::{Cell, CellKind};
 
 use super::data_cell::DataCell;
 use super::session::Session;
+use super::split_cell::SplitCell;
 use super::train::TrainCell;
 
 /// The notebook's cells, in order; choosing one scrolls the main area to it.
@@ -58,6 +59,7 @@ pub fn Cells(session: Session) -> impl IntoView {
                 {match kind {
                     Kind::Note => note(session, id).into_any(),
                     Kind::Data => view! { <DataCell session=session /> }.into_any(),
+                    Kind::Split => view! { <SplitCell session=session /> }.into_any(),
                     Kind::Train => view! { <TrainCell session=session /> }.into_any(),
                 }}
             </div>
@@ -69,6 +71,7 @@ pub fn Cells(session: Session) -> impl IntoView {
 enum Kind {
     Note,
     Data,
+    Split,
     Train,
 }
 
@@ -76,6 +79,7 @@ fn kind_of(cell: &Cell) -> Kind {
     match cell.kind {
         CellKind::Note { .. } => Kind::Note,
         CellKind::Data { .. } => Kind::Data,
+        CellKind::Split(_) => Kind::Split,
         CellKind::Train(_) => Kind::Train,
     }
 }

@@ -26,6 +26,7 @@ mod reading;
 mod saved;
 mod session;
 mod share;
+mod split_cell;
 mod synthetic;
 mod train;
 

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use studio_core::learner::{ParamValue, registry};
-use studio_core::notebook::{NotebookError, TrainCell as TrainSettings};
+use studio_core::notebook::{Notebook, NotebookError, TrainCell as TrainSettings};
 use studio_core::train::Task;
 
 use super::client::{self, JobEvent};
@@ -14,10 +14,7 @@ use wasm_bindgen::JsValue;
 
 /// Starts training with the notebook's train settings.
 pub fn start(session: Session) {
-    let Some(spec) = session
-        .notebook
-        .with_untracked(|nb| nb.train_cell().and_then(TrainSettings::spec))
-    else {
+    let Some(spec) = session.notebook.with_untracked(Notebook::first_train_spec) else {
         session.training.set(TrainState::Failed(
             "choose the column to predict first".to_owned(),
         ));
@@ -140,15 +137,6 @@ pub fn TrainCell(session: Session) -> impl IntoView {
             Err(other) => Some(other.to_string()),
         }
     };
-    let on_test_size = move |ev: leptos::ev::Event| {
-        if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
-            let mut changed = session
-                .notebook
-                .with_untracked(|nb| nb.train_cell().cloned().unwrap_or_default());
-            changed.test_size = value;
-            refused.set(keep(changed).map(|reason| format!("Test size: {reason}")));
-        }
-    };
     let set_param = move |spec: &'static studio_core::learner::ParamSpec| {
         Callback::new(move |value: Option<ParamValue>| {
             let mut changed = session
@@ -159,23 +147,6 @@ pub fn TrainCell(session: Session) -> impl IntoView {
         })
     };
     let params = Signal::derive(move || settings().model.params);
-    // Read as a whole number, not through a float: every seed up to 2^64 − 1 is
-    // kept exactly as typed.
-    let seed_error = RwSignal::new(None::<String>);
-    let on_seed = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        match text.trim().parse::<u64>() {
-            Ok(seed) => {
-                seed_error.set(None);
-                edit(Box::new(move |t| t.seed = seed));
-            }
-            Err(_) => seed_error.set(Some(format!(
-                "The seed must be a whole number from 0 to {}, not “{}”.",
-                u64::MAX,
-                text.trim()
-            ))),
-        }
-    };
     let stop = move |_| {
         if let TrainState::Running { id, .. } = session.training.get_untracked() {
             client::cancel(id);
@@ -235,22 +206,6 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                         })
                         .ok()
                 }}
-                <label>
-                    "Test size"
-                    <input type="number" min="0.05" max="0.95" step="0.05"
-                        prop:value=move || settings().test_size.to_string()
-                        on:change=on_test_size />
-                </label>
-                <label>
-                    "Seed"
-                    <input type="text" inputmode="numeric" size="20"
-                        aria-invalid=move || seed_error.with(Option::is_some).then_some("true")
-                        prop:value=move || settings().seed.to_string()
-                        on:change=on_seed />
-                    <Show when=move || seed_error.with(Option::is_some)>
-                        <span class="error" role="alert">{move || seed_error.get().unwrap_or_default()}</span>
-                    </Show>
-                </label>
             </div>
             {move || refused.get().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}
             <div class="controls">

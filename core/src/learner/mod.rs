@@ -159,7 +159,7 @@ pub enum Output {
 }
 
 /// A fitted model, separate from the spec that made it.
-pub trait Model: std::fmt::Debug {
+pub trait Model: std::fmt::Debug + Send + Sync {
     /// The family's [`Family::name`], which tags its JSON.
     fn family(&self) -> &'static str;
     /// How many inputs it reads per row.

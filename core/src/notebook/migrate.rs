@@ -14,7 +14,52 @@ type Migration = fn(Value) -> Result<Value, String>;
 
 /// `MIGRATIONS[i]` takes version `FIRST_SCHEMA_VERSION + i` to the next. A new
 /// schema version adds its step here.
-const MIGRATIONS: [Migration; (SCHEMA_VERSION - FIRST_SCHEMA_VERSION) as usize] = [];
+const MIGRATIONS: [Migration; (SCHEMA_VERSION - FIRST_SCHEMA_VERSION) as usize] = [v1_to_v2];
+
+/// Version 2 wires cells explicitly. Version 1 ran its train cells on the first
+/// data cell with their own `test_size` and `seed`: each train cell now reads a
+/// split cell of its own (inserted just above it, holding those two), which reads
+/// that data cell. The numbers a version-1 notebook made are made again.
+fn v1_to_v2(mut value: Value) -> Result<Value, String> {
+    let cells = value
+        .get_mut("cells")
+        .and_then(Value::as_array_mut)
+        .ok_or("it has no list of cells")?;
+    let ids: Vec<u64> = cells
+        .iter()
+        .filter_map(|c| c.get("id").and_then(Value::as_u64))
+        .collect();
+    let mut next = ids.iter().max().copied().unwrap_or(0);
+    let data = cells
+        .iter()
+        .find(|c| c.get("kind").and_then(Value::as_str) == Some("data"))
+        .and_then(|c| c.get("id").cloned());
+    let mut out = Vec::with_capacity(cells.len() * 2);
+    for mut cell in cells.drain(..) {
+        if cell.get("kind").and_then(Value::as_str) == Some("train") {
+            let object = cell.as_object_mut().ok_or("a cell is not an object")?;
+            let test_size = object
+                .remove("test_size")
+                .ok_or("a train cell has no test_size")?;
+            let seed = object.remove("seed").ok_or("a train cell has no seed")?;
+            next = next.checked_add(1).ok_or("too many cells")?;
+            let mut split = serde_json::json!({
+                "id": next,
+                "kind": "split",
+                "test_size": test_size,
+                "seed": seed,
+            });
+            if let Some(data) = &data {
+                split["inputs"] = serde_json::json!([data]);
+            }
+            object.insert("inputs".to_owned(), serde_json::json!([next]));
+            out.push(split);
+        }
+        out.push(cell);
+    }
+    *cells = out;
+    Ok(value)
+}
 
 /// The document as the newest schema, or why it cannot be.
 pub(super) fn to_current(value: Value) -> Result<Value, NotebookError> {
@@ -78,8 +123,8 @@ mod tests {
 
     #[test]
     fn the_current_version_passes_unchanged_and_others_are_refused() {
-        let v1 = json!({"schema_version": 1, "title": "t", "cells": []});
-        assert_eq!(to_current(v1.clone()), Ok(v1));
+        let v2 = json!({"schema_version": 2, "title": "t", "cells": []});
+        assert_eq!(to_current(v2.clone()), Ok(v2));
         let refused = |value: Value| match to_current(value) {
             Err(NotebookError::Invalid(reason)) => reason,
             other => panic!("{other:?}"),
@@ -90,12 +135,37 @@ mod tests {
         assert!(refused(json!({"schema_version": -1})).contains("not a whole number"));
         assert!(refused(json!({"schema_version": 1.5})).contains("not a whole number"));
         assert_eq!(
-            to_current(json!({"schema_version": 2})),
-            Err(NotebookError::TooNew { found: 2 })
+            to_current(json!({"schema_version": 3})),
+            Err(NotebookError::TooNew { found: 3 })
         );
         assert_eq!(
             to_current(json!({"schema_version": u64::MAX})),
             Err(NotebookError::TooNew { found: u32::MAX })
+        );
+    }
+
+    #[test]
+    fn version_1_train_cells_each_read_a_split_of_their_own_on_the_first_data_cell() {
+        let v1 = json!({"schema_version": 1, "title": "t", "cells": [
+            {"id": 1, "kind": "data", "source": null},
+            {"id": 3, "kind": "train", "target": "y", "task": null,
+             "model": {"kind": "logistic", "params": {}}, "test_size": 0.25, "seed": 7},
+            {"id": 2, "kind": "note", "title": "n", "text": ""},
+        ]});
+        assert_eq!(
+            to_current(v1),
+            Ok(json!({"schema_version": 2, "title": "t", "cells": [
+                {"id": 1, "kind": "data", "source": null},
+                {"id": 4, "kind": "split", "inputs": [1], "test_size": 0.25, "seed": 7},
+                {"id": 3, "kind": "train", "inputs": [4], "target": "y", "task": null,
+                 "model": {"kind": "logistic", "params": {}}},
+                {"id": 2, "kind": "note", "title": "n", "text": ""},
+            ]}))
+        );
+        let broken =
+            json!({"schema_version": 1, "title": "t", "cells": [{"id": 1, "kind": "train"}]});
+        assert!(
+            matches!(to_current(broken), Err(NotebookError::Invalid(r)) if r.contains("no test_size"))
         );
     }
 

@@ -71,13 +71,13 @@ mod tests {
     #[test]
     fn a_link_to_an_invalid_notebook_is_refused_with_the_reason() {
         let mut notebook = Notebook::welcome();
-        notebook.update_train(|t| t.test_size = 2.0);
+        notebook.update_first_split(|s| s.test_size = 2.0);
         let refused = decode_link(&encode_link(&notebook));
         assert!(
             matches!(
                 &refused,
                 Some(Err(ShareError::Notebook(NotebookError::Rejected { at, .. })))
-                    if at == "cell 3 (train), test_size"
+                    if at == "cell 3 (split), test_size"
             ),
             "{refused:?}"
         );

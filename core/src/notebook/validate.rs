@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::{Cell, CellKind, DataSource, Notebook, NotebookError, SCHEMA_VERSION, TrainCell};
+use super::{
+    Cell, CellKind, DataSource, Notebook, NotebookError, SCHEMA_VERSION, SplitCell, TrainCell,
+};
 use crate::ingest::LoadOptions;
 
 /// Cells a notebook holds at most.
@@ -76,7 +78,59 @@ fn kind_name(kind: &CellKind) -> &'static str {
     match kind {
         CellKind::Note { .. } => "note",
         CellKind::Data { .. } => "data",
+        CellKind::Split(_) => "split",
         CellKind::Train(_) => "train",
+    }
+}
+
+/// The kind of cell a cell of `kind` reads, by name; `None` when it reads none.
+fn input_kind(kind: &CellKind) -> Option<&'static str> {
+    match kind {
+        CellKind::Note { .. } | CellKind::Data { .. } => None,
+        CellKind::Split(_) => Some("data"),
+        CellKind::Train(_) => Some("split"),
+    }
+}
+
+/// A cell reads at most one cell, placed above it, of the kind it reads; one
+/// that reads none yet (its input was removed) waits to be pointed at one.
+fn inputs<'a>(
+    notebook: &Notebook,
+    position: usize,
+    cell: &Cell,
+    at: &impl Fn(&'static str) -> At<'a>,
+) -> Result<(), NotebookError> {
+    let wanted = input_kind(&cell.kind);
+    match (wanted, cell.inputs.as_slice()) {
+        (_, []) => Ok(()),
+        (None, _) => Err(at("inputs").refuse(format!(
+            "a {} cell reads no other cell, but this one lists {:?}",
+            kind_name(&cell.kind),
+            cell.inputs
+        ))),
+        (Some(wanted), [input]) => {
+            let found = notebook.cells[..position]
+                .iter()
+                .find(|c| c.id == *input)
+                .ok_or_else(|| {
+                    at("inputs").refuse(format!(
+                        "reads cell id {input}, which is not a cell above it"
+                    ))
+                })?;
+            if kind_name(&found.kind) != wanted {
+                return Err(at("inputs").refuse(format!(
+                    "reads cell id {input}, a {} cell; a {} cell reads a {wanted} cell",
+                    kind_name(&found.kind),
+                    kind_name(&cell.kind)
+                )));
+            }
+            Ok(())
+        }
+        (Some(_), many) => Err(at("inputs").refuse(format!(
+            "lists {} inputs; a {} cell reads one",
+            many.len(),
+            kind_name(&cell.kind)
+        ))),
     }
 }
 
@@ -114,6 +168,7 @@ pub(super) fn validate(notebook: &Notebook) -> Result<(), NotebookError> {
             cell: Some((i + 1, cell)),
             field,
         };
+        inputs(notebook, i, cell, &at)?;
         match &cell.kind {
             CellKind::Note { title, text } => {
                 at("title").name(title)?;
@@ -125,6 +180,7 @@ pub(super) fn validate(notebook: &Notebook) -> Result<(), NotebookError> {
                 }
                 load_options(options, &at)?;
             }
+            CellKind::Split(split) => split_cell(split, &at)?,
             CellKind::Train(train) => train_cell(train, &at)?,
         }
     }
@@ -178,11 +234,18 @@ fn train_cell<'a>(
         .model
         .check()
         .map_err(|e| at("model").refuse(e.to_string()))?;
+    Ok(())
+}
+
+fn split_cell<'a>(
+    split: &SplitCell,
+    at: &impl Fn(&'static str) -> At<'a>,
+) -> Result<(), NotebookError> {
     // Written so that NaN fails too.
-    if !(train.test_size > 0.0 && train.test_size < 1.0) {
+    if !(split.test_size > 0.0 && split.test_size < 1.0) {
         return Err(at("test_size").refuse(format!(
             "should be a fraction between 0 and 1 (such as 0.2), but is {}",
-            train.test_size
+            split.test_size
         )));
     }
     Ok(())
@@ -190,9 +253,16 @@ fn train_cell<'a>(
 
 impl TrainCell {
     /// The train cell's own rules, so that an edit can be checked before it is
-    /// kept: `Rejected` with `at` the field (`target`, `model` or `test_size`).
+    /// kept: `Rejected` with `at` the field (`target` or `model`).
     pub fn check(&self) -> Result<(), NotebookError> {
         train_cell(self, &|field| At { cell: None, field })
+    }
+}
+
+impl SplitCell {
+    /// The split cell's own rules: `Rejected` with `at` the field (`test_size`).
+    pub fn check(&self) -> Result<(), NotebookError> {
+        split_cell(self, &|field| At { cell: None, field })
     }
 }
 
@@ -205,16 +275,16 @@ mod tests {
     /// A valid notebook of every cell kind, as JSON to break.
     fn valid() -> Value {
         json!({
-            "schema_version": 1,
+            "schema_version": 2,
             "title": "t",
             "cells": [
                 {"id": 1, "kind": "note", "title": "Hi", "text": "a note"},
                 {"id": 2, "kind": "data", "source": {"type": "sample", "name": "iris.csv"},
                  "options": {"missing": ["", "NA"], "thousands": "",
                              "columns": [{"name": "species", "role": "target"}]}},
-                {"id": 3, "kind": "train", "target": "species", "task": "classification",
-                 "model": {"kind": "logistic", "params": {"c": 0.5}},
-                 "test_size": 0.2, "seed": 7}
+                {"id": 4, "kind": "split", "inputs": [2], "test_size": 0.2, "seed": 7},
+                {"id": 3, "kind": "train", "inputs": [4], "target": "species",
+                 "task": "classification", "model": {"kind": "logistic", "params": {"c": 0.5}}}
             ]
         })
     }
@@ -335,8 +405,8 @@ mod tests {
             "cell 2 (data), options.columns: is 1025 bytes",
         );
         check(
-            |v| v["cells"][2]["target"] = long(MAX_NAME + 1),
-            "cell 3 (train), target: is 1025 bytes",
+            |v| v["cells"][3]["target"] = long(MAX_NAME + 1),
+            "cell 4 (train), target: is 1025 bytes",
         );
     }
 
@@ -359,28 +429,60 @@ mod tests {
     #[test]
     fn hyperparameters_are_checked_by_the_model_spec() {
         check(
-            |v| v["cells"][2]["model"]["params"]["c"] = json!(-1),
-            "cell 3 (train), model: c should be a positive number, but is -1",
+            |v| v["cells"][3]["model"]["params"]["c"] = json!(-1),
+            "cell 4 (train), model: c should be a positive number, but is -1",
         );
         check(
-            |v| v["cells"][2]["model"]["params"]["max_iter"] = json!(1e9),
-            "cell 3 (train), model: max_iter should be a whole number from 1 to 100000",
+            |v| v["cells"][3]["model"]["params"]["max_iter"] = json!(1e9),
+            "cell 4 (train), model: max_iter should be a whole number from 1 to 100000",
         );
         check(
-            |v| v["cells"][2]["model"]["params"]["alpha"] = json!(1),
-            "cell 3 (train), model: logistic has no hyperparameter \"alpha\"",
+            |v| v["cells"][3]["model"]["params"]["alpha"] = json!(1),
+            "cell 4 (train), model: logistic has no hyperparameter \"alpha\"",
         );
     }
 
     #[test]
-    fn a_train_cell_edit_is_checked_alone_with_the_field_it_breaks() {
+    fn inputs_name_a_cell_above_of_the_kind_read() {
+        check(
+            |v| v["cells"][3]["inputs"] = json!([2]),
+            "cell 4 (train), inputs: reads cell id 2, a data cell; a train cell reads a split cell",
+        );
+        check(
+            |v| v["cells"][3]["inputs"] = json!([9]),
+            "cell 4 (train), inputs: reads cell id 9, which is not a cell above it",
+        );
+        check(
+            |v| v["cells"][3]["inputs"] = json!([4, 4]),
+            "cell 4 (train), inputs: lists 2 inputs",
+        );
+        check(
+            |v| v["cells"][1]["inputs"] = json!([1]),
+            "cell 2 (data), inputs: a data cell reads no other cell",
+        );
+        // A train cell above its split reads a cell that is not above it.
+        check(
+            |v| {
+                let cells = v["cells"].as_array_mut().expect("cells");
+                cells.swap(2, 3);
+            },
+            "cell 3 (train), inputs: reads cell id 4, which is not a cell above it",
+        );
+        let mut unwired = valid();
+        unwired["cells"][3]["inputs"] = json!([]);
+        assert!(Notebook::from_json(&unwired.to_string()).is_ok());
+    }
+
+    #[test]
+    fn a_cell_edit_is_checked_alone_with_the_field_it_breaks() {
+        let mut split = SplitCell::default();
+        assert_eq!(split.check(), Ok(()));
+        split.test_size = 1.0;
+        assert!(
+            matches!(split.check(), Err(NotebookError::Rejected { at, .. }) if at == "test_size")
+        );
         let mut cell = TrainCell::default();
         assert_eq!(cell.check(), Ok(()));
-        cell.test_size = 1.0;
-        assert!(
-            matches!(cell.check(), Err(NotebookError::Rejected { at, .. }) if at == "test_size")
-        );
-        cell.test_size = 0.2;
         cell.model
             .params
             .insert("c".to_owned(), crate::learner::ParamValue::Number(0.0));
@@ -393,7 +495,7 @@ mod tests {
             check(
                 |v| v["cells"][2]["test_size"] = bad.clone(),
                 &format!(
-                    "cell 3 (train), test_size: should be a fraction between 0 and 1 (such as 0.2), but is {}",
+                    "cell 3 (split), test_size: should be a fraction between 0 and 1 (such as 0.2), but is {}",
                     bad.as_f64().unwrap_or_default()
                 ),
             );
@@ -429,7 +531,7 @@ mod tests {
     fn a_notebook_built_in_code_is_validated_too() {
         let mut notebook = Notebook::welcome();
         assert_eq!(notebook.validate(), Ok(()));
-        notebook.update_train(|t| t.test_size = f64::NAN);
+        notebook.update_first_split(|s| s.test_size = f64::NAN);
         assert!(
             notebook
                 .validate()
