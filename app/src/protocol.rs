@@ -137,13 +137,17 @@ pub enum Job {
     DeleteSaved {
         id: String,
     },
-    /// Fit a model on the open dataset; progress carries the objective.
+    /// Fit train cell `cell`'s model on the open dataset; progress carries the
+    /// objective.
     Train {
+        cell: u32,
         spec: TrainSpec,
     },
-    /// The last fitted pipeline as a downloadable file.
+    /// Train cell `cell`'s fitted pipeline as a downloadable file (the open
+    /// dataset, for CSV).
     Export {
         format: ExportFormat,
+        cell: Option<u32>,
     },
 }
 

@@ -302,48 +302,6 @@ impl Notebook {
         }
     }
 
-    pub fn train_cell(&self) -> Option<&TrainCell> {
-        self.cells.iter().find_map(|c| match &c.kind {
-            CellKind::Train(train) => Some(train),
-            _ => None,
-        })
-    }
-
-    /// The first train cell's id.
-    pub fn first_train(&self) -> Option<u32> {
-        self.cells
-            .iter()
-            .find(|c| matches!(c.kind, CellKind::Train(_)))
-            .map(|c| c.id)
-    }
-
-    /// The split the first train cell reads, or the default one.
-    pub fn first_split(&self) -> SplitCell {
-        self.first_train()
-            .and_then(|id| self.split_of(id))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The first train cell's spec on its split, once it says what to predict.
-    pub fn first_train_spec(&self) -> Option<crate::train::TrainSpec> {
-        self.train_cell()?.spec(&self.first_split())
-    }
-
-    /// Changes the split the first train cell reads.
-    pub fn update_first_split(&mut self, change: impl FnOnce(&mut SplitCell)) {
-        let Some(id) = self.first_train().and_then(|t| self.input(t)) else {
-            return;
-        };
-        if let Some(Cell {
-            kind: CellKind::Split(split),
-            ..
-        }) = self.cells.iter_mut().find(|c| c.id == id)
-        {
-            change(split);
-        }
-    }
-
     /// Points the data cell at new data; the old file's reading options go with it.
     pub fn set_data_source(&mut self, new: Option<DataSource>) {
         for cell in &mut self.cells {
@@ -362,6 +320,17 @@ impl Notebook {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+impl Notebook {
+    /// The first train cell's id.
+    pub(crate) fn first_train(&self) -> Option<u32> {
+        self.cells
+            .iter()
+            .find(|c| matches!(c.kind, CellKind::Train(_)))
+            .map(|c| c.id)
     }
 }
 

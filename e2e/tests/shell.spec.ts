@@ -6,7 +6,10 @@ import { expectedDevice, openStudio, panicUi } from './support';
 test('shows the notebook layout: header, rail of cells, main area', async ({ page }) => {
   await openStudio(page);
   const rail = page.getByRole('navigation', { name: 'Notebook cells' });
-  await expect(rail.getByRole('listitem')).toHaveText(['Note · Welcome', 'Data', 'Split · 20 % test · seed 42', 'Train']);
+  await expect(rail.getByRole('button')).toHaveText(['Note · Welcome', 'Data', 'Split · 20 % test · seed 42', 'Train']);
+  // Data and train cells show their state: nothing has run yet.
+  await expect(rail.getByLabel('State of Data')).toHaveText('no data');
+  await expect(rail.getByLabel('State of Train')).toHaveText('stale');
   await rail.getByRole('button', { name: 'Train' }).click();
   await expect(rail.getByRole('button', { name: 'Train' })).toHaveAttribute('aria-current', 'true');
   const note = page.getByRole('main').getByRole('article', { name: 'Note · Welcome' });

@@ -194,7 +194,7 @@ fn dataset_view(session: Session, summary: DatasetSummary) -> impl IntoView {
         <ColumnsTable session=session summary=summary.clone() readable=readable />
         <DataTable summary=table />
         <div class="controls">
-            <button on:click=move |_| download::export(ExportFormat::Csv)>"Export CSV"</button>
+            <button on:click=move |_| download::export(ExportFormat::Csv, None)>"Export CSV"</button>
         </div>
     }
 }

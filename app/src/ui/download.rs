@@ -3,9 +3,10 @@ use wasm_bindgen::JsCast;
 use super::client::{self, JobEvent};
 use crate::protocol::{ExportFormat, ExportedFile, Job, JobOutput};
 
-/// Asks the worker for the fitted pipeline in `format` and saves it.
-pub fn export(format: ExportFormat) {
-    client::start(Job::Export { format }, move |event| match event {
+/// Asks the worker for train cell `cell`'s fitted pipeline (the open dataset,
+/// for CSV) in `format` and saves it.
+pub fn export(format: ExportFormat, cell: Option<u32>) {
+    client::start(Job::Export { format, cell }, move |event| match event {
         JobEvent::Done(JobOutput::File(file)) => {
             if let Err(error) = save(&file) {
                 web_sys::console::error_1(&format!("saving {} failed: {error}", file.name).into());

@@ -64,6 +64,7 @@ pub fn ParamField(
                 prop:value=move || params.with(|p| shown(spec, p))
                 on:change=move |ev| apply(event_target_value(&ev))
             >
+                {spec.optional.then(|| view! { <option value="">"none"</option> })}
                 {choices.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
             </select>
         }

@@ -1,6 +1,7 @@
 //! The page's state: the notebook document and what the worker has told us about
 //! it. Components read and change it through these signals only.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -45,7 +46,11 @@ pub enum TrainState {
         /// Why the run left the GPU for the CPU, once it has.
         fallback: Option<String>,
     },
-    Done(TrainSummary),
+    /// Finished, for the cell as it was when it started (its hash).
+    Done {
+        summary: TrainSummary,
+        hash: u64,
+    },
     Stopped,
     Failed(String),
 }
@@ -59,7 +64,8 @@ pub struct Session {
     /// A stored notebook that could not be opened, until the person chooses.
     pub damaged: RwSignal<Option<Damaged>>,
     pub dataset: RwSignal<DatasetState>,
-    pub training: RwSignal<TrainState>,
+    /// Each train cell's run, by cell id.
+    pub training: RwSignal<HashMap<u32, TrainState>>,
     pub device: RwSignal<DeviceState>,
     /// A warning about the data, such as a file that differs from the notebook's.
     pub data_notice: RwSignal<Option<String>>,
@@ -84,7 +90,7 @@ impl Session {
             current: RwSignal::new(current),
             damaged: RwSignal::new(damaged),
             dataset: RwSignal::new(DatasetState::Empty),
-            training: RwSignal::new(TrainState::Idle),
+            training: RwSignal::new(HashMap::new()),
             device: RwSignal::new(DeviceState::Detecting),
             data_notice: RwSignal::new(None),
             expected: RwSignal::new(None),
@@ -159,7 +165,7 @@ impl Session {
         self.stop_jobs();
         self.epoch.update(|e| *e += 1);
         self.dataset.set(DatasetState::Empty);
-        self.training.set(TrainState::Idle);
+        self.training.set(HashMap::new());
         self.data_notice.set(None);
         self.expected.set(None);
         self.previous.set(None);
@@ -171,9 +177,24 @@ impl Session {
         if let DatasetState::Loading(loading) = self.dataset.get_untracked() {
             client::cancel(loading.job);
         }
-        if let TrainState::Running { id, .. } = self.training.get_untracked() {
-            client::cancel(id);
+        for state in self.training.get_untracked().values() {
+            if let TrainState::Running { id, .. } = state {
+                client::cancel(*id);
+            }
         }
+    }
+
+    /// Train cell `cell`'s run (tracked).
+    pub fn train_state(self, cell: u32) -> TrainState {
+        self.training
+            .with(|runs| runs.get(&cell).cloned())
+            .unwrap_or(TrainState::Idle)
+    }
+
+    pub fn set_train_state(self, cell: u32, state: TrainState) {
+        self.training.update(|runs| {
+            runs.insert(cell, state);
+        });
     }
 
     /// The current dataset's epoch, for a job to compare when it answers.
@@ -270,7 +291,7 @@ impl Session {
         self.stop_jobs();
         self.epoch.update(|e| *e += 1);
         let epoch = self.epoch();
-        self.training.set(TrainState::Idle);
+        self.training.set(HashMap::new());
         let what = format!("opening {name}");
         let id = client::start_guarded(job, attachment, &what, move |event| {
             if self.epoch() != epoch {
@@ -338,7 +359,13 @@ impl Session {
             DatasetState::Ready(summary) => summary.name,
             _ => return,
         };
-        self.open(Job::Reload { options }, JsValue::UNDEFINED, name, false);
+        // New reading options make every train cell's result stale: the cells that
+        // had trained train again on the data as now read.
+        let trained = self.training.with_untracked(|runs| {
+            runs.values()
+                .any(|run| matches!(run, TrainState::Done { .. }))
+        });
+        self.open(Job::Reload { options }, JsValue::UNDEFINED, name, trained);
     }
 
     fn opened(self, summary: Box<DatasetSummary>, retrain: bool) {
@@ -403,7 +430,7 @@ impl Session {
             request_animation_frame(move || set_timeout(move || self.save(), Duration::ZERO));
         }
         if retrain && keep_target {
-            super::train::start(self);
+            super::train::start_all(self);
         }
     }
 }

@@ -8,8 +8,12 @@ use super::params::sentence;
 use super::session::Session;
 
 #[component]
-pub fn SplitCell(session: Session) -> impl IntoView {
-    let settings = move || session.notebook.with(|nb| nb.first_split());
+pub fn SplitCell(session: Session, id: u32) -> impl IntoView {
+    let settings = move || {
+        session
+            .notebook
+            .with(|nb| nb.split(id).cloned().unwrap_or_default())
+    };
     // A setting the notebook would not reopen with is shown here and not kept.
     let refused = RwSignal::new(None::<String>);
     let keep = move |changed: SplitSettings| match changed.check() {
@@ -17,7 +21,7 @@ pub fn SplitCell(session: Session) -> impl IntoView {
             refused.set(None);
             session
                 .notebook
-                .update(|nb| nb.update_first_split(move |s| *s = changed));
+                .update(|nb| nb.update_split(id, move |s| *s = changed));
         }
         Err(NotebookError::Rejected { reason, .. }) => {
             refused.set(Some(format!("Test size {reason}")))
@@ -26,7 +30,9 @@ pub fn SplitCell(session: Session) -> impl IntoView {
     };
     let on_test_size = move |ev: leptos::ev::Event| {
         if let Ok(value) = event_target_value(&ev).trim().parse::<f64>() {
-            let mut changed = session.notebook.with_untracked(|nb| nb.first_split());
+            let mut changed = session
+                .notebook
+                .with_untracked(|nb| nb.split(id).cloned().unwrap_or_default());
             changed.test_size = value;
             keep(changed);
         }
@@ -39,7 +45,9 @@ pub fn SplitCell(session: Session) -> impl IntoView {
         match text.trim().parse::<u64>() {
             Ok(seed) => {
                 seed_error.set(None);
-                let mut changed = session.notebook.with_untracked(|nb| nb.first_split());
+                let mut changed = session
+                    .notebook
+                    .with_untracked(|nb| nb.split(id).cloned().unwrap_or_default());
                 changed.seed = seed;
                 keep(changed);
             }

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use studio_core::learner::{ParamValue, registry};
-use studio_core::notebook::{Notebook, NotebookError, TrainCell as TrainSettings};
+use studio_core::notebook::{NotebookError, TrainCell as TrainSettings, executor};
 use studio_core::train::Task;
 
 use super::client::{self, JobEvent};
@@ -12,12 +12,33 @@ use super::session::{DatasetState, Session, TrainState};
 use crate::protocol::{ExportFormat, Job, JobOutput};
 use wasm_bindgen::JsValue;
 
-/// Starts training with the notebook's train settings.
-pub fn start(session: Session) {
-    let Some(spec) = session.notebook.with_untracked(Notebook::first_train_spec) else {
-        session.training.set(TrainState::Failed(
-            "choose the column to predict first".to_owned(),
-        ));
+/// Starts every train cell that says what to predict.
+pub fn start_all(session: Session) {
+    let cells: Vec<u32> = session.notebook.with_untracked(|nb| {
+        nb.cells
+            .iter()
+            .filter(|c| nb.train_spec(c.id).is_some())
+            .map(|c| c.id)
+            .collect()
+    });
+    for cell in cells {
+        start(session, cell);
+    }
+}
+
+/// Starts training train cell `cell` with its settings and its split.
+pub fn start(session: Session, cell: u32) {
+    let (spec, hash) = session.notebook.with_untracked(|nb| {
+        (
+            nb.train_spec(cell),
+            executor::hashes(nb).get(&cell).copied().unwrap_or_default(),
+        )
+    });
+    let Some(spec) = spec else {
+        session.set_train_state(
+            cell,
+            TrainState::Failed("choose the column to predict (and a split) first".to_owned()),
+        );
         return;
     };
     let epoch = session.epoch();
@@ -27,13 +48,13 @@ pub fn start(session: Session) {
             value,
             message,
             ..
-        } => session.training.update(|state| {
-            if let TrainState::Running {
+        } => session.training.update(|runs| {
+            if let Some(TrainState::Running {
                 iteration,
                 curve,
                 fallback,
                 ..
-            } = state
+            }) = runs.get_mut(&cell)
             {
                 // The worker's message is empty unless the GPU failed under the run.
                 if !message.is_empty() {
@@ -48,14 +69,14 @@ pub fn start(session: Session) {
             if summary.fallback.is_some() {
                 super::app::detect(session.device);
             }
-            session.training.set(TrainState::Done(summary))
+            session.set_train_state(cell, TrainState::Done { summary, hash })
         }
         JobEvent::Done(_) => {}
-        JobEvent::Failed(error) => session.training.set(TrainState::Failed(error)),
-        JobEvent::Cancelled => session.training.set(TrainState::Stopped),
+        JobEvent::Failed(error) => session.set_train_state(cell, TrainState::Failed(error)),
+        JobEvent::Cancelled => session.set_train_state(cell, TrainState::Stopped),
     };
     let id = client::start_guarded(
-        Job::Train { spec },
+        Job::Train { cell, spec },
         JsValue::UNDEFINED,
         "training",
         move |event| {
@@ -67,24 +88,28 @@ pub fn start(session: Session) {
     );
     // A job that could not start has already answered (and failed).
     if id != 0 {
-        session.training.set(TrainState::Running {
-            id,
-            iteration: 0,
-            curve: Vec::new(),
-            fallback: None,
-        });
+        session.set_train_state(
+            cell,
+            TrainState::Running {
+                id,
+                iteration: 0,
+                curve: Vec::new(),
+                fallback: None,
+            },
+        );
     }
 }
 
 /// The train cell: target, task, model and its settings; Train and Stop; the loss
 /// curve while it runs; then the test metrics and the downloads.
 #[component]
-pub fn TrainCell(session: Session) -> impl IntoView {
+pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
     let settings = move || {
         session
             .notebook
-            .with(|nb| nb.train_cell().cloned().unwrap_or_default())
+            .with(|nb| nb.train(id).cloned().unwrap_or_default())
     };
+    let state = move || session.train_state(id);
     let columns = move || match session.dataset.get() {
         DatasetState::Ready(summary) => summary
             .columns
@@ -94,14 +119,16 @@ pub fn TrainCell(session: Session) -> impl IntoView {
             .collect(),
         _ => Vec::new(),
     };
-    let running = move || matches!(session.training.get(), TrainState::Running { .. });
+    let running = move || matches!(state(), TrainState::Running { .. });
     let ready = move || matches!(session.dataset.get(), DatasetState::Ready(_));
     // A setting the notebook would not reopen with is shown here and not kept, so
     // that the saved notebook always loads after a reload.
     let refused = RwSignal::new(None::<String>);
     let edit = move |change: Box<dyn FnOnce(&mut TrainSettings)>| {
         refused.set(None);
-        session.notebook.update(|nb| nb.update_train(change));
+        session
+            .notebook
+            .update(|nb| nb.update_train_cell(id, change));
     };
 
     let on_target = move |ev: leptos::ev::Event| {
@@ -141,21 +168,24 @@ pub fn TrainCell(session: Session) -> impl IntoView {
         Callback::new(move |value: Option<ParamValue>| {
             let mut changed = session
                 .notebook
-                .with_untracked(|nb| nb.train_cell().cloned().unwrap_or_default());
+                .with_untracked(|nb| nb.train(id).cloned().unwrap_or_default());
             changed.model.params = with_param(&changed.model.params, spec, value);
             keep(changed)
         })
     };
     let params = Signal::derive(move || settings().model.params);
     let stop = move |_| {
-        if let TrainState::Running { id, .. } = session.training.get_untracked() {
-            client::cancel(id);
+        if let TrainState::Running { id: job, .. } = session
+            .training
+            .with_untracked(|runs| runs.get(&id).cloned().unwrap_or(TrainState::Idle))
+        {
+            client::cancel(job);
         }
     };
     let task = move || settings().task.unwrap_or(Task::Classification);
 
     view! {
-        <section class="card cell" id="cell-train" aria-label="Train">
+        <section class="card cell" aria-label="Train">
             <h2>"Train"</h2>
             <div class="form">
                 <label>
@@ -210,13 +240,13 @@ pub fn TrainCell(session: Session) -> impl IntoView {
             {move || refused.get().map(|reason| view! { <p class="error" role="alert">{reason}</p> })}
             <div class="controls">
                 <button
-                    on:click=move |_| start(session)
+                    on:click=move |_| start(session, id)
                     disabled=move || !ready() || running() || refused.with(Option::is_some)
                 >
                     "Train"
                 </button>
                 <button class="ghost" on:click=stop disabled=move || !running()>"Stop"</button>
-                {move || match session.training.get() {
+                {move || match state() {
                     TrainState::Running { iteration, curve, fallback, .. } => view! {
                         <span role="status">{format!(
                             "Training · iteration {iteration}{}",
@@ -229,17 +259,17 @@ pub fn TrainCell(session: Session) -> impl IntoView {
                     .into_any(),
                     TrainState::Stopped => view! { <span role="status">"Training stopped."</span> }.into_any(),
                     TrainState::Failed(error) => view! { <span class="error" role="alert">{error}</span> }.into_any(),
-                    TrainState::Idle | TrainState::Done(_) => ().into_any(),
+                    TrainState::Idle | TrainState::Done { .. } => ().into_any(),
                 }}
             </div>
-            {move || match session.training.get() {
+            {move || match state() {
                 TrainState::Running { curve, .. } => view! { <LossCurve values=curve /> }.into_any(),
-                TrainState::Done(summary) => view! {
+                TrainState::Done { summary, .. } => view! {
                     <LossCurve values=summary.loss_curve.clone() />
                     <MetricsView summary=summary />
                     <div class="controls">
-                        <button on:click=move |_| download::export(ExportFormat::Onnx)>"Download ONNX"</button>
-                        <button on:click=move |_| download::export(ExportFormat::Json)>"Download JSON"</button>
+                        <button on:click=move |_| download::export(ExportFormat::Onnx, Some(id))>"Download ONNX"</button>
+                        <button on:click=move |_| download::export(ExportFormat::Json, Some(id))>"Download JSON"</button>
                     </div>
                 }
                 .into_any(),

@@ -2,6 +2,7 @@
 //! code that uses them, and never cross to the UI thread whole.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use studio_core::frame::profile::profiles;
@@ -44,7 +45,8 @@ struct Open {
 
 thread_local! {
     static OPEN: RefCell<Option<Open>> = const { RefCell::new(None) };
-    static FITTED: RefCell<Option<Pipeline>> = const { RefCell::new(None) };
+    /// Each train cell's last fitted pipeline, by cell id.
+    static FITTED: RefCell<HashMap<u32, Pipeline>> = RefCell::new(HashMap::new());
     /// Counts datasets opened, so a job that outlives its dataset can tell.
     static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
@@ -132,7 +134,7 @@ pub fn keep(opened: Opened, saved: Option<Result<String, String>>) -> DatasetSum
         source,
         view: None,
     }));
-    FITTED.set(None);
+    FITTED.with_borrow_mut(HashMap::clear);
     GENERATION.set(GENERATION.get() + 1);
     summary
 }
@@ -241,16 +243,17 @@ pub fn rows(table: &TableView, start: usize, count: usize) -> Result<RowWindow, 
 /// Keeps `pipeline` for export, if it was fitted on the dataset still open (the
 /// `generation` its training started on): a late result of a run on older data
 /// must never become the model that is downloaded.
-pub fn keep_fitted(generation: u64, pipeline: Pipeline) -> bool {
+pub fn keep_fitted(generation: u64, cell: u32, pipeline: Pipeline) -> bool {
     let current = generation == GENERATION.get();
     if current {
-        FITTED.set(Some(pipeline));
+        FITTED.with_borrow_mut(|fitted| fitted.insert(cell, pipeline));
     }
     current
 }
 
-pub fn fitted() -> Result<Pipeline, String> {
+/// Train cell `cell`'s fitted pipeline.
+pub fn fitted(cell: u32) -> Result<Pipeline, String> {
     FITTED
-        .with_borrow(Clone::clone)
-        .ok_or_else(|| "train a model first".to_owned())
+        .with_borrow(|fitted| fitted.get(&cell).cloned())
+        .ok_or_else(|| "train this cell's model first".to_owned())
 }

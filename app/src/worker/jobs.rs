@@ -62,9 +62,9 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
                 .map_err(Stop::Failed),
             Err(e) => Err(Stop::Failed(e)),
         },
-        Job::Train { spec } => train(id, spec, cancelled).await,
-        Job::Export { format } => match checkpoint(cancelled).await {
-            Ok(()) => export(format).map_err(Stop::Failed),
+        Job::Train { cell, spec } => train(id, cell, spec, cancelled).await,
+        Job::Export { format, cell } => match checkpoint(cancelled).await {
+            Ok(()) => export(format, cell).map_err(Stop::Failed),
             Err(stop) => Err(stop),
         },
     };
@@ -249,7 +249,12 @@ async fn reload(
 /// for the loss curve. If the GPU fails (device lost, out of memory), the CPU goes
 /// on from the iteration the GPU reached, and the job says so as it happens and
 /// in the device it reports.
-async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
+async fn train(
+    id: JobId,
+    cell: u32,
+    spec: TrainSpec,
+    cancelled: &Cell<bool>,
+) -> Result<JobOutput, Stop> {
     let generation = data::generation();
     let frame = data::frame().map_err(Stop::Failed)?;
     let model = spec.model.kind.clone();
@@ -309,7 +314,7 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
         converged: trained.converged,
         fallback,
     };
-    if !data::keep_fitted(generation, trained.pipeline) {
+    if !data::keep_fitted(generation, cell, trained.pipeline) {
         return Err(Stop::Failed(
             "another dataset was opened while this model trained, so its results were set aside"
                 .to_owned(),
@@ -318,7 +323,8 @@ async fn train(id: JobId, spec: TrainSpec, cancelled: &Cell<bool>) -> Result<Job
     Ok(JobOutput::Trained(summary))
 }
 
-fn export(format: ExportFormat) -> Result<JobOutput, String> {
+fn export(format: ExportFormat, cell: Option<u32>) -> Result<JobOutput, String> {
+    let fitted = || data::fitted(cell.ok_or("say which train cell's model to export")?);
     let file = match format {
         ExportFormat::Csv => {
             let frame = data::frame()?;
@@ -333,12 +339,12 @@ fn export(format: ExportFormat) -> Result<JobOutput, String> {
         ExportFormat::Json => ExportedFile {
             name: "model.json".to_owned(),
             mime: "application/json".to_owned(),
-            bytes: serde_json::to_vec_pretty(&data::fitted()?).map_err(|e| e.to_string())?,
+            bytes: serde_json::to_vec_pretty(&fitted()?).map_err(|e| e.to_string())?,
         },
         ExportFormat::Onnx => ExportedFile {
             name: "model.onnx".to_owned(),
             mime: "application/octet-stream".to_owned(),
-            bytes: studio_core::export::to_onnx(&data::fitted()?).map_err(|e| e.to_string())?,
+            bytes: studio_core::export::to_onnx(&fitted()?).map_err(|e| e.to_string())?,
         },
     };
     Ok(JobOutput::File(file))

@@ -174,6 +174,39 @@ impl Notebook {
         Ok(())
     }
 
+    /// The train cell `id`'s settings.
+    pub fn train(&self, id: u32) -> Option<&TrainCell> {
+        match &self.cell(id)?.kind {
+            CellKind::Train(train) => Some(train),
+            _ => None,
+        }
+    }
+
+    /// The split cell `id`'s settings.
+    pub fn split(&self, id: u32) -> Option<&SplitCell> {
+        match &self.cell(id)?.kind {
+            CellKind::Split(split) => Some(split),
+            _ => None,
+        }
+    }
+
+    /// The spec train cell `id` trains with on its split, once it has a split
+    /// and says what to predict.
+    pub fn train_spec(&self, id: u32) -> Option<crate::train::TrainSpec> {
+        self.train(id)?.spec(self.split_of(id)?)
+    }
+
+    /// Changes the split cell `id`.
+    pub fn update_split(&mut self, id: u32, change: impl FnOnce(&mut SplitCell)) {
+        if let Some(Cell {
+            kind: CellKind::Split(split),
+            ..
+        }) = self.cells.iter_mut().find(|c| c.id == id)
+        {
+            change(split);
+        }
+    }
+
     /// Changes the train cell `id`.
     pub fn update_train_cell(&mut self, id: u32, change: impl FnOnce(&mut TrainCell)) {
         if let Some(Cell {

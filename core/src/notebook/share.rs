@@ -71,7 +71,7 @@ mod tests {
     #[test]
     fn a_link_to_an_invalid_notebook_is_refused_with_the_reason() {
         let mut notebook = Notebook::welcome();
-        notebook.update_first_split(|s| s.test_size = 2.0);
+        notebook.update_split(4, |s| s.test_size = 2.0);
         let refused = decode_link(&encode_link(&notebook));
         assert!(
             matches!(

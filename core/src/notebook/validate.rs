@@ -531,7 +531,7 @@ mod tests {
     fn a_notebook_built_in_code_is_validated_too() {
         let mut notebook = Notebook::welcome();
         assert_eq!(notebook.validate(), Ok(()));
-        notebook.update_first_split(|s| s.test_size = f64::NAN);
+        notebook.update_split(4, |s| s.test_size = f64::NAN);
         assert!(
             notebook
                 .validate()
