@@ -387,3 +387,43 @@ fn every_output_is_written_and_no_temporary_is_left() {
     ]);
     assert_eq!(listing(&dir), ["m.json", "m.onnx", "p.csv"]);
 }
+
+#[test]
+fn predictions_of_a_yes_no_target_are_yes_and_no() {
+    let dir = scratch("yes-no");
+    let data = dir.join("shop.csv");
+    let mut csv = String::from("x,bought\n");
+    for i in 0..40 {
+        csv.push_str(&format!("{i},{}\n", if i % 2 == 0 { "Yes" } else { "No" }));
+    }
+    std::fs::write(&data, csv).expect("writes");
+    let predictions = dir.join("p.csv");
+    let output = studio()
+        .args([
+            "train",
+            "--data",
+            data.to_str().expect("utf-8"),
+            "--target",
+            "bought",
+        ])
+        .args([
+            "--model",
+            "tree",
+            "--predictions",
+            predictions.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&predictions).expect("predictions");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("prediction,proba_No,proba_Yes"));
+    assert!(
+        lines.all(|l| l.starts_with("Yes,") || l.starts_with("No,")),
+        "{text}"
+    );
+}

@@ -89,6 +89,9 @@ pub struct Column {
     kind: ColumnType,
     values: Values,
     valid: Bitmap,
+    /// A boolean column's words as its data spells them (`No`, `Yes`), false first;
+    /// `None` reads as `false` and `true`.
+    words: Option<Box<[String; 2]>>,
 }
 
 impl Column {
@@ -126,7 +129,22 @@ impl Column {
             kind,
             values,
             valid,
+            words: None,
         })
+    }
+
+    /// A boolean column that shows its values as `words` (false, true): class
+    /// labels and exported text keep the data's spelling.
+    pub fn with_words(mut self, words: [String; 2]) -> Self {
+        if matches!(self.values, Values::Bool(_)) {
+            self.words = Some(Box::new(words));
+        }
+        self
+    }
+
+    /// A boolean column's words for false and true, where the data spelled them.
+    pub fn words(&self) -> Option<&[String; 2]> {
+        self.words.as_deref()
     }
 
     /// A float column from optional values (`None` or NaN is missing).
@@ -147,6 +165,7 @@ impl Column {
             kind: ColumnType::Float,
             values: Values::Float(values),
             valid,
+            words: None,
         }
     }
 
@@ -173,6 +192,7 @@ impl Column {
             kind: ColumnType::Categorical,
             values: Values::Codes { codes, levels },
             valid,
+            words: None,
         }
     }
 
@@ -246,7 +266,10 @@ impl Column {
             (Values::Int(v), ColumnType::Datetime) => v.get(row).map(|&ms| format_datetime(ms)),
             (Values::Int(v), _) => v.get(row).map(i64::to_string),
             (Values::Float(v), _) => v.get(row).copied().map(format_number),
-            (Values::Bool(v), _) => Some(v.get(row).to_string()),
+            (Values::Bool(v), _) => Some(match &self.words {
+                Some(words) => words[usize::from(v.get(row))].clone(),
+                None => v.get(row).to_string(),
+            }),
             (Values::Codes { .. } | Values::Strings(_), _) => self.level(row).map(str::to_owned),
         }
     }

@@ -220,6 +220,9 @@ pub struct StoredColumn {
     /// Dictionary levels, for coded columns.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub levels: Option<usize>,
+    /// A boolean column's words for false and true, where the data spelled them.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub words: Option<[String; 2]>,
 }
 
 impl StoredColumn {
@@ -327,6 +330,7 @@ pub fn encode_header(frame: &Frame, meta: &serde_json::Value) -> Vec<u8> {
             length: block_length(c),
             missing: c.missing(),
             levels: c.levels().map(<[String]>::len),
+            words: c.words().cloned(),
         })
         .collect();
     // The offsets are in the header, so the header's length depends on them. Its
@@ -663,7 +667,10 @@ pub fn decode_column(
     if column.missing() != stored.missing || column.levels().map(<[String]>::len) != stored.levels {
         return Err(r.fault(BlockFault::Mismatch));
     }
-    Ok(column)
+    Ok(match &stored.words {
+        Some(words) => column.with_words(words.clone()),
+        None => column,
+    })
 }
 
 /// Decodes a whole file, as [`encode`] (or the header and blocks in turn) wrote it,

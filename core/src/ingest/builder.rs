@@ -58,6 +58,8 @@ pub struct ColumnBuilder {
     role: Option<Role>,
     store: Store,
     valid: Validity,
+    /// A boolean column's first spelling of false and of true, as written.
+    words: [Option<String>; 2],
 }
 
 /// Which rows hold a value. The bitmap is built only once a value is missing:
@@ -162,6 +164,7 @@ impl ColumnBuilder {
             role,
             store,
             valid: Validity::default(),
+            words: [None, None],
         }
     }
 
@@ -231,6 +234,10 @@ impl ColumnBuilder {
                     self.valid.push_present()?;
                     if let Store::Bool(v) = &mut self.store {
                         v.push(b)?;
+                    }
+                    let word = &mut self.words[usize::from(b)];
+                    if word.is_none() {
+                        *word = Some(String::from_utf8_lossy(field).into_owned());
                     }
                     return Ok(Outcome::Value);
                 }
@@ -425,8 +432,49 @@ impl ColumnBuilder {
                 }
             },
         };
-        finish(self.name, kind, values, self.valid.finish(), self.role)
+        let column = finish(self.name, kind, values, self.valid.finish(), self.role)?;
+        Ok(match spelled(self.words) {
+            Some(words) => column.with_words(words),
+            None => column,
+        })
     }
+}
+
+/// The words a boolean column's data used, false first. A word never seen is
+/// the other's partner in the same case (`Yes` → `No`, `TRUE` → `FALSE`); the
+/// plain `true` and `false` need no words.
+fn spelled(words: [Option<String>; 2]) -> Option<[String; 2]> {
+    let partner = |word: &str, of_true: bool| {
+        let lower = word.to_ascii_lowercase();
+        let other = match (lower.as_str(), of_true) {
+            ("yes", true) => "no",
+            ("no", false) => "yes",
+            ("true", true) => "false",
+            _ => "true",
+        };
+        if word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
+            other.to_ascii_uppercase()
+        } else if word.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let mut chars = other.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        } else {
+            other.to_owned()
+        }
+    };
+    let [no, yes] = words;
+    let words = match (no, yes) {
+        (Some(no), Some(yes)) => [no, yes],
+        (Some(no), None) => {
+            let yes = partner(&no, false);
+            [no, yes]
+        }
+        (None, Some(yes)) => [partner(&yes, true), yes],
+        (None, None) => return None,
+    };
+    (words != ["false", "true"]).then_some(words)
 }
 
 fn finish(
