@@ -7,7 +7,7 @@
 //! such as the `File` of an [`Job::OpenFile`], untouched.
 
 use serde::{Deserialize, Serialize};
-use studio_core::compute::bench::{BenchOp, BenchResult};
+use studio_core::bench::{BenchOp, BenchResult};
 use studio_core::compute::conformance::Conformance;
 use studio_core::compute::{CheckOutcome, DeviceKind, DeviceReport};
 use studio_core::frame::profile::Profile;

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use clap::{Args, ValueEnum};
-use studio_core::compute::bench::{self, BenchOp, BenchResult};
+use studio_core::bench::{self, BenchOp, BenchResult};
 use studio_core::compute::{Device, Preference, select};
 
 use crate::peak;

@@ -17,6 +17,7 @@
 //! # Ok::<(), studio_core::compute::ComputeError>(())
 //! ```
 
+pub mod bench;
 pub mod compute;
 pub mod eval;
 pub mod export;

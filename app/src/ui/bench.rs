@@ -1,6 +1,6 @@
 use leptos::prelude::*;
+use studio_core::bench::{BenchOp, BenchResult};
 use studio_core::compute::DeviceKind;
-use studio_core::compute::bench::{BenchOp, BenchResult};
 
 use super::client::{self, JobEvent};
 use super::device::DeviceState;

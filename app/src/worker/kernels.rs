@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 
-use studio_core::compute::bench::{self, BenchOp, BenchResult};
+use studio_core::bench::{self, BenchOp, BenchResult};
 use studio_core::compute::conformance::{self, browser_cases};
 use studio_core::compute::{CpuDevice, Device, DeviceKind};
 

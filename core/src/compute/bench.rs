@@ -6,9 +6,10 @@
 //! alone takes the whole budget). The caller supplies
 //! the clock: `Instant` natively, `performance.now()` in a worker.
 //!
-//! Most operations are one kernel of the [`Compute`] interface. The training objective
-//! ([`BenchOp::LogisticObjective`]) is what fitting a model evaluates each iteration:
-//! the model's own CPU objective, or the GPU's fused kernels ([`crate::model::bench`]).
+//! Most operations are one kernel of the [`Compute`] interface, timed by
+//! [`run_kernel`]. The training objective ([`BenchOp::LogisticObjective`]) is what
+//! fitting a model evaluates each iteration; compute knows no model, so the model
+//! times it (`model::bench`) with the same [`time`], and `crate::bench::run` picks.
 
 use serde::{Deserialize, Serialize};
 
@@ -173,9 +174,10 @@ pub trait Repeat {
     async fn repeat(&mut self, reps: usize) -> Result<(), ComputeError>;
 }
 
-/// Times `op` at `size` on `device` within roughly `budget` seconds: the seconds
-/// one run takes and the GFLOP/s that makes.
-pub async fn run(
+/// Times the kernel `op` at `size` on `device` within roughly `budget` seconds:
+/// the seconds one run takes and the GFLOP/s that makes. The training objective
+/// is not one kernel, and is refused.
+pub async fn run_kernel(
     device: &Device,
     op: BenchOp,
     size: usize,
@@ -183,15 +185,9 @@ pub async fn run(
     clock: &dyn Fn() -> f64,
 ) -> Result<(f64, f64), ComputeError> {
     let flops = op.flops(size);
-    match (op, device) {
-        (BenchOp::LogisticObjective, _) => {
-            let mut fit = crate::model::bench::LogisticFit::prepare(device, size).await?;
-            time(&mut fit, flops, budget, clock).await
-        }
-        (_, Device::Cpu(cpu)) => {
-            time(&mut Work::prepare(cpu, op, size)?, flops, budget, clock).await
-        }
-        (_, Device::Gpu(gpu)) => {
+    match device {
+        Device::Cpu(cpu) => time(&mut Work::prepare(cpu, op, size)?, flops, budget, clock).await,
+        Device::Gpu(gpu) => {
             let mut work = Work::prepare(gpu.as_ref(), op, size)?;
             time(&mut work, flops, budget, clock).await
         }
@@ -200,7 +196,7 @@ pub async fn run(
 
 /// Runs `work` once to warm up, then in batches until `budget` seconds are spent:
 /// the best batch's seconds per run, and GFLOP/s at `flops` per run.
-async fn time(
+pub async fn time(
     work: &mut impl Repeat,
     flops: f64,
     budget: f64,
