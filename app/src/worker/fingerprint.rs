@@ -330,6 +330,10 @@ impl Helper {
 
 impl Drop for Helper {
     fn drop(&mut self) {
+        // A message the helper sent before it was stopped may still be queued;
+        // dispatched to a dropped closure it would throw and crash this worker.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
     }
 }
