@@ -14,8 +14,10 @@ use studio_core::frame::profile::Profile;
 use studio_core::frame::view::TableView;
 use studio_core::frame::{ColumnSummary, Role};
 use studio_core::ingest::{Dialect, LoadOptions, Problem};
+use studio_core::notebook::executor::{CellError, ErrorKind};
+use studio_core::notebook::{DataSource, Notebook};
 use studio_core::synthetic::Synthetic;
-use studio_core::train::{Metrics, Task, TrainSpec};
+use studio_core::train::{Metrics, Task};
 
 /// This build's identity: the version and a hash of the sources (`build.rs`). The
 /// page and its worker must carry the same one, or they may not speak the same protocol.
@@ -137,17 +139,21 @@ pub enum Job {
     DeleteSaved {
         id: String,
     },
-    /// Fit train cell `cell`'s model on the open dataset; progress carries the
-    /// objective.
-    Train {
+    /// Run cell `cell` of `notebook`, and the stale cells it reads, through the
+    /// executor: whatever the cell is. Data cells take the open dataset; a train
+    /// cell's progress carries the objective.
+    RunCell {
+        notebook: Box<Notebook>,
         cell: u32,
-        spec: TrainSpec,
     },
-    /// Train cell `cell`'s fitted pipeline as a downloadable file (the open
-    /// dataset, for CSV).
+    /// Train cell `cell`'s fitted pipeline, as `notebook` has it now, as a
+    /// downloadable file (the open dataset, for CSV).
     Export {
         format: ExportFormat,
+        #[serde(default)]
         cell: Option<u32>,
+        #[serde(default)]
+        notebook: Option<Box<Notebook>>,
     },
 }
 
@@ -184,7 +190,7 @@ pub enum FromWorker {
     },
     Failed {
         id: JobId,
-        error: String,
+        error: JobError,
     },
     Cancelled {
         id: JobId,
@@ -193,6 +199,75 @@ pub enum FromWorker {
     Crashed {
         message: String,
     },
+}
+
+/// Why a job failed, and where: the page shows it at the cell, the column or the
+/// field it names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The hyperparameter or setting to change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+}
+
+impl JobError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            cell: None,
+            column: None,
+            row: None,
+            parameter: None,
+        }
+    }
+
+    /// About the data or file the person gave.
+    pub fn data(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Data, message)
+    }
+
+    /// The compute device failed.
+    pub fn device(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Device, message)
+    }
+
+    /// The worker or the page itself failed.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+
+    /// Whether it names hyperparameter or setting `name` of cell `cell`.
+    pub fn is_at(&self, cell: u32, name: &str) -> bool {
+        self.cell == Some(cell) && self.parameter.as_deref() == Some(name)
+    }
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<CellError> for JobError {
+    fn from(error: CellError) -> Self {
+        Self {
+            kind: error.kind,
+            message: error.message,
+            cell: Some(error.cell),
+            column: error.column,
+            row: error.row,
+            parameter: error.parameter,
+        }
+    }
 }
 
 /// What a finished job produced. Adjacently tagged: the payloads have a `kind` of their own.
@@ -293,6 +368,24 @@ pub struct DatasetSummary {
     pub read_seconds: Option<f64>,
     /// Whether the parsed columns were saved in this browser, or why not.
     pub saved: Option<Result<String, String>>,
+}
+
+impl DatasetSummary {
+    /// Where the data came from, as a notebook's data cell records it.
+    pub fn source(&self) -> DataSource {
+        match &self.origin {
+            Origin::Sample => DataSource::Sample {
+                name: self.name.clone(),
+            },
+            Origin::Synthetic(spec) => DataSource::Synthetic(*spec),
+            Origin::File | Origin::Saved { .. } => DataSource::Local {
+                name: self.name.clone(),
+                rows: self.rows,
+                columns: self.columns.len(),
+                sha256: self.sha256.clone(),
+            },
+        }
+    }
 }
 
 /// What the page shows of a finished training run.

@@ -1,4 +1,5 @@
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 use serde::Serialize;
@@ -39,15 +40,8 @@ impl Sources for Files {
         cell: u32,
         source: &DataSource,
         options: &LoadOptions,
-    ) -> Result<Frame, CellError> {
-        let failed = |message: String| CellError {
-            kind: ErrorKind::Data,
-            message,
-            cell,
-            column: None,
-            row: None,
-            parameter: None,
-        };
+    ) -> Result<Arc<Frame>, CellError> {
+        let failed = |message: String| CellError::new(cell, ErrorKind::Data, message);
         match (source, &self.data) {
             (_, Some(path)) => {
                 let loaded =
@@ -61,17 +55,18 @@ impl Sources for Files {
                         path.display()
                     );
                 }
-                Ok(loaded.frame)
+                Ok(Arc::new(loaded.frame))
             }
             (DataSource::Sample { name }, None) => {
                 let bytes = studio_core::samples::csv(name).map_err(failed)?;
                 ingest::load(bytes, name, options.clone())
-                    .map(|loaded| loaded.frame)
+                    .map(|loaded| Arc::new(loaded.frame))
                     .map_err(|e| failed(e.to_string()))
             }
-            (DataSource::Synthetic(spec), None) => {
-                spec.generate().map_err(|e| failed(e.to_string()))
-            }
+            (DataSource::Synthetic(spec), None) => spec
+                .generate()
+                .map(Arc::new)
+                .map_err(|e| failed(e.to_string())),
             (DataSource::Local { name, .. }, None) => Err(failed(format!(
                 "this notebook was made with the local file {name}: pass it with --data {name}"
             ))),
@@ -93,7 +88,11 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     if train_cells.is_empty() {
         return Err("this notebook has no train cell".to_owned());
     }
-    if notebook.data_source().is_none() {
+    let has_data = notebook
+        .cells
+        .iter()
+        .any(|c| notebook.data_source(c.id).is_some());
+    if !has_data {
         return Err("this notebook has no data yet: open data in it first".to_owned());
     }
     let preference = match args.device.as_str() {

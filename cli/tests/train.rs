@@ -161,8 +161,22 @@ fn writes_predictions_and_the_model_json() {
             .expect("json");
     assert_eq!(pipeline["target"], "species");
     assert_eq!(pipeline["model"]["kind"], "logistic");
+    // Four number columns: each read, imputed and standardized.
     assert_eq!(
-        pipeline["preprocessing"]["steps"].as_array().map(Vec::len),
+        pipeline["preprocessing"]["inputs"].as_array().map(Vec::len),
+        Some(4)
+    );
+    let steps: Vec<&str> = pipeline["preprocessing"]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["step"].as_str())
+        .collect();
+    assert_eq!(steps, ["impute_mean", "standardize"]);
+    assert_eq!(
+        pipeline["preprocessing"]["steps"][1]["columns"]
+            .as_array()
+            .map(Vec::len),
         Some(4)
     );
 }

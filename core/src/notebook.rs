@@ -274,53 +274,108 @@ impl Notebook {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// The data source of the first data cell: the page's one data flow.
-    pub fn data_source(&self) -> Option<&DataSource> {
-        self.cells.iter().find_map(|c| match &c.kind {
-            CellKind::Data { source, .. } => source.as_ref(),
-            _ => None,
-        })
-    }
-
-    /// How the data cell reads its file.
-    pub fn data_options(&self) -> LoadOptions {
+    /// The first data cell: where the page opens data.
+    pub fn first_data(&self) -> Option<u32> {
         self.cells
             .iter()
-            .find_map(|c| match &c.kind {
-                CellKind::Data { options, .. } => Some(options.clone()),
-                _ => None,
-            })
-            .unwrap_or_default()
+            .find(|c| matches!(c.kind, CellKind::Data { .. }))
+            .map(|c| c.id)
     }
 
-    pub fn update_data_options(&mut self, change: impl FnOnce(&mut LoadOptions)) {
-        for cell in &mut self.cells {
-            if let CellKind::Data { options, .. } = &mut cell.kind {
-                change(options);
-                return;
-            }
+    /// Data cell `id`'s source, once it has one.
+    pub fn data_source(&self, id: u32) -> Option<&DataSource> {
+        match &self.cell(id)?.kind {
+            CellKind::Data { source, .. } => source.as_ref(),
+            _ => None,
         }
     }
 
-    /// Points the data cell at new data; the old file's reading options go with it.
-    pub fn set_data_source(&mut self, new: Option<DataSource>) {
-        for cell in &mut self.cells {
-            if let CellKind::Data { source, options } = &mut cell.kind {
-                *source = new;
-                *options = LoadOptions::default();
-                return;
-            }
+    /// How data cell `id` reads its file.
+    pub fn data_options(&self, id: u32) -> LoadOptions {
+        match self.cell(id).map(|c| &c.kind) {
+            Some(CellKind::Data { options, .. }) => options.clone(),
+            _ => LoadOptions::default(),
         }
     }
 
-    pub fn update_train(&mut self, change: impl FnOnce(&mut TrainCell)) {
-        for cell in &mut self.cells {
-            if let CellKind::Train(train) = &mut cell.kind {
-                change(train);
-                return;
-            }
+    pub fn update_data_options(&mut self, id: u32, change: impl FnOnce(&mut LoadOptions)) {
+        if let Some(Cell {
+            kind: CellKind::Data { options, .. },
+            ..
+        }) = self.cells.iter_mut().find(|c| c.id == id)
+        {
+            change(options);
         }
     }
+
+    /// Data cell `id` now holds `source`, read with `options`. Each train cell
+    /// that reads it keeps its target if the data have that column (or if it
+    /// finds clusters), and is otherwise proposed one: the column marked as the
+    /// target, else the last, where most tables keep what they record. Returns
+    /// the train cells that kept their settings, which can train again at once.
+    pub fn open_data(
+        &mut self,
+        id: u32,
+        source: DataSource,
+        options: LoadOptions,
+        columns: &[DataColumn],
+    ) -> Vec<u32> {
+        if let Some(Cell {
+            kind:
+                CellKind::Data {
+                    source: old,
+                    options: old_options,
+                },
+            ..
+        }) = self.cells.iter_mut().find(|c| c.id == id)
+        {
+            *old = Some(source);
+            *old_options = options;
+        }
+        let proposed = columns
+            .iter()
+            .position(|c| c.marked_target)
+            .or_else(|| columns.len().checked_sub(1))
+            .map(|at| &columns[at]);
+        let mut kept = Vec::new();
+        for train in self.trains_of(id) {
+            self.update_train_cell(train, |cell| {
+                let keeps = cell.task == Some(Task::Clustering)
+                    || cell
+                        .target
+                        .as_deref()
+                        .is_some_and(|t| columns.iter().any(|c| c.name == t));
+                if keeps {
+                    kept.push(train);
+                } else {
+                    cell.choose_target(proposed.map(|c| c.name.clone()), proposed.map(|c| c.task));
+                }
+            });
+        }
+        kept
+    }
+
+    /// Column `name` of data cell `id` is marked as the target: every train cell
+    /// that reads the data predicts it.
+    pub fn mark_target(&mut self, id: u32, name: &str, task: Option<Task>) {
+        for train in self.trains_of(id) {
+            self.update_train_cell(train, |cell| {
+                if cell.target.as_deref() != Some(name) {
+                    cell.choose_target(Some(name.to_owned()), task);
+                }
+            });
+        }
+    }
+}
+
+/// A column of newly opened data, as a train cell would predict it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataColumn {
+    pub name: String,
+    /// The task its values imply.
+    pub task: Task,
+    /// Whether the data mark it as the target.
+    pub marked_target: bool,
 }
 
 #[cfg(test)]
@@ -344,6 +399,57 @@ to predict and train a model. The header shows which compute device runs the wor
 mod tests {
     use super::*;
 
+    fn column(name: &str, task: Task) -> DataColumn {
+        DataColumn {
+            name: name.into(),
+            task,
+            marked_target: false,
+        }
+    }
+
+    /// Opens the Iris sample in the first data cell; returns the train cells kept.
+    fn open_iris(notebook: &mut Notebook) -> Vec<u32> {
+        let data = notebook.first_data().expect("a data cell");
+        let iris = DataSource::Sample {
+            name: "iris.csv".into(),
+        };
+        let columns = [
+            column("sepal_length", Task::Regression),
+            column("species", Task::Classification),
+        ];
+        notebook.open_data(data, iris, LoadOptions::default(), &columns)
+    }
+
+    #[test]
+    fn opening_data_proposes_a_target_to_every_train_cell_that_reads_it() {
+        let mut notebook = Notebook::welcome();
+        let first = notebook.first_train().expect("a train cell");
+        let second = notebook
+            .add_cell(NewCell::Train, Some(first))
+            .expect("adds");
+        // Neither had a target: both are proposed the last column, and neither is kept.
+        assert!(open_iris(&mut notebook).is_empty());
+        for cell in [first, second] {
+            let train = notebook.train(cell).expect("train cell");
+            assert_eq!(train.target.as_deref(), Some("species"));
+            assert_eq!(train.task, Some(Task::Classification));
+        }
+        // Marking a column as the target sets it in both.
+        notebook.mark_target(2, "sepal_length", Some(Task::Regression));
+        for cell in [first, second] {
+            assert_eq!(
+                notebook.train(cell).and_then(|t| t.task),
+                Some(Task::Regression)
+            );
+        }
+        // The same data again: both keep their settings and can train at once.
+        assert_eq!(open_iris(&mut notebook), [first, second]);
+        assert_eq!(
+            notebook.train(second).and_then(|t| t.target.as_deref()),
+            Some("sepal_length")
+        );
+    }
+
     #[test]
     fn the_welcome_notebook_is_valid_and_wired() {
         let notebook = Notebook::welcome();
@@ -356,10 +462,7 @@ mod tests {
     #[test]
     fn a_notebook_round_trips_through_json_with_its_schema_version() {
         let mut notebook = Notebook::welcome();
-        notebook.set_data_source(Some(DataSource::Sample {
-            name: "iris.csv".into(),
-        }));
-        notebook.update_train(|t| t.target = Some("species".into()));
+        open_iris(&mut notebook);
         let json = notebook.to_json();
         let value: serde_json::Value = serde_json::from_str(&json).expect("json");
         assert_eq!(value["schema_version"], SCHEMA_VERSION);
@@ -378,10 +481,7 @@ mod tests {
     #[test]
     fn the_rail_labels_name_the_kind_and_content() {
         let mut notebook = Notebook::welcome();
-        notebook.set_data_source(Some(DataSource::Sample {
-            name: "iris.csv".into(),
-        }));
-        notebook.update_train(|t| t.target = Some("species".into()));
+        open_iris(&mut notebook);
         let labels: Vec<String> = notebook.cells.iter().map(Cell::label).collect();
         assert_eq!(
             labels,

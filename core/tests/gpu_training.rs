@@ -8,10 +8,11 @@
 use std::path::Path;
 
 use pollster::block_on;
-use studio_core::compute::{ComputeError, CpuDevice, Device, DeviceKind, GpuDevice, GpuLinearLoss};
+use studio_core::compute::{ComputeError, CpuDevice, Device, DeviceKind, GpuDevice};
 use studio_core::frame::Frame;
 use studio_core::ingest::read_csv;
 use studio_core::learner::{Fitted, ModelSpec, registry};
+use studio_core::model::GpuLinearLoss;
 use studio_core::model::linear::LinearModel;
 use studio_core::model::logistic::LogisticModel;
 use studio_core::model::{

@@ -12,7 +12,7 @@ use studio_core::ingest::read_csv;
 use studio_core::learner::{ModelSpec, ParamValue, registry};
 use studio_core::model::linear::LinearModel;
 use studio_core::model::logistic::LogisticModel;
-use studio_core::prep::FeatureStep;
+use studio_core::prep::Step;
 use studio_core::train::{Metrics, Task, TrainSpec, train};
 
 fn load(reference: &str) -> Value {
@@ -85,16 +85,25 @@ fn check(reference: &str) {
         "{reference}: test rows"
     );
 
-    let (means, scales): (Vec<f64>, Vec<f64>) = trained
+    let (means, scales) = trained
         .pipeline
         .preprocessing
         .steps
         .iter()
-        .map(|step| match step {
-            FeatureStep::Numeric { mean, scale, .. } => (*mean, *scale),
-            FeatureStep::OneHot { .. } => panic!("the reference data are all numbers"),
+        .find_map(|step| match step {
+            Step::Standardize(s) => Some((s.means.clone(), s.scales.clone())),
+            _ => None,
         })
-        .unzip();
+        .expect("the numbers are standardized");
+    assert!(
+        !trained
+            .pipeline
+            .preprocessing
+            .steps
+            .iter()
+            .any(|s| matches!(s, Step::OneHot(_))),
+        "the reference data are all numbers"
+    );
     close("scaler mean", &means, &floats(&r["scaler"]["mean"]), 1e-12);
     close(
         "scaler scale",

@@ -80,16 +80,36 @@ test('two train cells on one dataset, logistic regression and a decision tree, e
     '    while n["kind"] == "split":',
     '        n = model["tree"]["nodes"][n["left"] if float(np.float32(x[n["feature"]])) <= n["threshold"] else n["right"]]',
     '    return model["classes"][int(np.argmax(n["value"]))]',
+    'columns = [i["column"] for i in p["preprocessing"]["inputs"]]',
     'def inputs(r):',
-    '    out = []',
+    '    v = {c: cell(r[c]) for c in columns}',
     '    for st in steps:',
-    '        v = cell(r[st["column"]]); v = st["mean"] if np.isnan(v) else v',
-    '        out.append((np.float32(v) - np.float32(st["mean"])) * np.float32(1 / st["scale"]))',
-    '    return out',
+    '        if st["step"] == "impute_mean":',
+    '            for c, m in zip(st["columns"], st["means"]): v[c] = np.float32(m) if np.isnan(v[c]) else v[c]',
+    '        elif st["step"] == "standardize":',
+    '            for c, m, s in zip(st["columns"], st["means"], st["scales"]): v[c] = (np.float32(v[c]) - np.float32(m)) * np.float32(1 / s)',
+    '        else:',
+    '            raise ValueError(st["step"])',
+    '    return [v[c] for c in columns]',
     'ours = [walk(inputs(r)) for r in rows]',
     'print(sum(a == b for a, b in zip(ours, labels)), len(rows))',
   ].join('\n'), onnxPath, jsonPath, IRIS]).toString().trim();
   expect(same).toBe('150 150');
+});
+
+test('other data propose a target to every train cell that reads them, and each trains', async ({ page }) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await addCell(page, 'Train');
+  const cells = page.getByRole('region', { name: 'Train' });
+  await cells.nth(1).getByLabel('Model').selectOption('tree');
+  await openSample(page, 'diabetes.csv', 'diabetes.csv · 442 rows × 11 columns');
+  for (const cell of [cells.nth(0), cells.nth(1)]) {
+    await expect(cell.getByLabel('Target column')).toHaveValue('progression');
+    await expect(cell.getByLabel('Task')).toHaveValue('regression');
+    await cell.getByRole('button', { name: 'Train', exact: true }).click();
+    await expect(cell.getByRole('region', { name: 'Metrics' }).getByLabel('R²')).toHaveText(/^-?\d\.\d{4}$/);
+  }
+  await expect(cells.nth(1).getByLabel('Model')).toHaveValue('tree');
 });
 
 test('Add cell, Move up and Remove cell arrange the notebook, by keyboard too', async ({ page }) => {

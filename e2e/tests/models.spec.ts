@@ -64,3 +64,27 @@ test('an out-of-range hyperparameter is refused at its field, with the rule', as
   // Each field shows the name the CLI and notebooks spell.
   await expect(page.locator('code.param-name')).toHaveText(['C', 'max_iter']);
 });
+
+test('a hyperparameter the data do not allow is reported by the run at its field', async ({ page }) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await page.getByLabel('Target column').selectOption('');
+  await expect(page.getByLabel('Model')).toHaveValue('kmeans');
+  const clusters = page.getByRole('textbox', { name: /^Clusters/ });
+  await clusters.fill('500');
+  await clusters.press('Tab');
+  // Within the parameter's own range, so only the run can tell that it is too many.
+  await expect(clusters).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const message = page.getByRole('alert').filter({ hasText: 'rows to cluster' });
+  await expect(message).toHaveText(/^There are only \d+ rows to cluster, fewer than n_clusters \(500\): choose at most \d+\.$/);
+  await expect(clusters).toHaveAttribute('aria-invalid', 'true');
+  await expect(clusters).toHaveAccessibleDescription(/fewer than n_clusters/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' }).getByText('failed')).toBeVisible();
+  // Changing the setting clears what the last run said of it.
+  await clusters.fill('3');
+  await clusters.press('Tab');
+  await expect(message).toHaveCount(0);
+  await expect(clusters).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Metrics' }).getByLabel('Inertia')).toBeVisible();
+});

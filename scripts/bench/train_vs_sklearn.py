@@ -1,10 +1,12 @@
 """Training benchmark: `studio train` against scikit-learn, side by side in one run.
 
 Both read the same CSV from disk, standardize the features, fit multinomial logistic
-regression (L2, C = 1, L-BFGS) or ridge regression, and score the held-out rows.
+regression (L2, C = 1, L-BFGS) or ridge regression (`--models linear`), or a CART decision
+tree grown to purity with the same defaults (`--models tree`: gini or squared error,
+`random_state=0`), and score the held-out rows.
 The data is synthetic and seeded, written once to a temporary directory.
 
-    .tools/venv/bin/python scripts/bench/train_vs_sklearn.py [--rows 200000] [--features 20]
+    .tools/venv/bin/python scripts/bench/train_vs_sklearn.py [--rows 200000] [--features 20] [--models linear,tree]
 
 Needs a release build of the CLI (`cargo build --release -p studio-cli`) and the
 reference environment (scripts/reference/requirements.txt). Prints a Markdown table for
@@ -28,6 +30,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STUDIO = os.path.join(ROOT, "target", "release", "studio")
@@ -47,13 +50,14 @@ def make_data(path, rows, features, task, seed=0):
     frame.to_csv(path, index=False, float_format="%.6f")
 
 
-def time_studio(path, device, repeats):
+def time_studio(path, device, repeats, family):
     best = float("inf")
     out = None
     for _ in range(repeats):
         start = time.perf_counter()
         done = subprocess.run(
-            [STUDIO, "train", "--data", path, "--target", "target", "--device", device, "--json"],
+            [STUDIO, "train", "--data", path, "--target", "target", "--device", device, "--json"]
+            + (["--model", "tree"] if family == "tree" else []),
             check=True, capture_output=True, text=True,
         )
         best = min(best, time.perf_counter() - start)
@@ -61,7 +65,16 @@ def time_studio(path, device, repeats):
     return best, out
 
 
-def time_sklearn(path, task, repeats):
+def sklearn_model(task, family):
+    if family == "tree":
+        tree = DecisionTreeClassifier if task == "classification" else DecisionTreeRegressor
+        return make_pipeline(StandardScaler(), tree(random_state=0))
+    if task == "classification":
+        return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+    return make_pipeline(StandardScaler(), Ridge(alpha=1.0))
+
+
+def time_sklearn(path, task, repeats, family):
     best = float("inf")
     score = None
     for _ in range(repeats):
@@ -69,14 +82,10 @@ def time_sklearn(path, task, repeats):
         frame = pd.read_csv(path)
         x, y = frame.drop(columns="target").to_numpy(), frame["target"].to_numpy()
         xtr, xte, ytr, yte = train_test_split(x, y, test_size=0.2, random_state=42)
-        if task == "classification":
-            model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
-            model.fit(xtr, ytr)
-            score = accuracy_score(yte, model.predict(xte))
-        else:
-            model = make_pipeline(StandardScaler(), Ridge(alpha=1.0))
-            model.fit(xtr, ytr)
-            score = r2_score(yte, model.predict(xte))
+        model = sklearn_model(task, family)
+        model.fit(xtr, ytr)
+        metric = accuracy_score if task == "classification" else r2_score
+        score = metric(yte, model.predict(xte))
         best = min(best, time.perf_counter() - start)
     return best, score
 
@@ -87,6 +96,7 @@ def main():
     parser.add_argument("--features", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--devices", default="cpu,gpu")
+    parser.add_argument("--models", default="linear")
     args = parser.parse_args()
     if not os.path.exists(STUDIO):
         sys.exit("build the CLI first: cargo build --release -p studio-cli")
@@ -94,18 +104,19 @@ def main():
     print(f"{args.rows} rows × {args.features} features · best of {args.repeats} · "
           f"{os.cpu_count()} × {platform.processor() or platform.machine()} · "
           f"scikit-learn {sklearn.__version__}, numpy {np.__version__}")
-    print("| task | Studio device | Studio | scikit-learn | Studio ÷ scikit-learn | Studio metric | scikit-learn metric |")
-    print("|---|---|---|---|---|---|---|")
+    print("| model | task | Studio device | Studio | scikit-learn | Studio ÷ scikit-learn | Studio metric | scikit-learn metric |")
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for task in ["classification", "regression"]:
             path = os.path.join(tmp, f"{task}.csv")
             make_data(path, args.rows, args.features, task)
-            sk_time, sk_score = time_sklearn(path, task, args.repeats)
-            for device in args.devices.split(","):
-                st_time, out = time_studio(path, device, args.repeats)
-                metric = out["metrics"]["accuracy" if task == "classification" else "r2"]
-                print(f"| {task} | {out['device']} | {st_time:.2f} s | {sk_time:.2f} s | "
-                      f"{st_time / sk_time:.2f} | {metric:.4f} | {sk_score:.4f} |")
+            for family in args.models.split(","):
+                sk_time, sk_score = time_sklearn(path, task, args.repeats, family)
+                for device in args.devices.split(","):
+                    st_time, out = time_studio(path, device, args.repeats, family)
+                    metric = out["metrics"]["accuracy" if task == "classification" else "r2"]
+                    print(f"| {out['model']} | {task} | {out['device']} | {st_time:.2f} s | "
+                          f"{sk_time:.2f} s | {st_time / sk_time:.2f} | {metric:.4f} | {sk_score:.4f} |")
 
 
 if __name__ == "__main__":

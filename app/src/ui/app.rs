@@ -151,7 +151,7 @@ pub fn detect(device: RwSignal<DeviceState>) {
             device.set(DeviceState::Ready(report));
             super::mark("studio:device-ready");
         }
-        JobEvent::Failed(error) => device.set(DeviceState::Unavailable(error)),
+        JobEvent::Failed(error) => device.set(DeviceState::Unavailable(error.message)),
         JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
     });
 }

@@ -41,7 +41,7 @@ pub fn Benchmark(device: RwSignal<DeviceState>) -> impl IntoView {
                     results.update(|rows| rows.push(result));
                     state.set(State::Idle);
                 }
-                JobEvent::Failed(error) => state.set(State::Failed(error)),
+                JobEvent::Failed(error) => state.set(State::Failed(error.message)),
                 JobEvent::Cancelled => state.set(State::Idle),
                 JobEvent::Progress { .. } | JobEvent::Done(_) => {}
             },

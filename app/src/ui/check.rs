@@ -1,70 +1,25 @@
 use leptos::prelude::*;
 
-use super::client::{self, JobEvent};
 use super::device::DeviceState;
-use crate::protocol::{CheckReport, Job, JobId, JobOutput};
-
-/// Where a compute check stands.
-#[derive(Debug, Clone, PartialEq)]
-enum CheckState {
-    Idle,
-    Running {
-        id: JobId,
-        done: u32,
-        total: u32,
-        step: String,
-    },
-    Finished(CheckReport),
-    Cancelled,
-    Failed(String),
-}
+use super::job_run::Followed;
+use crate::protocol::{CheckReport, Job, JobOutput};
 
 /// Runs every verification case on the chosen device, with progress and cancel,
 /// and shows each case's time and agreement with the CPU.
 #[component]
 pub fn ComputeCheck(device: RwSignal<DeviceState>) -> impl IntoView {
-    let state = RwSignal::new(CheckState::Idle);
+    let check = Followed::<CheckReport>::new();
     let repetitions = RwSignal::new(5u32);
-    let running = move || matches!(state.get(), CheckState::Running { .. });
-
     let run = move |_| {
-        let id = client::start(
+        check.start(
             Job::ComputeCheck {
                 repetitions: repetitions.get_untracked(),
             },
-            move |event| match event {
-                JobEvent::Progress {
-                    done,
-                    total,
-                    message,
-                    ..
-                } => state.update(|s| {
-                    if let CheckState::Running { id, .. } = *s {
-                        *s = CheckState::Running {
-                            id,
-                            done,
-                            total,
-                            step: message,
-                        };
-                    }
-                }),
-                JobEvent::Done(JobOutput::Check(report)) => state.set(CheckState::Finished(report)),
-                JobEvent::Done(_) => {}
-                JobEvent::Failed(error) => state.set(CheckState::Failed(error)),
-                JobEvent::Cancelled => state.set(CheckState::Cancelled),
+            |output| match output {
+                JobOutput::Check(report) => Some(report),
+                _ => None,
             },
         );
-        state.set(CheckState::Running {
-            id,
-            done: 0,
-            total: 0,
-            step: "starting".to_owned(),
-        });
-    };
-    let cancel = move |_| {
-        if let CheckState::Running { id, .. } = state.get_untracked() {
-            client::cancel(id);
-        }
     };
 
     view! {
@@ -90,31 +45,17 @@ pub fn ComputeCheck(device: RwSignal<DeviceState>) -> impl IntoView {
                 </label>
                 <button
                     on:click=run
-                    disabled=move || running() || matches!(device.get(), DeviceState::Detecting)
+                    disabled=move || check.running() || matches!(device.get(), DeviceState::Detecting)
                 >
                     "Run compute check"
                 </button>
-                <button class="ghost" on:click=cancel disabled=move || !running()>
+                <button class="ghost" on:click=move |_| check.cancel() disabled=move || !check.running()>
                     "Cancel"
                 </button>
             </div>
-            {move || match state.get() {
-                CheckState::Idle => ().into_any(),
-                CheckState::Running { done, total, step, .. } => view! {
-                    <div class="progress">
-                        <progress
-                            aria-label="Compute check progress"
-                            max=total.max(1).to_string()
-                            value=done.to_string()
-                        ></progress>
-                        <span>{format!("{done} of {total} · {step}")}</span>
-                    </div>
-                }
-                .into_any(),
-                CheckState::Cancelled => view! { <p role="status">"Compute check cancelled."</p> }.into_any(),
-                CheckState::Failed(error) => view! { <p class="error" role="alert">{error}</p> }.into_any(),
-                CheckState::Finished(report) => results(report).into_any(),
-            }}
+            {check.view("Compute check progress", "Compute check cancelled.", |report| {
+                results(report).into_any()
+            })}
         </section>
     }
 }

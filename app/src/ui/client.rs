@@ -16,7 +16,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::guard;
 use crate::protocol::{
-    BUILD, FromWorker, Job, JobId, JobOutput, ToWorker, envelope, worker_script,
+    BUILD, FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope, worker_script,
 };
 
 /// A worker that crashes this many times within [`CRASH_WINDOW_MS`] is not restarted again.
@@ -33,7 +33,7 @@ pub enum JobEvent {
         value: Option<f64>,
     },
     Done(JobOutput),
-    Failed(String),
+    Failed(JobError),
     Cancelled,
 }
 
@@ -130,7 +130,7 @@ pub fn start_with(
         Ok(id) => id,
         Err(why) => {
             // Said at once: a job that cannot start must not look as if it runs.
-            handler(JobEvent::Failed(why));
+            handler(JobEvent::Failed(JobError::internal(why)));
             return 0;
         }
     };
@@ -198,9 +198,9 @@ fn send(message: ToWorker, attachment: JsValue) {
         Some((handler, describe(&error)))
     });
     if let Some((mut handler, why)) = failed {
-        handler(JobEvent::Failed(format!(
+        handler(JobEvent::Failed(JobError::internal(format!(
             "this job could not be sent to the compute worker: {why}"
-        )));
+        ))));
     }
 }
 
@@ -398,7 +398,7 @@ fn stop(why: String) {
         return;
     };
     for (_, mut handler) in handlers {
-        handler(JobEvent::Failed(why.clone()));
+        handler(JobEvent::Failed(JobError::internal(why.clone())));
     }
     on_crash(Crash {
         message: why,
@@ -453,9 +453,9 @@ fn crashed(generation: u32, message: String) {
     // restart nor a reload runs it again by itself.
     guard::crashed(&interrupted);
     for (_, mut handler) in handlers {
-        handler(JobEvent::Failed(format!(
+        handler(JobEvent::Failed(JobError::internal(format!(
             "the compute worker crashed while running this job ({message})"
-        )));
+        ))));
     }
     on_crash(Crash {
         message: told,

@@ -14,16 +14,15 @@ use crate::protocol::{DatasetSummary, Job};
 /// (for "target") as the train cell's target.
 fn set_role(session: Session, name: String, role: Role, task: Option<studio_core::train::Task>) {
     session.notebook.update(|nb| {
-        nb.update_data_options(|o| {
+        let Some(data) = nb.first_data() else {
+            return;
+        };
+        nb.update_data_options(data, |o| {
             let kind = o.column(&name).and_then(|c| c.kind);
             o.set_column(&name, kind, Some(role));
         });
         if role == Role::Target {
-            nb.update_train(|train| {
-                if train.target.as_deref() != Some(&name) {
-                    train.choose_target(Some(name.clone()), task);
-                }
-            });
+            nb.mark_target(data, &name, task);
         }
     });
     session.dataset.update(|state| {
@@ -39,7 +38,7 @@ fn set_role(session: Session, name: String, role: Role, task: Option<studio_core
         },
         move |event| {
             if let super::client::JobEvent::Failed(error) = event {
-                session.data_notice.set(Some(error));
+                session.data_notice.set(Some(error.message));
             }
         },
     );

@@ -1,65 +1,21 @@
 use leptos::prelude::*;
 
-use super::client::{self, JobEvent};
 use super::device::DeviceState;
-use crate::protocol::{ConformanceReport, Job, JobId, JobOutput};
+use super::job_run::Followed;
+use crate::protocol::{ConformanceReport, Job, JobOutput};
 use studio_core::compute::DeviceKind;
-
-#[derive(Debug, Clone, PartialEq)]
-enum State {
-    Idle,
-    Running {
-        id: JobId,
-        done: u32,
-        total: u32,
-        step: String,
-    },
-    Finished(ConformanceReport),
-    Cancelled,
-    Failed(String),
-}
 
 /// Runs one case of every kernel on this browser's GPU and compares each with the
 /// CPU reference, the same suite the native tests run in full.
 #[component]
 pub fn KernelConformance(device: RwSignal<DeviceState>) -> impl IntoView {
-    let state = RwSignal::new(State::Idle);
-    let running = move || matches!(state.get(), State::Running { .. });
+    let suite = Followed::<ConformanceReport>::new();
     let on_gpu = move || matches!(device.get(), DeviceState::Ready(report) if report.kind == DeviceKind::Gpu);
-
     let run = move |_| {
-        let id = client::start(Job::Conformance, move |event| match event {
-            JobEvent::Progress {
-                done,
-                total,
-                message,
-                ..
-            } => state.update(|s| {
-                if let State::Running { id, .. } = *s {
-                    *s = State::Running {
-                        id,
-                        done,
-                        total,
-                        step: message,
-                    };
-                }
-            }),
-            JobEvent::Done(JobOutput::Conformance(report)) => state.set(State::Finished(report)),
-            JobEvent::Done(_) => {}
-            JobEvent::Failed(error) => state.set(State::Failed(error)),
-            JobEvent::Cancelled => state.set(State::Cancelled),
+        suite.start(Job::Conformance, |output| match output {
+            JobOutput::Conformance(report) => Some(report),
+            _ => None,
         });
-        state.set(State::Running {
-            id,
-            done: 0,
-            total: 0,
-            step: "starting".to_owned(),
-        });
-    };
-    let cancel = move |_| {
-        if let State::Running { id, .. } = state.get_untracked() {
-            client::cancel(id);
-        }
     };
 
     view! {
@@ -75,30 +31,16 @@ pub fn KernelConformance(device: RwSignal<DeviceState>) -> impl IntoView {
                 }}
             </p>
             <div class="controls">
-                <button on:click=run disabled=move || running() || !on_gpu()>
+                <button on:click=run disabled=move || suite.running() || !on_gpu()>
                     "Run conformance suite"
                 </button>
-                <button class="ghost" on:click=cancel disabled=move || !running()>
+                <button class="ghost" on:click=move |_| suite.cancel() disabled=move || !suite.running()>
                     "Cancel conformance"
                 </button>
             </div>
-            {move || match state.get() {
-                State::Idle => ().into_any(),
-                State::Running { done, total, step, .. } => view! {
-                    <div class="progress">
-                        <progress
-                            aria-label="Conformance progress"
-                            max=total.max(1).to_string()
-                            value=done.to_string()
-                        ></progress>
-                        <span>{format!("{done} of {total} · {step}")}</span>
-                    </div>
-                }
-                .into_any(),
-                State::Cancelled => view! { <p role="status">"Conformance run cancelled."</p> }.into_any(),
-                State::Failed(error) => view! { <p class="error" role="alert">{error}</p> }.into_any(),
-                State::Finished(report) => results(report).into_any(),
-            }}
+            {suite.view("Conformance progress", "Conformance run cancelled.", |report| {
+                results(report).into_any()
+            })}
         </section>
     }
 }

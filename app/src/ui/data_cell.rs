@@ -24,12 +24,15 @@ use crate::protocol::{DatasetSummary, ExportFormat, Job, Origin};
 pub fn open_file(session: Session, file: web_sys::File) {
     let name = file.name();
     let options = session.notebook.with_untracked(|nb| {
+        let Some(data) = nb.first_data() else {
+            return Default::default();
+        };
         let same = matches!(
-            nb.data_source(),
+            nb.data_source(data),
             Some(studio_core::notebook::DataSource::Local { name: n, .. }) if *n == name
         );
         if same {
-            nb.data_options()
+            nb.data_options(data)
         } else {
             Default::default()
         }
@@ -194,15 +197,19 @@ fn dataset_view(session: Session, summary: DatasetSummary) -> impl IntoView {
         <ColumnsTable session=session summary=summary.clone() readable=readable />
         <DataTable summary=table />
         <div class="controls">
-            <button on:click=move |_| download::export(ExportFormat::Csv, None)>"Export CSV"</button>
+            <button on:click=move |_| {
+                download::export(ExportFormat::Csv, None, move |error| session.data_notice.set(Some(error.message)))
+            }>"Export CSV"</button>
         </div>
     }
 }
 
 /// Changes the reading options in the notebook and reads the file again.
 pub fn reread(session: Session, change: impl FnOnce(&mut studio_core::ingest::LoadOptions)) {
-    session
-        .notebook
-        .update(|nb: &mut Notebook| nb.update_data_options(change));
+    session.notebook.update(|nb: &mut Notebook| {
+        if let Some(data) = nb.first_data() {
+            nb.update_data_options(data, change);
+        }
+    });
     session.reload();
 }

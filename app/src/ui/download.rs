@@ -1,20 +1,34 @@
 use wasm_bindgen::JsCast;
 
-use super::client::{self, JobEvent};
-use crate::protocol::{ExportFormat, ExportedFile, Job, JobOutput};
+use studio_core::notebook::Notebook;
 
-/// Asks the worker for train cell `cell`'s fitted pipeline (the open dataset,
-/// for CSV) in `format` and saves it.
-pub fn export(format: ExportFormat, cell: Option<u32>) {
-    client::start(Job::Export { format, cell }, move |event| match event {
+use super::client::{self, JobEvent};
+use crate::protocol::{ExportFormat, ExportedFile, Job, JobError, JobOutput};
+
+/// Asks the worker for the open dataset as CSV, or for train cell `cell`'s fitted
+/// pipeline as `notebook` has it now, in `format`, and saves it. What goes wrong
+/// is told to `failed`.
+pub fn export(
+    format: ExportFormat,
+    cell: Option<(u32, Notebook)>,
+    failed: impl Fn(JobError) + 'static,
+) {
+    let (cell, notebook) = cell.map_or((None, None), |(id, nb)| (Some(id), Some(Box::new(nb))));
+    let job = Job::Export {
+        format,
+        cell,
+        notebook,
+    };
+    client::start(job, move |event| match event {
         JobEvent::Done(JobOutput::File(file)) => {
             if let Err(error) = save(&file) {
-                web_sys::console::error_1(&format!("saving {} failed: {error}", file.name).into());
+                failed(JobError::internal(format!(
+                    "the browser would not save {}: {error}",
+                    file.name
+                )));
             }
         }
-        JobEvent::Failed(error) => {
-            web_sys::console::error_1(&format!("export failed: {error}").into());
-        }
+        JobEvent::Failed(error) => failed(error),
         JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
     });
 }

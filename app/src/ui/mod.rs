@@ -16,6 +16,7 @@ mod data_table;
 mod device;
 mod download;
 mod guard;
+mod job_run;
 mod load_report;
 mod loss_curve;
 mod metrics;

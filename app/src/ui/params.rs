@@ -36,14 +36,18 @@ pub fn with_param(params: &Params, spec: &ParamSpec, value: Option<ParamValue>) 
 
 /// One hyperparameter's field. `params` are the cell's current values; `set`
 /// receives a checked value (`None`: unset) and answers with a refusal, if the
-/// cell as a whole would not keep it.
+/// cell as a whole would not keep it. `reported` is what the last run said of
+/// this parameter (a value the data do not allow, say), shown until the field
+/// changes or a run says otherwise.
 #[component]
 pub fn ParamField(
     spec: &'static ParamSpec,
     #[prop(into)] params: Signal<Params>,
     set: Callback<Option<ParamValue>, Option<String>>,
+    #[prop(into)] reported: Signal<Option<String>>,
 ) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
+    let refused = RwSignal::new(None::<String>);
+    let error = Signal::derive(move || refused.get().or_else(|| reported.get()));
     let help_id = format!("param-help-{}", spec.name);
     let error_id = format!("param-error-{}", spec.name);
     let described = {
@@ -54,8 +58,8 @@ pub fn ParamField(
         }
     };
     let apply = move |text: String| match spec.parse(&text) {
-        Ok(value) => error.set(set.run(value)),
-        Err(e) => error.set(Some(sentence(&e.to_string()))),
+        Ok(value) => refused.set(set.run(value)),
+        Err(e) => refused.set(Some(sentence(&e.to_string()))),
     };
     let input = match spec.kind {
         ParamKind::Choice(choices) => view! {

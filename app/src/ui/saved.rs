@@ -35,7 +35,7 @@ fn item(session: Session, dataset: SavedDataset) -> impl IntoView {
             Job::DeleteSaved { id: id.clone() },
             move |event| match event {
                 JobEvent::Done(JobOutput::Saved(list)) => session.show_saved(list),
-                JobEvent::Failed(error) => session.data_notice.set(Some(error)),
+                JobEvent::Failed(error) => session.data_notice.set(Some(error.message)),
                 _ => {}
             },
         );

@@ -5,13 +5,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use studio_core::notebook::{DataSource, Notebook, decode_link};
+use studio_core::notebook::{DataColumn, DataSource, Notebook, decode_link};
 use wasm_bindgen::JsValue;
 
 use super::client::{self, JobEvent};
 use super::device::DeviceState;
 use super::notebook_store::{self, Damaged, Stored};
-use crate::protocol::{DatasetSummary, Job, JobId, JobOutput, Origin, SavedList, TrainSummary};
+use crate::protocol::{
+    DatasetSummary, Job, JobError, JobId, JobOutput, Origin, SavedList, TrainSummary,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DatasetState {
@@ -52,7 +54,7 @@ pub enum TrainState {
         hash: u64,
     },
     Stopped,
-    Failed(String),
+    Failed(JobError),
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -206,8 +208,11 @@ impl Session {
     /// it can. A local file saved in this browser opens from storage; otherwise the
     /// person is asked for it.
     pub fn reopen(self, retrain: bool) {
-        let options = self.notebook.with_untracked(Notebook::data_options);
-        match self.notebook.with_untracked(|nb| nb.data_source().cloned()) {
+        let (options, source) = self.notebook.with_untracked(|nb| match nb.first_data() {
+            Some(data) => (nb.data_options(data), nb.data_source(data).cloned()),
+            None => Default::default(),
+        });
+        match source {
             Some(DataSource::Sample { name }) => self.open(
                 Job::OpenSample {
                     name: name.clone(),
@@ -264,7 +269,7 @@ impl Session {
             JobEvent::Done(JobOutput::Saved(list)) => self.show_saved(list),
             // A warning about the open data matters more than the list of saved ones.
             JobEvent::Failed(error) if self.data_notice.with_untracked(Option::is_none) => {
-                self.data_notice.set(Some(error))
+                self.data_notice.set(Some(error.message))
             }
             _ => {}
         });
@@ -313,7 +318,7 @@ impl Session {
     fn on_open_event(self, event: JobEvent, retrain: bool) {
         match event {
             JobEvent::Done(JobOutput::Dataset(summary)) => self.opened(summary, retrain),
-            JobEvent::Failed(error) => self.dataset.set(DatasetState::Failed(error)),
+            JobEvent::Failed(error) => self.dataset.set(DatasetState::Failed(error.message)),
             JobEvent::Cancelled => {
                 let before = self.previous.get_untracked().unwrap_or(DatasetState::Empty);
                 self.dataset.set(before);
@@ -337,7 +342,7 @@ impl Session {
         client::start(Job::Save, move |event| {
             let outcome = match event {
                 JobEvent::Done(JobOutput::Stored { id }) => Ok(id),
-                JobEvent::Failed(error) => Err(error),
+                JobEvent::Failed(error) => Err(error.message),
                 _ => return,
             };
             let stored = outcome.is_ok();
@@ -354,7 +359,11 @@ impl Session {
 
     /// Reads the open dataset again with the notebook's current options.
     pub fn reload(self) {
-        let options = self.notebook.with_untracked(Notebook::data_options);
+        let options = self.notebook.with_untracked(|nb| {
+            nb.first_data()
+                .map(|data| nb.data_options(data))
+                .unwrap_or_default()
+        });
         let name = match self.dataset.get_untracked() {
             DatasetState::Ready(summary) => summary.name,
             _ => return,
@@ -386,41 +395,22 @@ impl Session {
                 None
             }
         });
-        let source = match &summary.origin {
-            Origin::Sample => DataSource::Sample {
-                name: summary.name.clone(),
-            },
-            Origin::Synthetic(spec) => DataSource::Synthetic(*spec),
-            Origin::File | Origin::Saved { .. } => DataSource::Local {
-                name: summary.name.clone(),
-                rows: summary.rows,
-                columns: summary.columns.len(),
-                sha256: summary.sha256.clone(),
-            },
-        };
-        let names: Vec<&str> = summary.columns.iter().map(|c| c.name.as_str()).collect();
-        let mut keep_target = false;
+        let source = summary.source();
+        let columns: Vec<DataColumn> = summary
+            .columns
+            .iter()
+            .zip(&summary.tasks)
+            .map(|(c, task)| DataColumn {
+                name: c.name.clone(),
+                task: *task,
+                marked_target: c.role == studio_core::frame::Role::Target,
+            })
+            .collect();
+        let mut kept = Vec::new();
         self.notebook.update(|nb| {
-            nb.set_data_source(Some(source));
-            nb.update_data_options(|options| *options = summary.options.clone());
-            nb.update_train(|train| {
-                // A clustering cell has no target to lose.
-                keep_target = train.task == Some(studio_core::train::Task::Clustering)
-                    || train.target.as_deref().is_some_and(|t| names.contains(&t));
-                if !keep_target {
-                    // A column marked as the target, else the last column: where most
-                    // tables keep what they record.
-                    let chosen = summary
-                        .columns
-                        .iter()
-                        .position(|c| c.role == studio_core::frame::Role::Target)
-                        .unwrap_or(summary.columns.len().saturating_sub(1));
-                    train.choose_target(
-                        summary.columns.get(chosen).map(|c| c.name.clone()),
-                        summary.tasks.get(chosen).copied(),
-                    );
-                }
-            });
+            if let Some(data) = nb.first_data() {
+                kept = nb.open_data(data, source, summary.options.clone(), &columns);
+            }
         });
         let save = matches!(summary.origin, Origin::File);
         self.dataset.set(DatasetState::Ready(summary));
@@ -429,8 +419,10 @@ impl Session {
             // core for a while, which the first paint should not share.
             request_animation_frame(move || set_timeout(move || self.save(), Duration::ZERO));
         }
-        if retrain && keep_target {
-            super::train::start_all(self);
+        if retrain {
+            for cell in kept {
+                super::train::start(self, cell);
+            }
         }
     }
 }

@@ -9,38 +9,17 @@ use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
 use super::params::{ParamField, sentence, with_param};
 use super::session::{DatasetState, Session, TrainState};
-use crate::protocol::{ExportFormat, Job, JobOutput};
+use crate::protocol::{ExportFormat, Job, JobError, JobOutput};
 use wasm_bindgen::JsValue;
 
-/// Starts every train cell that says what to predict.
-pub fn start_all(session: Session) {
-    let cells: Vec<u32> = session.notebook.with_untracked(|nb| {
-        nb.cells
-            .iter()
-            .filter(|c| nb.train_spec(c.id).is_some())
-            .map(|c| c.id)
-            .collect()
-    });
-    for cell in cells {
-        start(session, cell);
-    }
-}
-
-/// Starts training train cell `cell` with its settings and its split.
+/// Runs train cell `cell` (and the stale cells it reads) in the worker's executor.
 pub fn start(session: Session, cell: u32) {
-    let (spec, hash) = session.notebook.with_untracked(|nb| {
+    let (notebook, hash) = session.notebook.with_untracked(|nb| {
         (
-            nb.train_spec(cell),
+            nb.clone(),
             executor::hashes(nb).get(&cell).copied().unwrap_or_default(),
         )
     });
-    let Some(spec) = spec else {
-        session.set_train_state(
-            cell,
-            TrainState::Failed("choose the column to predict (and a split) first".to_owned()),
-        );
-        return;
-    };
     let epoch = session.epoch();
     let handle = move |event| match event {
         JobEvent::Progress {
@@ -75,17 +54,16 @@ pub fn start(session: Session, cell: u32) {
         JobEvent::Failed(error) => session.set_train_state(cell, TrainState::Failed(error)),
         JobEvent::Cancelled => session.set_train_state(cell, TrainState::Stopped),
     };
-    let id = client::start_guarded(
-        Job::Train { cell, spec },
-        JsValue::UNDEFINED,
-        "training",
-        move |event| {
-            // A run on data that is no longer open has nothing to show.
-            if session.epoch() == epoch {
-                handle(event);
-            }
-        },
-    );
+    let job = Job::RunCell {
+        notebook: Box::new(notebook),
+        cell,
+    };
+    let id = client::start_guarded(job, JsValue::UNDEFINED, "training", move |event| {
+        // A run on data that is no longer open has nothing to show.
+        if session.epoch() == epoch {
+            handle(event);
+        }
+    });
     // A job that could not start has already answered (and failed).
     if id != 0 {
         session.set_train_state(
@@ -126,6 +104,13 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
     let refused = RwSignal::new(None::<String>);
     let edit = move |change: Box<dyn FnOnce(&mut TrainSettings)>| {
         refused.set(None);
+        // A failure is about the settings it ran with: once they change, it is gone.
+        if session
+            .training
+            .with_untracked(|runs| matches!(runs.get(&id), Some(TrainState::Failed(_))))
+        {
+            session.set_train_state(id, TrainState::Idle);
+        }
         session
             .notebook
             .update(|nb| nb.update_train_cell(id, change));
@@ -174,6 +159,25 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
         })
     };
     let params = Signal::derive(move || settings().model.params);
+    // The last run's error, where it names one of this cell's fields.
+    let reported = move |name: &'static str| {
+        Signal::derive(move || match state() {
+            TrainState::Failed(error) if error.is_at(id, name) => Some(sentence(&error.message)),
+            _ => None,
+        })
+    };
+    let at_a_field = move |error: &JobError| {
+        registry::family(&settings().model.kind)
+            .is_ok_and(|f| f.params().iter().any(|p| error.is_at(id, p.name)))
+    };
+    let download_error = RwSignal::new(None::<String>);
+    let download = move |format: ExportFormat| {
+        download_error.set(None);
+        let notebook = session.notebook.get_untracked();
+        download::export(format, Some((id, notebook)), move |error| {
+            download_error.set(Some(sentence(&error.message)))
+        });
+    };
     let stop = move |_| {
         if let TrainState::Running { id: job, .. } = session
             .training
@@ -231,7 +235,9 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                             family
                                 .params()
                                 .iter()
-                                .map(|spec| view! { <ParamField spec=spec params=params set=set_param(spec) /> })
+                                .map(|spec| view! {
+                                    <ParamField spec=spec params=params set=set_param(spec) reported=reported(spec.name) />
+                                })
                                 .collect_view()
                         })
                         .ok()
@@ -258,7 +264,14 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                     }
                     .into_any(),
                     TrainState::Stopped => view! { <span role="status">"Training stopped."</span> }.into_any(),
-                    TrainState::Failed(error) => view! { <span class="error" role="alert">{error}</span> }.into_any(),
+                    TrainState::Failed(error) if at_a_field(&error) => view! {
+                        <span class="error">"Training failed: see the setting marked above."</span>
+                    }
+                    .into_any(),
+                    TrainState::Failed(error) => view! {
+                        <span class="error" role="alert">{sentence(&error.message)}</span>
+                    }
+                    .into_any(),
                     TrainState::Idle | TrainState::Done { .. } => ().into_any(),
                 }}
             </div>
@@ -268,9 +281,10 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                     <LossCurve values=summary.loss_curve.clone() />
                     <MetricsView summary=summary />
                     <div class="controls">
-                        <button on:click=move |_| download::export(ExportFormat::Onnx, Some(id))>"Download ONNX"</button>
-                        <button on:click=move |_| download::export(ExportFormat::Json, Some(id))>"Download JSON"</button>
+                        <button on:click=move |_| download(ExportFormat::Onnx)>"Download ONNX"</button>
+                        <button on:click=move |_| download(ExportFormat::Json)>"Download JSON"</button>
                     </div>
+                    {move || download_error.get().map(|why| view! { <p class="error" role="alert">{why}</p> })}
                 }
                 .into_any(),
                 _ => ().into_any(),

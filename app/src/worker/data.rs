@@ -1,16 +1,17 @@
-//! The worker's open dataset and last fitted pipeline: they live here, next to the
-//! code that uses them, and never cross to the UI thread whole.
+//! The worker's open dataset: it lives here, next to the code that uses it, and
+//! never crosses to the UI thread whole.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use studio_core::frame::profile::profiles;
 use studio_core::frame::view::{self, TableView};
 use studio_core::frame::{Frame, Role};
 use studio_core::ingest::{Dialect, LoadOptions, Loaded, Problem};
+use studio_core::notebook::DataSource;
 use studio_core::synthetic::Synthetic;
-use studio_core::train::{Pipeline, Task};
+use studio_core::train::Task;
 
 use super::saved::Meta;
 use crate::protocol::{DatasetSummary, Origin, RowWindow};
@@ -37,18 +38,16 @@ struct Open {
     name: String,
     /// What a save of this dataset records; only files are saved.
     meta: Option<Meta>,
-    frame: Rc<Frame>,
+    frame: Arc<Frame>,
     source: Source,
+    /// The data as a notebook's data cell names them.
+    names: DataSource,
     /// The last view asked for and its rows, so scrolling does not sort again.
     view: Option<(TableView, Option<Rc<Vec<u32>>>)>,
 }
 
 thread_local! {
     static OPEN: RefCell<Option<Open>> = const { RefCell::new(None) };
-    /// Each train cell's last fitted pipeline, by cell id.
-    static FITTED: RefCell<HashMap<u32, Pipeline>> = RefCell::new(HashMap::new());
-    /// Counts datasets opened, so a job that outlives its dataset can tell.
-    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 /// A dataset read or made, before it becomes the open one.
@@ -130,18 +129,13 @@ pub fn keep(opened: Opened, saved: Option<Result<String, String>>) -> DatasetSum
     OPEN.set(Some(Open {
         meta,
         name: summary.name.clone(),
-        frame: Rc::new(frame),
+        frame: Arc::new(frame),
         source,
+        names: summary.source(),
         view: None,
     }));
-    FITTED.with_borrow_mut(HashMap::clear);
-    GENERATION.set(GENERATION.get() + 1);
+    super::cells::forget();
     summary
-}
-
-/// Which dataset is open: changes whenever another one is.
-pub fn generation() -> u64 {
-    GENERATION.get()
 }
 
 fn first_rows(frame: &Frame) -> Vec<Vec<Option<String>>> {
@@ -167,19 +161,31 @@ pub fn synthetic(spec: Synthetic) -> Result<Opened, String> {
     })
 }
 
-pub fn frame() -> Result<Rc<Frame>, String> {
-    OPEN.with_borrow(|open| open.as_ref().map(|o| Rc::clone(&o.frame)))
+pub fn frame() -> Result<Arc<Frame>, String> {
+    OPEN.with_borrow(|open| open.as_ref().map(|o| Arc::clone(&o.frame)))
         .ok_or_else(|| "open a CSV file or a sample dataset first".to_owned())
 }
 
+/// The open frame, if it holds the data `source` names.
+pub fn frame_of(source: &DataSource) -> Result<Arc<Frame>, String> {
+    OPEN.with_borrow(|open| match open {
+        Some(open) if open.names == *source => Ok(Arc::clone(&open.frame)),
+        Some(open) => Err(format!(
+            "the data open now ({}) are not the data this cell names: open them again",
+            open.name
+        )),
+        None => Err("open a CSV file or a sample dataset first".to_owned()),
+    })
+}
+
 /// The open dataset and what saving it records; an error for data that is not a file.
-pub fn for_saving() -> Result<(Rc<Frame>, Meta), String> {
+pub fn for_saving() -> Result<(Arc<Frame>, Meta), String> {
     OPEN.with_borrow(|open| {
         let open = open.as_ref().ok_or("open a CSV file first")?;
         let meta = open.meta.clone().ok_or(
             "only datasets read from a file are saved: samples and generated data are made again",
         )?;
-        Ok((Rc::clone(&open.frame), meta))
+        Ok((Arc::clone(&open.frame), meta))
     })
 }
 
@@ -195,11 +201,13 @@ pub fn source() -> Result<Source, String> {
 
 /// Sets roles on the open frame (copying it only if a job still holds it).
 pub fn set_roles(roles: &[(String, Role)]) -> Result<(), String> {
+    // Results made with the old roles are stale, and must not hold the frame.
+    super::cells::forget();
     OPEN.with_borrow_mut(|open| {
         let open = open
             .as_mut()
             .ok_or_else(|| "open a dataset first".to_owned())?;
-        let frame = Rc::make_mut(&mut open.frame);
+        let frame = Arc::make_mut(&mut open.frame);
         for (name, role) in roles {
             if !frame.set_role(name, *role) {
                 return Err(format!("there is no column \"{name}\""));
@@ -238,22 +246,4 @@ pub fn rows(table: &TableView, start: usize, count: usize) -> Result<RowWindow, 
             .collect();
         Ok(RowWindow { total, start, rows })
     })
-}
-
-/// Keeps `pipeline` for export, if it was fitted on the dataset still open (the
-/// `generation` its training started on): a late result of a run on older data
-/// must never become the model that is downloaded.
-pub fn keep_fitted(generation: u64, cell: u32, pipeline: Pipeline) -> bool {
-    let current = generation == GENERATION.get();
-    if current {
-        FITTED.with_borrow_mut(|fitted| fitted.insert(cell, pipeline));
-    }
-    current
-}
-
-/// Train cell `cell`'s fitted pipeline.
-pub fn fitted(cell: u32) -> Result<Pipeline, String> {
-    FITTED
-        .with_borrow(|fitted| fitted.get(&cell).cloned())
-        .ok_or_else(|| "train this cell's model first".to_owned())
 }

@@ -18,7 +18,9 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::post;
 use super::slices::{PIECE, Slices, read_error};
-use crate::protocol::{FromWorker, Job, JobId, JobOutput, ToWorker, envelope, worker_script};
+use crate::protocol::{
+    FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope, worker_script,
+};
 
 /// Slices sent to the helper and not yet hashed, past which the sender waits: a
 /// helper that falls behind must not hold the file in its queue.
@@ -58,7 +60,7 @@ pub fn feed(id: JobId, slice: &JsValue, last: bool) {
     let Some(count) = fed else {
         return post(&FromWorker::Failed {
             id,
-            error: format!("no fingerprint job {id} is running"),
+            error: JobError::internal(format!("no fingerprint job {id} is running")),
         });
     };
     if last {
@@ -286,11 +288,8 @@ impl Helper {
                     output: JobOutput::Fingerprint { sha256 },
                     ..
                 }) => state.done(sha256),
-                Ok(
-                    FromWorker::Failed { error: why, .. } | FromWorker::Crashed { message: why },
-                ) => {
-                    state.fail(why);
-                }
+                Ok(FromWorker::Failed { error, .. }) => state.fail(error.message),
+                Ok(FromWorker::Crashed { message }) => state.fail(message),
                 Ok(other) => state.fail(format!("unexpected answer: {other:?}")),
                 Err(e) => state.fail(e.to_string()),
             }
@@ -328,12 +327,21 @@ impl Helper {
     }
 }
 
+thread_local! {
+    /// The listeners of stopped helpers. A message a helper sent before it was
+    /// stopped may still be queued, and a helper stopped while its script loads
+    /// reports the load it was cut off in as an error: dispatched to a dropped
+    /// closure it would throw, and left unhandled it would reach this worker's
+    /// own error handler; either way the page would see this worker crash.
+    static STOPPED_MESSAGE: Closure<dyn FnMut(MessageEvent)> = Closure::new(|_: MessageEvent| {});
+    static STOPPED_ERROR: Closure<dyn FnMut(ErrorEvent)> =
+        Closure::new(|event: ErrorEvent| event.prevent_default());
+}
+
 impl Drop for Helper {
     fn drop(&mut self) {
-        // A message the helper sent before it was stopped may still be queued;
-        // dispatched to a dropped closure it would throw and crash this worker.
-        self.worker.set_onmessage(None);
-        self.worker.set_onerror(None);
+        STOPPED_MESSAGE.with(|f| self.worker.set_onmessage(Some(f.as_ref().unchecked_ref())));
+        STOPPED_ERROR.with(|f| self.worker.set_onerror(Some(f.as_ref().unchecked_ref())));
         self.worker.terminate();
     }
 }

@@ -1,16 +1,16 @@
 use std::cell::Cell;
 
 use studio_core::compute::{Device, check_cases, run_case};
-use studio_core::train::{OnGpuFailure, TrainError, TrainSpec, Trainer};
+use studio_core::notebook::Notebook;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
 
 use super::data::{Opened, Source};
 use super::load::LoadStop;
-use super::{data, detect, kernels, load, post, saved, yield_now};
+use super::{cells, data, detect, kernels, load, post, saved, yield_now};
 use crate::protocol::{
-    CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobId, JobOutput, Origin,
-    TrainSummary,
+    CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobError, JobId, JobOutput,
+    Origin,
 };
 use studio_core::ingest::LoadOptions;
 
@@ -62,22 +62,34 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
                 .map_err(Stop::Failed),
             Err(e) => Err(Stop::Failed(e)),
         },
-        Job::Train { cell, spec } => train(id, cell, spec, cancelled).await,
-        Job::Export { format, cell } => match checkpoint(cancelled).await {
-            Ok(()) => export(format, cell).map_err(Stop::Failed),
+        Job::RunCell { notebook, cell } => cells::run(id, &notebook, cell, cancelled).await,
+        Job::Export {
+            format,
+            cell,
+            notebook,
+        } => match checkpoint(cancelled).await {
+            Ok(()) => export(format, cell.zip(notebook)).map_err(Stop::Error),
             Err(stop) => Err(stop),
         },
     };
     match result {
         Ok(output) => FromWorker::Done { id, output },
         Err(Stop::Cancelled) => FromWorker::Cancelled { id },
-        Err(Stop::Failed(error)) => FromWorker::Failed { id, error },
+        Err(Stop::Failed(message)) => FromWorker::Failed {
+            id,
+            error: JobError::data(message),
+        },
+        Err(Stop::Error(error)) => FromWorker::Failed { id, error },
     }
 }
 
+/// Why a job ended before its result.
 pub enum Stop {
     Cancelled,
+    /// About the data or file the job was given.
     Failed(String),
+    /// Placed where it belongs.
+    Error(JobError),
 }
 
 /// Lets a `Cancel` arrive, and stops if one did.
@@ -130,7 +142,7 @@ async fn compute_check(
             device
                 .matvec(&a, &x)
                 .await
-                .map_err(|e| Stop::Failed(format!("{}: {e}", case.label())))?;
+                .map_err(|e| Stop::Error(JobError::device(format!("{}: {e}", case.label()))))?;
             elapsed += now() - started;
             done += 1;
             post(&FromWorker::Progress {
@@ -142,14 +154,13 @@ async fn compute_check(
             });
         }
         // The CPU is the reference: comparing it with itself would prove nothing.
-        let outcome = match device.as_ref() {
-            Device::Gpu(gpu) => Some(
-                run_case(gpu.as_ref(), case)
-                    .await
-                    .map_err(|e| Stop::Failed(format!("{}: {e}", case.label())))?,
-            ),
-            Device::Cpu(_) => None,
-        };
+        let outcome =
+            match device.as_ref() {
+                Device::Gpu(gpu) => Some(run_case(gpu.as_ref(), case).await.map_err(|e| {
+                    Stop::Error(JobError::device(format!("{}: {e}", case.label())))
+                })?),
+                Device::Cpu(_) => None,
+            };
         rows.push(CheckRow {
             label: case.label(),
             millis: elapsed / f64::from(repetitions),
@@ -244,91 +255,19 @@ async fn reload(
     }
 }
 
-/// Fits the model one optimizer iteration at a time on the selected device,
-/// yielding between iterations so that Stop is seen, and streaming the objective
-/// for the loss curve. If the GPU fails (device lost, out of memory), the CPU goes
-/// on from the iteration the GPU reached, and the job says so as it happens and
-/// in the device it reports.
-async fn train(
-    id: JobId,
-    cell: u32,
-    spec: TrainSpec,
-    cancelled: &Cell<bool>,
-) -> Result<JobOutput, Stop> {
-    let generation = data::generation();
-    let frame = data::frame().map_err(Stop::Failed)?;
-    let model = spec.model.kind.clone();
-    let task = spec.task;
-    let (device, report) = detect::selected().await;
-    let failed = |error: TrainError| Stop::Failed(error.to_string());
-    let mut trainer = Trainer::start(&frame, None, spec, &device, OnGpuFailure::GoOnOnCpu)
-        .await
-        .map_err(failed)?;
-    loop {
-        yield_now().await;
-        if cancelled.get() {
-            return Err(Stop::Cancelled);
-        }
-        let more = trainer.step().await.map_err(failed)?;
-        let progress = trainer.progress();
-        post(&FromWorker::Progress {
-            id,
-            done: u32::try_from(progress.done).unwrap_or(u32::MAX),
-            total: progress
-                .total
-                .map_or(0, |t| u32::try_from(t).unwrap_or(u32::MAX)),
-            // Empty unless the run left the GPU: the page shows it when it is not.
-            message: trainer
-                .fallback()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            value: progress.loss,
-        });
-        if !more {
-            break;
-        }
-    }
-    let trained = trainer.finish();
-    let fallback = trained.fallback.as_ref().map(ToString::to_string);
-    let device = match &fallback {
-        Some(fallback) => {
-            // That GPU is not to be trusted again: the next job chooses afresh.
-            detect::forget();
-            format!("CPU · {fallback}")
-        }
-        None if trained.device != report.kind => {
-            format!("CPU · {model} has no GPU path, so it ran on the CPU")
-        }
-        None => report.summary(),
+/// The open dataset as CSV, or train cell `cell`'s fitted pipeline as `notebook`
+/// has it now.
+fn export(format: ExportFormat, cell: Option<(u32, Box<Notebook>)>) -> Result<JobOutput, JobError> {
+    let fitted = || -> Result<_, JobError> {
+        let (cell, notebook) = cell
+            .as_ref()
+            .ok_or_else(|| JobError::internal("say which train cell's model to export"))?;
+        cells::trained(notebook, *cell)
     };
-    let classes = trained.pipeline.model.classes().to_vec();
-    let summary = TrainSummary {
-        task,
-        model,
-        device,
-        n_train: trained.split.train.len(),
-        n_test: trained.split.test.len(),
-        metrics: trained.metrics,
-        classes,
-        loss_curve: trained.loss_curve,
-        converged: trained.converged,
-        fallback,
-    };
-    if !data::keep_fitted(generation, cell, trained.pipeline) {
-        return Err(Stop::Failed(
-            "another dataset was opened while this model trained, so its results were set aside"
-                .to_owned(),
-        ));
-    }
-    Ok(JobOutput::Trained(summary))
-}
-
-fn export(format: ExportFormat, cell: Option<u32>) -> Result<JobOutput, String> {
-    let fitted = || data::fitted(cell.ok_or("say which train cell's model to export")?);
     let file = match format {
         ExportFormat::Csv => {
-            let frame = data::frame()?;
-            let name = data::name()?;
+            let frame = data::frame().map_err(JobError::data)?;
+            let name = data::name().map_err(JobError::data)?;
             let stem = name.strip_suffix(".csv").unwrap_or(&name);
             ExportedFile {
                 name: format!("{stem}-studio.csv"),
@@ -339,12 +278,14 @@ fn export(format: ExportFormat, cell: Option<u32>) -> Result<JobOutput, String> 
         ExportFormat::Json => ExportedFile {
             name: "model.json".to_owned(),
             mime: "application/json".to_owned(),
-            bytes: serde_json::to_vec_pretty(&fitted()?).map_err(|e| e.to_string())?,
+            bytes: serde_json::to_vec_pretty(&fitted()?.pipeline)
+                .map_err(|e| JobError::internal(e.to_string()))?,
         },
         ExportFormat::Onnx => ExportedFile {
             name: "model.onnx".to_owned(),
             mime: "application/octet-stream".to_owned(),
-            bytes: studio_core::export::to_onnx(&fitted()?).map_err(|e| e.to_string())?,
+            bytes: studio_core::export::to_onnx(&fitted()?.pipeline)
+                .map_err(|e| JobError::internal(e.to_string()))?,
         },
     };
     Ok(JobOutput::File(file))

@@ -8,7 +8,7 @@ use studio_core::compute::{CpuDevice, Device, DeviceKind};
 
 use super::jobs::{Stop, now};
 use super::{detect, post, yield_now};
-use crate::protocol::{ConformanceReport, FromWorker, JobId, JobOutput};
+use crate::protocol::{ConformanceReport, FromWorker, JobError, JobId, JobOutput};
 
 /// Runs the browser's conformance cases on the chosen GPU, one at a time with progress.
 pub async fn conformance(id: JobId, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
@@ -29,7 +29,7 @@ pub async fn conformance(id: JobId, cancelled: &Cell<bool>) -> Result<JobOutput,
         }
         let outcome = conformance::run(gpu.as_ref(), case, done as u64 + 1)
             .await
-            .map_err(|e| Stop::Failed(format!("{}: {e}", case.label())))?;
+            .map_err(|e| Stop::Error(JobError::device(format!("{}: {e}", case.label()))))?;
         post(&FromWorker::Progress {
             id,
             done: done as u32 + 1,
@@ -87,7 +87,8 @@ pub async fn bench(op: BenchOp, size: usize, kind: Option<DeviceKind>) -> Result
             )));
         }
     };
-    let (seconds, gflops) = timing.map_err(|e| Stop::Failed(format!("{}: {e}", op.name())))?;
+    let (seconds, gflops) =
+        timing.map_err(|e| Stop::Error(JobError::device(format!("{}: {e}", op.name()))))?;
     let (m, n, k) = op.dims(size);
     Ok(JobOutput::Bench(BenchResult {
         op: op.name().to_owned(),

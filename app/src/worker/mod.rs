@@ -3,6 +3,7 @@
 //! The worker is single-threaded. Jobs are async and yield between steps, so a
 //! `Cancel` message is seen between any two steps of a running job.
 
+mod cells;
 mod data;
 mod detect;
 mod fingerprint;

@@ -1,7 +1,7 @@
 use wasm_bindgen::JsCast;
 use web_sys::DedicatedWorkerGlobalScope;
 
-use crate::protocol::{FromWorker, JobId, to_js};
+use crate::protocol::{FromWorker, JobError, JobId, to_js};
 
 /// Sends one message to the UI thread.
 pub fn post(message: &FromWorker) {
@@ -16,7 +16,9 @@ pub fn post(message: &FromWorker) {
     if let Some(id) = final_answer_of(message) {
         let failed = FromWorker::Failed {
             id,
-            error: format!("the worker could not send this job's result: {error}"),
+            error: JobError::internal(format!(
+                "the worker could not send this job's result: {error}"
+            )),
         };
         if let Ok(value) = to_js(&failed) {
             let _ = scope.post_message(&value);

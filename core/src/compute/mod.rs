@@ -23,7 +23,7 @@ mod select;
 pub use check::{CheckCase, CheckOutcome, check_cases, judge, run_case};
 pub use cpu::{CpuBuffer, CpuDevice};
 pub use error::ComputeError;
-pub use gpu::{GpuBuffer, GpuDevice, GpuLinearLoss, GpuUnavailable, RowLoss, enumerate_adapters};
+pub use gpu::{GpuBuffer, GpuDevice, GpuUnavailable, Kernel, enumerate_adapters, read_f32};
 pub use interface::{Compute, DeviceBuffer};
 pub use matrix::Matrix;
 pub use ops::{Binary, Unary};

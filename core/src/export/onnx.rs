@@ -3,10 +3,12 @@
 //! The graph takes one `[N, 1]` input per raw feature column, named after the
 //! column and in preprocessing order: `tensor(float)` for number columns (NaN is
 //! missing) and `tensor(string)` for category columns (an empty or unseen string
-//! is missing). Each column goes through the same step Studio fitted:
+//! is missing). Each preprocessing step adds its own nodes
+//! ([`Transform::write_onnx`](crate::prep::Transform::write_onnx)); the default ones:
 //!
-//! * number: `Imputer` (missing → training mean), then `Scaler` (`(x − mean) / scale`);
-//! * category: `OneHotEncoder` (unseen → all zeros), then `Flatten` to `[N, categories]`.
+//! * mean imputation: `Imputer` (missing → training mean);
+//! * standardization: `Scaler` (`(x − mean) / scale`);
+//! * one-hot encoding: `OneHotEncoder` (unseen → all zeros), then `Flatten` to `[N, categories]`.
 //!
 //! `Concat` joins the blocks into the `[N, inputs]` model input, and the fitted
 //! model adds its own nodes from there ([`Model::write_onnx`](crate::learner::Model::write_onnx)).
@@ -25,10 +27,9 @@
 use prost::Message;
 use thiserror::Error;
 
-use super::graph::{self, Graph, INTERNAL, ML_DOMAIN, batch, finite, fixed};
-use super::onnx_proto::tensor_proto::DataType;
+use super::graph::{self, Graph, INTERNAL, ML_DOMAIN};
 use super::onnx_proto::{ModelProto, OperatorSetIdProto, StringStringEntryProto};
-use crate::prep::FeatureStep;
+use crate::prep::{Input, Tensors};
 use crate::train::Pipeline;
 
 pub use super::graph::BATCH;
@@ -86,87 +87,24 @@ pub fn to_onnx(pipeline: &Pipeline) -> Result<Vec<u8>, ExportError> {
 }
 
 fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
-    let steps = &pipeline.preprocessing.steps;
-    if steps.is_empty() {
+    let prep = &pipeline.preprocessing;
+    if prep.inputs.is_empty() {
         return Err(ExportError::NoFeatures);
     }
-    let width = pipeline.preprocessing.width();
+    let fitted = pipeline.model.model();
+    check_names(&prep.inputs, fitted.outputs())?;
+    let width = prep
+        .layout()
+        .map_err(|e| ExportError::Inconsistent(e.to_string()))?
+        .width();
     if width == 0 {
         return Err(ExportError::NoInputs);
     }
-    let fitted = pipeline.model.model();
     check_width(fitted.inputs(), width)?;
-    check_names(steps, fitted.outputs())?;
 
     let mut graph = Graph::new("studio_pipeline");
-    let mut blocks = Vec::with_capacity(steps.len());
-    for step in steps {
-        match step {
-            FeatureStep::Numeric {
-                column,
-                mean,
-                scale,
-            } => {
-                graph.input(column, DataType::Float, &[batch(), fixed(1)]);
-                let mean = finite(&format!("the mean of \"{column}\""), *mean)?;
-                let inverse = finite(&format!("1 / the scale of \"{column}\""), 1.0 / scale)?;
-                if inverse == 0.0 {
-                    return Err(ExportError::Inconsistent(format!(
-                        "the scale of \"{column}\" is {scale}"
-                    )));
-                }
-                let (imputed, scaled) = (graph.internal("imputed"), graph.internal("scaled"));
-                graph.node(
-                    "Imputer",
-                    ML_DOMAIN,
-                    &[column],
-                    &[&imputed],
-                    vec![
-                        graph::floats("imputed_value_floats", vec![mean]),
-                        graph::float("replaced_value_float", f32::NAN),
-                    ],
-                );
-                graph.node(
-                    "Scaler",
-                    ML_DOMAIN,
-                    &[&imputed],
-                    &[&scaled],
-                    vec![
-                        graph::floats("offset", vec![mean]),
-                        graph::floats("scale", vec![inverse]),
-                    ],
-                );
-                blocks.push(scaled);
-            }
-            FeatureStep::OneHot { column, categories } => {
-                graph.input(column, DataType::String, &[batch(), fixed(1)]);
-                // No categories means no model inputs: the column is accepted and unused.
-                if categories.is_empty() {
-                    continue;
-                }
-                let (encoded, flat) = (graph.internal("onehot"), graph.internal("encoded"));
-                graph.node(
-                    "OneHotEncoder",
-                    ML_DOMAIN,
-                    &[column],
-                    &[&encoded],
-                    vec![
-                        graph::strings("cats_strings", categories),
-                        graph::int("zeros", 1),
-                    ],
-                );
-                // OneHotEncoder appends the category axis: [N, 1] → [N, 1, C] → [N, C].
-                graph.node(
-                    "Flatten",
-                    "",
-                    &[&encoded],
-                    &[&flat],
-                    vec![graph::int("axis", 1)],
-                );
-                blocks.push(flat);
-            }
-        }
-    }
+    let mut tensors = Tensors::inputs(&mut graph, &prep.inputs);
+    let blocks = prep.write_onnx(&mut graph, &mut tensors)?;
     let features = format!("{INTERNAL}features");
     let block_refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
     graph.node(
@@ -185,7 +123,11 @@ fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
     let description = format!(
         "{predicts} Inputs: one [N, 1] tensor per raw feature column ({}), \
          float with NaN for missing numbers, string with \"\" for missing categories.",
-        steps.iter().map(column_of).collect::<Vec<_>>().join(", ")
+        prep.inputs
+            .iter()
+            .map(|i| i.column.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let graph = graph.finish(description.clone());
 
@@ -216,17 +158,11 @@ fn model(pipeline: &Pipeline) -> Result<ModelProto, ExportError> {
     })
 }
 
-fn column_of(step: &FeatureStep) -> &str {
-    match step {
-        FeatureStep::Numeric { column, .. } | FeatureStep::OneHot { column, .. } => column,
-    }
-}
-
 /// Inputs are named after their columns: names must be non-empty, distinct, and
 /// clear of the outputs and internal names.
-fn check_names(steps: &[FeatureStep], outputs: &[&str]) -> Result<(), ExportError> {
+fn check_names(inputs: &[Input], outputs: &[&str]) -> Result<(), ExportError> {
     let mut seen = std::collections::BTreeSet::new();
-    for column in steps.iter().map(column_of) {
+    for column in inputs.iter().map(|i| i.column.as_str()) {
         if column.is_empty() {
             return Err(ExportError::EmptyName);
         }
@@ -260,6 +196,7 @@ fn entry(key: &str, value: String) -> StringStringEntryProto {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::onnx_proto::tensor_proto::DataType;
     use crate::export::onnx_proto::tensor_shape_proto::dimension;
     use crate::export::onnx_proto::{
         AttributeProto, GraphProto, NodeProto, ValueInfoProto, type_proto,
@@ -267,7 +204,7 @@ mod tests {
     use crate::learner::Fitted;
     use crate::model::linear::LinearModel;
     use crate::model::logistic::LogisticModel;
-    use crate::prep::Preprocessor;
+    use crate::prep::{ImputeMean, InputKind, OneHot, Preprocessor, Standardize, Step};
     use crate::train::Task;
 
     fn pipeline(task: Task, model: Fitted) -> Pipeline {
@@ -275,16 +212,30 @@ mod tests {
             target: Some("y".into()),
             task,
             preprocessing: Preprocessor {
-                steps: vec![
-                    FeatureStep::Numeric {
+                inputs: vec![
+                    Input {
                         column: "x".into(),
-                        mean: 2.0,
-                        scale: 0.5,
+                        kind: InputKind::Number,
                     },
-                    FeatureStep::OneHot {
+                    Input {
                         column: "colour".into(),
-                        categories: vec!["blue".into(), "green".into()],
+                        kind: InputKind::Category,
                     },
+                ],
+                steps: vec![
+                    Step::ImputeMean(ImputeMean {
+                        columns: vec!["x".into()],
+                        means: vec![2.0],
+                    }),
+                    Step::Standardize(Standardize {
+                        columns: vec!["x".into()],
+                        means: vec![2.0],
+                        scales: vec![0.5],
+                    }),
+                    Step::OneHot(OneHot {
+                        columns: vec!["colour".into()],
+                        categories: vec![vec!["blue".into(), "green".into()]],
+                    }),
                 ],
             },
             model,
@@ -534,18 +485,14 @@ mod tests {
     #[test]
     fn refuses_pipelines_it_cannot_export() {
         let mut clash = linear();
-        if let FeatureStep::Numeric { column, .. } = &mut clash.preprocessing.steps[0] {
-            *column = "prediction".into();
-        }
+        clash.preprocessing.inputs[0].column = "prediction".into();
         assert_eq!(
             to_onnx(&clash),
             Err(ExportError::NameClash("prediction".into()))
         );
 
         let mut twice = linear();
-        if let FeatureStep::OneHot { column, .. } = &mut twice.preprocessing.steps[1] {
-            *column = "x".into();
-        }
+        twice.preprocessing.inputs[1].column = "x".into();
         assert_eq!(
             to_onnx(&twice),
             Err(ExportError::DuplicateColumn("x".into()))
@@ -567,7 +514,7 @@ mod tests {
         assert!(matches!(to_onnx(&diverged), Err(ExportError::NotFinite(_))));
 
         let mut empty = linear();
-        empty.preprocessing.steps.clear();
+        empty.preprocessing.inputs.clear();
         assert_eq!(to_onnx(&empty), Err(ExportError::NoFeatures));
     }
 }

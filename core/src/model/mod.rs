@@ -15,7 +15,7 @@ pub mod linear;
 pub mod logistic;
 pub mod tree;
 
-pub use gpu::{GpuSoftmaxCrossEntropy, GpuSquaredError};
+pub use gpu::{GpuLinearLoss, GpuSoftmaxCrossEntropy, GpuSquaredError, RowLoss};
 pub use linear::SquaredError;
 pub use logistic::SoftmaxCrossEntropy;
 

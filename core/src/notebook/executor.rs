@@ -57,10 +57,13 @@ pub enum ErrorKind {
     Device,
     /// The person stopped it.
     Stopped,
+    /// Studio itself failed (its worker stopped, a message was lost): nothing the
+    /// person did or can change in the cell.
+    Internal,
 }
 
 impl CellError {
-    fn new(cell: u32, kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(cell: u32, kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
             message: message.into(),
@@ -92,7 +95,8 @@ impl CellError {
             TrainError::Split(_) => (ErrorKind::Parameter, None, Some("test_size".to_owned())),
             TrainError::Fit { param, .. } => (ErrorKind::Parameter, None, param.map(str::to_owned)),
             TrainError::Prep(crate::prep::PrepError::MissingColumn(c))
-            | TrainError::Prep(crate::prep::PrepError::TextColumn(c, _)) => {
+            | TrainError::Prep(crate::prep::PrepError::TextColumn(c, _))
+            | TrainError::Prep(crate::prep::PrepError::NotNumbers(c)) => {
                 (ErrorKind::Data, Some(c), None)
             }
             TrainError::Prep(_) | TrainError::NoRows => (ErrorKind::Data, None, None),
@@ -115,7 +119,7 @@ pub trait Sources {
         cell: u32,
         source: &DataSource,
         options: &LoadOptions,
-    ) -> Result<Frame, CellError>;
+    ) -> Result<Arc<Frame>, CellError>;
 }
 
 /// Hears a train cell's progress between steps.
@@ -179,10 +183,13 @@ pub fn hashes(notebook: &Notebook) -> HashMap<u32, CellHash> {
     out
 }
 
-/// Runs cells and keeps their artifacts.
-#[derive(Debug, Default)]
+/// Runs cells and keeps their artifacts: each cell's latest result, under the
+/// hash it was made for, so a result is used only while that hash is current.
+/// Cloning is cheap (frames and fitted models are shared): a run may work on a
+/// copy and hand back what it made with [`Executor::take`].
+#[derive(Debug, Default, Clone)]
 pub struct Executor {
-    artifacts: HashMap<CellHash, Artifact>,
+    artifacts: HashMap<u32, (CellHash, Artifact)>,
 }
 
 impl Executor {
@@ -193,9 +200,9 @@ impl Executor {
             .cells
             .iter()
             .map(|cell| {
-                let state = match (&cell.kind, hashes.get(&cell.id)) {
-                    (CellKind::Note { .. }, _) => CellState::Text,
-                    (_, Some(h)) if self.artifacts.contains_key(h) => CellState::Done,
+                let state = match &cell.kind {
+                    CellKind::Note { .. } => CellState::Text,
+                    _ if self.current(cell.id, &hashes).is_some() => CellState::Done,
                     _ => CellState::Stale,
                 };
                 (cell.id, state)
@@ -203,15 +210,24 @@ impl Executor {
             .collect()
     }
 
-    /// The result of cell `id` for its current settings and inputs.
-    pub fn artifact(&self, notebook: &Notebook, id: u32) -> Option<&Artifact> {
-        self.artifacts.get(hashes(notebook).get(&id)?)
+    /// Cell `id`'s kept result, if it was made for the hash it has now.
+    fn current(&self, id: u32, hashes: &HashMap<u32, CellHash>) -> Option<&Artifact> {
+        let (made_for, artifact) = self.artifacts.get(&id)?;
+        (hashes.get(&id) == Some(made_for)).then_some(artifact)
     }
 
-    /// Keeps `artifact` as cell `id`'s result: for a frame the page loaded itself.
-    pub fn keep(&mut self, notebook: &Notebook, id: u32, artifact: Artifact) {
-        if let Some(hash) = hashes(notebook).get(&id) {
-            self.artifacts.insert(*hash, artifact);
+    /// The result of cell `id` for its current settings and inputs.
+    pub fn artifact(&self, notebook: &Notebook, id: u32) -> Option<&Artifact> {
+        self.current(id, &hashes(notebook))
+    }
+
+    /// Takes the results that `other`, a copy of this executor, made for `cells`:
+    /// runs that went on side by side each hand back only their own cells.
+    pub fn take(&mut self, other: &Executor, cells: &[u32]) {
+        for id in cells {
+            if let Some(entry) = other.artifacts.get(id) {
+                self.artifacts.insert(*id, entry.clone());
+            }
         }
     }
 
@@ -225,8 +241,8 @@ impl Executor {
 
     /// Runs the stale cells among `wanted` (every cell, without it) and the stale
     /// cells they read, in order; cells that are current are not run again.
-    /// Returns each cell that ran or could not, with its outcome. Artifacts of
-    /// settings no cell has any more are let go.
+    /// Returns each cell that ran or could not, with its outcome. Results of
+    /// cells the notebook no longer has are let go.
     pub async fn run<S: Sources, O: Observer>(
         &mut self,
         notebook: &Notebook,
@@ -244,7 +260,7 @@ impl Executor {
             let hash = hashes.get(&cell.id).copied().unwrap_or_default();
             if !needed.contains(&cell.id)
                 || matches!(cell.kind, CellKind::Note { .. })
-                || self.artifacts.contains_key(&hash)
+                || self.current(cell.id, &hashes).is_some()
             {
                 continue;
             }
@@ -267,7 +283,7 @@ impl Executor {
                 .await
             {
                 Ok(artifact) => {
-                    self.artifacts.insert(hash, artifact);
+                    self.artifacts.insert(cell.id, (hash, artifact));
                     outcomes.push((cell.id, Ok(())));
                 }
                 Err(error) => {
@@ -276,8 +292,7 @@ impl Executor {
                 }
             }
         }
-        let current: Vec<CellHash> = hashes.values().copied().collect();
-        self.artifacts.retain(|hash, _| current.contains(hash));
+        self.artifacts.retain(|id, _| hashes.contains_key(id));
         outcomes
     }
 
@@ -294,16 +309,13 @@ impl Executor {
                 format!("choose the {what} it reads"),
             )
         })?;
-        hashes
-            .get(input)
-            .and_then(|h| self.artifacts.get(h))
-            .ok_or_else(|| {
-                CellError::new(
-                    cell.id,
-                    ErrorKind::Input,
-                    format!("its {what} has not run yet (cell id {input})"),
-                )
-            })
+        self.current(*input, hashes).ok_or_else(|| {
+            CellError::new(
+                cell.id,
+                ErrorKind::Input,
+                format!("its {what} has not run yet (cell id {input})"),
+            )
+        })
     }
 
     #[allow(clippy::too_many_arguments)] // One cell's run: the run's own context.
@@ -328,7 +340,7 @@ impl Executor {
                     CellError::new(cell.id, ErrorKind::Input, "open data in this cell first")
                 })?;
                 let frame = sources.frame(cell.id, source, options).await?;
-                Ok(Artifact::Frame(Arc::new(frame)))
+                Ok(Artifact::Frame(frame))
             }
             CellKind::Split(split) => {
                 self.input(cell, hashes, "data cell")?;
@@ -415,7 +427,7 @@ mod tests {
             cell: u32,
             source: &DataSource,
             options: &LoadOptions,
-        ) -> Result<Frame, CellError> {
+        ) -> Result<Arc<Frame>, CellError> {
             self.reads += 1;
             let DataSource::Sample { name } = source else {
                 return Err(CellError::new(cell, ErrorKind::Input, "samples only"));
@@ -423,16 +435,18 @@ mod tests {
             let bytes =
                 crate::samples::csv(name).map_err(|e| CellError::new(cell, ErrorKind::Data, e))?;
             crate::ingest::load(bytes, name, options.clone())
-                .map(|loaded| loaded.frame)
+                .map(|loaded| Arc::new(loaded.frame))
                 .map_err(|e| CellError::new(cell, ErrorKind::Data, e.to_string()))
         }
     }
 
     fn iris_with_two_models() -> (Notebook, u32, u32) {
         let mut notebook = Notebook::welcome();
-        notebook.set_data_source(Some(DataSource::Sample {
+        let data = notebook.first_data().expect("a data cell");
+        let iris = DataSource::Sample {
             name: "iris.csv".into(),
-        }));
+        };
+        notebook.open_data(data, iris, LoadOptions::default(), &[]);
         let first = notebook.first_train().expect("a train cell");
         notebook.update_train_cell(first, |t| {
             t.choose_target(
@@ -494,7 +508,7 @@ mod tests {
         });
         assert_eq!(run(&mut executor, &notebook, &mut sources), [second]);
         // The data cell's options: it and everything after it that reads it.
-        notebook.update_data_options(|o| o.missing = Some(vec!["?".into()]));
+        notebook.update_data_options(2, |o| o.missing = Some(vec!["?".into()]));
         assert_eq!(
             run(&mut executor, &notebook, &mut sources),
             [2, 4, first, second]
@@ -506,6 +520,42 @@ mod tests {
                 .iter()
                 .all(|(_, s)| *s != CellState::Stale)
         );
+    }
+
+    #[test]
+    fn runs_on_copies_hand_back_only_their_own_cells() {
+        let (notebook, first, second) = iris_with_two_models();
+        let cpu = Device::Cpu(CpuDevice::default());
+        let mut shared = Executor::default();
+        let run_on_copy = |shared: &Executor, cell: u32| {
+            let mut copy = shared.clone();
+            let outcomes = pollster::block_on(copy.run(
+                &notebook,
+                Some(&[cell]),
+                &mut Samples::default(),
+                &cpu,
+                OnGpuFailure::Stop,
+                &mut Quiet,
+            ));
+            let ran: Vec<u32> = outcomes
+                .iter()
+                .filter(|(_, o)| o.is_ok())
+                .map(|(id, _)| *id)
+                .collect();
+            (copy, ran)
+        };
+        // Both start from the same empty executor, as two jobs side by side do.
+        let (a, ran_a) = run_on_copy(&shared, first);
+        let (b, ran_b) = run_on_copy(&shared, second);
+        assert_eq!(ran_a, [2, 4, first]);
+        assert_eq!(ran_b, [2, 4, second]);
+        shared.take(&a, &ran_a);
+        shared.take(&b, &ran_b);
+        assert!(shared.trained(&notebook, first).is_some());
+        assert!(shared.trained(&notebook, second).is_some());
+        // A copy that knew nothing of `first` hands back nothing for it.
+        shared.take(&Executor::default(), &[first]);
+        assert!(shared.trained(&notebook, first).is_some());
     }
 
     #[test]

@@ -87,6 +87,16 @@ impl Notebook {
         None
     }
 
+    /// The train cells that read data cell `data`, through their splits.
+    pub fn trains_of(&self, data: u32) -> Vec<u32> {
+        self.cells
+            .iter()
+            .filter(|c| matches!(c.kind, CellKind::Train(_)))
+            .filter(|c| self.data_of(c.id).is_some_and(|d| d.id == data))
+            .map(|c| c.id)
+            .collect()
+    }
+
     /// The cells that read `id`.
     pub fn readers(&self, id: u32) -> impl Iterator<Item = &Cell> {
         self.cells.iter().filter(move |c| c.inputs.contains(&id))

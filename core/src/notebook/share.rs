@@ -52,12 +52,14 @@ mod tests {
     #[test]
     fn a_link_round_trips_and_stays_short() {
         let mut notebook = Notebook::welcome();
-        notebook.set_data_source(Some(DataSource::Local {
+        let data = notebook.first_data().expect("a data cell");
+        let source = DataSource::Local {
             name: "sales.csv".into(),
             rows: 1000,
             columns: 12,
             sha256: "ab".repeat(32),
-        }));
+        };
+        notebook.open_data(data, source, Default::default(), &[]);
         let link = encode_link(&notebook);
         assert!(link.starts_with("nb="));
         assert!(link.len() < 1200, "{} characters", link.len());

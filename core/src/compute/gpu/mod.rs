@@ -3,9 +3,10 @@
 //! One [`GpuDevice`] owns the device, queue and compiled pipelines; it is built once
 //! and reused for every call. The operations of [`Compute`] are recorded by
 //! `recorder.rs` and dispatched by `dispatch.rs`; their kernels (`kernels.rs`) are one
-//! `.wgsl` file each, compiled on first use and cached by shape class. The linear
-//! models' objectives, `softmax_rows.wgsl`, `squared_rows.wgsl` and `gradient.wgsl`
-//! (`linear_loss.rs`), keep their training rows on the GPU for a whole run.
+//! `.wgsl` file each, compiled on first use and cached by shape class. A model
+//! family with kernels of its own (the linear objectives in `model/gpu/`) builds
+//! them on this device through [`GpuDevice::kernel`] and its buffers through the
+//! device and queue: compute knows no model.
 //!
 //! Platform rules: natively, results are read back by mapping a staging buffer and
 //! polling the device until the map completes; in the browser, polling is a no-op and
@@ -16,17 +17,18 @@ mod buffer;
 mod dispatch;
 mod kernel;
 mod kernels;
-mod linear_loss;
 mod readback;
 mod recorder;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use thiserror::Error;
 
 pub use adapter::summarize;
 pub use buffer::GpuBuffer;
-pub use linear_loss::{GpuLinearLoss, RowLoss};
+pub use kernel::Kernel;
+pub use readback::read_f32;
 
 use super::{AdapterSummary, ComputeError};
 
@@ -51,7 +53,8 @@ pub struct GpuDevice {
     adapter: AdapterSummary,
     limits: wgpu::Limits,
     recorder: Arc<recorder::Recorder>,
-    linear_loss: linear_loss::LinearLossPipelines,
+    /// Kernels built for model families, by label, compiled once per device.
+    kernels: Arc<Mutex<HashMap<&'static str, Kernel>>>,
     /// Set by wgpu's callbacks when the device is lost or an error escapes a scope.
     fault: Arc<Mutex<Option<String>>>,
 }
@@ -101,27 +104,19 @@ impl GpuDevice {
             record(&on_error, error.to_string());
         }));
 
-        // A kernel this platform's compiler rejects makes the device unusable, not
-        // the process: say so here, where device selection can fall back to the CPU.
-        let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-        let linear_loss = linear_loss::LinearLossPipelines::new(&device);
-        if let Some(error) = scope.pop().await {
-            return Err(GpuUnavailable::CheckFailed {
-                adapter: summary.name.clone(),
-                detail: format!("the compute kernels did not compile: {error}"),
-            });
-        }
         // Natively wgpu's handles are Send and Sync and the Arc lets the device cross
         // threads; in wasm they are neither, and there is only one thread.
         #[allow(clippy::arc_with_non_send_sync)]
         let recorder = Arc::new(recorder::Recorder::new(device.clone(), queue.clone()));
+        #[allow(clippy::arc_with_non_send_sync)]
+        let kernels = Arc::new(Mutex::new(HashMap::new()));
         Ok(Self {
             device,
             queue,
             adapter: summary,
             limits,
             recorder,
-            linear_loss,
+            kernels,
             fault,
         })
     }
@@ -144,8 +139,28 @@ impl GpuDevice {
         self.device.destroy();
     }
 
+    /// The wgpu device, for a model family's own buffers and dispatches.
+    pub fn device(&self) -> &wgpu::Device {
+        &self.device
+    }
+
+    pub fn queue(&self) -> &wgpu::Queue {
+        &self.queue
+    }
+
+    /// The kernel `source` (entry point `main`) under `label`, compiled on this
+    /// device the first time it is asked for. A family asks inside an error scope
+    /// of its own: a kernel the platform's compiler rejects is an error there.
+    pub fn kernel(&self, label: &'static str, source: &'static str) -> Kernel {
+        let compile = || Kernel::new(&self.device, label, source);
+        match self.kernels.lock() {
+            Ok(mut kernels) => kernels.entry(label).or_insert_with(compile).clone(),
+            Err(_) => compile(),
+        }
+    }
+
     /// Fails if the device was lost or an uncaught error was reported.
-    fn check_fault(&self) -> Result<(), ComputeError> {
+    pub fn check_fault(&self) -> Result<(), ComputeError> {
         match self.fault.lock() {
             Ok(fault) => match fault.as_ref() {
                 Some(message) => Err(ComputeError::DeviceLost(message.clone())),
@@ -156,14 +171,14 @@ impl GpuDevice {
     }
 
     /// The most bytes one storage buffer may hold and still be bound whole.
-    fn binding_limit(&self) -> u64 {
+    pub fn binding_limit(&self) -> u64 {
         self.limits
             .max_storage_buffer_binding_size
             .min(self.limits.max_buffer_size)
     }
 
     /// Checks that a storage buffer of `bytes` fits this device.
-    fn check_binding(&self, what: &'static str, bytes: u64) -> Result<(), ComputeError> {
+    pub fn check_binding(&self, what: &'static str, bytes: u64) -> Result<(), ComputeError> {
         let limit = self.binding_limit();
         if bytes > limit {
             return Err(ComputeError::TooLarge { what, bytes, limit });

@@ -158,7 +158,7 @@ impl Family for KMeans {
         if p.k > rows {
             return Err(FitError::Data {
                 message: format!(
-                    "n_clusters is {}, but there are only {rows} rows to cluster; choose at most {rows}",
+                    "there are only {rows} rows to cluster, fewer than n_clusters ({}): choose at most {rows}",
                     p.k
                 ),
                 param: Some("n_clusters"),

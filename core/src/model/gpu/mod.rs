@@ -6,10 +6,14 @@
 //! term is a sum over rows, so the parts' sums add up); each evaluation sends only
 //! the parameters and reads back only each part's gradient and loss.
 
+mod linear_loss;
+
 use std::ops::Range;
 
+pub use linear_loss::{GpuLinearLoss, RowLoss};
+
 use super::{Objective, SoftmaxCrossEntropy, SquaredError};
-use crate::compute::{ComputeError, GpuDevice, GpuLinearLoss, Matrix, RowLoss};
+use crate::compute::{ComputeError, GpuDevice, Matrix};
 
 /// [`SoftmaxCrossEntropy`] on the GPU: the same objective and parameter layout.
 #[derive(Debug)]

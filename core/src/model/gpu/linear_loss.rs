@@ -2,9 +2,7 @@ use std::borrow::Cow;
 
 use wgpu::util::DeviceExt;
 
-use super::kernel::Kernel;
-use super::{GpuDevice, readback};
-use crate::compute::{ComputeError, Matrix};
+use crate::compute::{ComputeError, GpuDevice, Kernel, Matrix, read_f32};
 
 // WGSL has no includes: each kernel is compiled with the shared `Dims` prepended.
 const SOFTMAX_ROWS: &str = concat!(
@@ -23,22 +21,16 @@ const GRADIENT: &str = concat!(
 /// Invocations per workgroup of the per-row kernels (their `WORKGROUP_SIZE`).
 const ROWS_PER_GROUP: usize = 64;
 
-/// The kernels of the linear models' objectives, compiled once per device.
-#[derive(Debug, Clone)]
-pub struct LinearLossPipelines {
-    softmax_rows: Kernel,
-    squared_rows: Kernel,
-    gradient: Kernel,
+fn softmax_rows(gpu: &GpuDevice) -> Kernel {
+    gpu.kernel("studio.softmax_rows", SOFTMAX_ROWS)
 }
 
-impl LinearLossPipelines {
-    pub fn new(device: &wgpu::Device) -> Self {
-        Self {
-            softmax_rows: Kernel::new(device, "studio.softmax_rows", SOFTMAX_ROWS),
-            squared_rows: Kernel::new(device, "studio.squared_rows", SQUARED_ROWS),
-            gradient: Kernel::new(device, "studio.gradient", GRADIENT),
-        }
-    }
+fn squared_rows(gpu: &GpuDevice) -> Kernel {
+    gpu.kernel("studio.squared_rows", SQUARED_ROWS)
+}
+
+fn gradient(gpu: &GpuDevice) -> Kernel {
+    gpu.kernel("studio.gradient", GRADIENT)
 }
 
 /// The per-row loss of a linear model and what each row is measured against.
@@ -62,6 +54,7 @@ pub enum RowLoss<'a> {
 pub struct GpuLinearLoss {
     gpu: GpuDevice,
     rows_pipeline: wgpu::ComputePipeline,
+    gradient_pipeline: wgpu::ComputePipeline,
     rows_bind: wgpu::BindGroup,
     gradient_bind: wgpu::BindGroup,
     params: wgpu::Buffer,
@@ -84,16 +77,16 @@ impl GpuLinearLoss {
     ) -> Result<Self, ComputeError> {
         gpu.check_fault()?;
         let (rows, inputs) = (x.rows(), x.cols());
-        let (outputs_per_row, kernel) = match loss {
+        let outputs_per_row = match loss {
             RowLoss::SoftmaxCrossEntropy { labels, classes } => {
                 check_len("class labels", rows, labels.len())?;
                 let in_range = labels.iter().filter(|&&label| label < classes).count();
                 check_len("class labels below the class count", rows, in_range)?;
-                (classes, &gpu.linear_loss.softmax_rows)
+                classes
             }
             RowLoss::SquaredError { targets } => {
                 check_len("targets", rows, targets.len())?;
-                (1, &gpu.linear_loss.squared_rows)
+                1
             }
         };
         let Plan {
@@ -122,9 +115,16 @@ impl GpuLinearLoss {
             RowLoss::SquaredError { .. } => words(&targets32),
         };
 
-        let device = &gpu.device;
+        let device = gpu.device();
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let oom_scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+        // Compiled on first use; a kernel this platform rejects fails this upload,
+        // and the run goes on on the CPU.
+        let kernel = match loss {
+            RowLoss::SoftmaxCrossEntropy { .. } => softmax_rows(gpu),
+            RowLoss::SquaredError { .. } => squared_rows(gpu),
+        };
+        let gradient_kernel = gradient(gpu);
 
         let init = |label, contents: &[u8], usage| {
             device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -179,7 +179,7 @@ impl GpuLinearLoss {
         };
         let rows_bind = bind(
             "studio.loss.rows",
-            kernel,
+            &kernel,
             &[
                 &x_buf,
                 &targets_buf,
@@ -191,7 +191,7 @@ impl GpuLinearLoss {
         );
         let gradient_bind = bind(
             "studio.loss.gradient",
-            &gpu.linear_loss.gradient,
+            &gradient_kernel,
             &[&x_buf, &residual, &row_loss, &out, &dims_buf],
         );
 
@@ -206,7 +206,8 @@ impl GpuLinearLoss {
         gpu.check_fault()?;
         Ok(Self {
             gpu: gpu.clone(),
-            rows_pipeline: kernel.pipeline.clone(),
+            rows_pipeline: kernel.pipeline,
+            gradient_pipeline: gradient_kernel.pipeline,
             rows_bind,
             gradient_bind,
             params,
@@ -229,7 +230,7 @@ impl GpuLinearLoss {
     ) -> Result<usize, ComputeError> {
         let words = (gpu.binding_limit() / 4).min(u64::from(u32::MAX));
         let widest = inputs.max(outputs_per_row).max(1) as u64;
-        let max_groups = u64::from(gpu.limits.max_compute_workgroups_per_dimension).pow(2);
+        let max_groups = u64::from(gpu.limits().max_compute_workgroups_per_dimension).pow(2);
         // One row must fit, and so must the parameters it trains; then `rows` ≥ 1.
         Plan::new(gpu, 1, inputs, outputs_per_row)?;
         let rows = (words / widest).min(max_groups * ROWS_PER_GROUP as u64);
@@ -245,13 +246,13 @@ impl GpuLinearLoss {
     pub async fn eval(&self, params: &[f32]) -> Result<(f32, Vec<f32>), ComputeError> {
         check_len("parameters", self.param_count, params.len())?;
         self.gpu.check_fault()?;
-        let device = &self.gpu.device;
+        let device = self.gpu.device();
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let oom_scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
 
         if !params.is_empty() {
             self.gpu
-                .queue
+                .queue()
                 .write_buffer(&self.params, 0, bytemuck::cast_slice(params));
         }
         let mut encoder = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
@@ -267,13 +268,12 @@ impl GpuLinearLoss {
             pass.set_pipeline(&self.rows_pipeline);
             pass.set_bind_group(0, &self.rows_bind, &[]);
             pass.dispatch_workgroups(self.row_groups.0, self.row_groups.1, 1);
-            pass.set_pipeline(&self.gpu.linear_loss.gradient.pipeline);
+            pass.set_pipeline(&self.gradient_pipeline);
             pass.set_bind_group(0, &self.gradient_bind, &[]);
             pass.dispatch_workgroups(self.out_groups.0, self.out_groups.1, 1);
         }
         let outputs = self.param_count + 1;
-        let result =
-            readback::read_f32(device, &self.gpu.queue, encoder, &self.out, bytes(outputs)).await;
+        let result = read_f32(device, self.gpu.queue(), encoder, &self.out, bytes(outputs)).await;
 
         if let Some(error) = oom_scope.pop().await {
             return Err(ComputeError::Gpu(format!("out of GPU memory: {error}")));
@@ -399,7 +399,7 @@ fn grid(
     what: &'static str,
     count: usize,
 ) -> Result<(u32, u32), ComputeError> {
-    let max = gpu.limits.max_compute_workgroups_per_dimension.max(1);
+    let max = gpu.limits().max_compute_workgroups_per_dimension.max(1);
     let too_large = ComputeError::TooLarge {
         what,
         bytes: bytes(count),

@@ -1,0 +1,154 @@
+//! Running a notebook's cells in the worker, through the executor `studio run`
+//! uses too. The worker keeps one executor; each run works on a copy of it and
+//! hands back the cells it ran, so runs side by side (two train cells) never
+//! hold it across a step, and exports read a cell's artifact by its hash.
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+use studio_core::frame::Frame;
+use studio_core::ingest::LoadOptions;
+use studio_core::learner::Progress;
+use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Observer, Sources};
+use studio_core::notebook::{CellKind, DataSource, Notebook};
+use studio_core::train::{Fallback, OnGpuFailure, Trained};
+
+use super::jobs::Stop;
+use super::{data, detect, post, yield_now};
+use crate::protocol::{FromWorker, JobError, JobId, JobOutput, TrainSummary};
+
+thread_local! {
+    static EXECUTOR: RefCell<Executor> = RefCell::new(Executor::default());
+}
+
+/// Lets go of every kept result: the open dataset changed under them, and their
+/// frames should not outlive it.
+pub fn forget() {
+    EXECUTOR.set(Executor::default());
+}
+
+/// Data cells read the open dataset, if it is the one the cell names.
+struct OpenData;
+
+impl Sources for OpenData {
+    async fn frame(
+        &mut self,
+        cell: u32,
+        source: &DataSource,
+        _options: &LoadOptions,
+    ) -> Result<Arc<Frame>, CellError> {
+        // The page reads the data with the cell's options before it runs what reads it.
+        data::frame_of(source).map_err(|why| CellError::new(cell, ErrorKind::Input, why))
+    }
+}
+
+/// Streams a train cell's progress, and stops it when the page cancels the job.
+struct Streamed<'a> {
+    id: JobId,
+    cancelled: &'a Cell<bool>,
+}
+
+impl Observer for Streamed<'_> {
+    async fn progress(&mut self, _: u32, progress: Progress, fallback: Option<&Fallback>) -> bool {
+        post(&FromWorker::Progress {
+            id: self.id,
+            done: u32::try_from(progress.done).unwrap_or(u32::MAX),
+            total: progress
+                .total
+                .map_or(0, |t| u32::try_from(t).unwrap_or(u32::MAX)),
+            // Empty unless the run left the GPU: the page shows it when it is not.
+            message: fallback.map(ToString::to_string).unwrap_or_default(),
+            value: progress.loss,
+        });
+        // Lets a `Cancel` arrive before the next step.
+        yield_now().await;
+        !self.cancelled.get()
+    }
+}
+
+/// Runs cell `cell` of `notebook` and the stale cells it reads. A train cell
+/// answers with its summary; other cells with `Updated`. If the GPU fails, the
+/// CPU goes on from the iteration it reached, and the summary says so.
+pub async fn run(
+    id: JobId,
+    notebook: &Notebook,
+    cell: u32,
+    cancelled: &Cell<bool>,
+) -> Result<JobOutput, Stop> {
+    let (device, report) = detect::selected().await;
+    let mut copy = EXECUTOR.with_borrow(Clone::clone);
+    let outcomes = copy
+        .run(
+            notebook,
+            Some(&[cell]),
+            &mut OpenData,
+            &device,
+            OnGpuFailure::GoOnOnCpu,
+            &mut Streamed { id, cancelled },
+        )
+        .await;
+    let ran: Vec<u32> = outcomes
+        .iter()
+        .filter(|(_, outcome)| outcome.is_ok())
+        .map(|(id, _)| *id)
+        .collect();
+    EXECUTOR.with_borrow_mut(|executor| executor.take(&copy, &ran));
+    if let Some((_, Err(error))) = outcomes.into_iter().find(|(_, o)| o.is_err()) {
+        return Err(match error.kind {
+            ErrorKind::Stopped => Stop::Cancelled,
+            _ => Stop::Error(error.into()),
+        });
+    }
+    let Some(trained) = copy.trained(notebook, cell) else {
+        return Ok(JobOutput::Updated);
+    };
+    let model = match notebook.cell(cell).map(|c| &c.kind) {
+        Some(CellKind::Train(train)) => train.model.kind.clone(),
+        _ => String::new(),
+    };
+    Ok(JobOutput::Trained(summary(&trained, model, report)))
+}
+
+fn summary(
+    trained: &Trained,
+    model: String,
+    report: studio_core::compute::DeviceReport,
+) -> TrainSummary {
+    let fallback = trained.fallback.as_ref().map(ToString::to_string);
+    let device = match &fallback {
+        Some(fallback) => {
+            // That GPU is not to be trusted again: the next job chooses afresh.
+            detect::forget();
+            format!("CPU · {fallback}")
+        }
+        None if trained.device != report.kind => {
+            format!("CPU · {model} has no GPU path, so it ran on the CPU")
+        }
+        None => report.summary(),
+    };
+    TrainSummary {
+        task: trained.pipeline.task,
+        model,
+        device,
+        n_train: trained.split.train.len(),
+        n_test: trained.split.test.len(),
+        metrics: trained.metrics.clone(),
+        classes: trained.pipeline.model.classes().to_vec(),
+        loss_curve: trained.loss_curve.clone(),
+        converged: trained.converged,
+        fallback,
+    }
+}
+
+/// Train cell `cell`'s result for `notebook` as it is now.
+pub fn trained(notebook: &Notebook, cell: u32) -> Result<Arc<Trained>, JobError> {
+    EXECUTOR
+        .with_borrow(|executor| executor.trained(notebook, cell))
+        .ok_or_else(|| JobError {
+            cell: Some(cell),
+            ..JobError::new(
+                ErrorKind::Input,
+                "train this cell first: it has not trained with its settings and data as they are now",
+            )
+        })
+}
