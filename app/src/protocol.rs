@@ -93,25 +93,30 @@ pub enum Job {
         size: usize,
         device: Option<DeviceKind>,
     },
-    /// Stream the CSV `File` that travels as the message's attachment into a frame;
-    /// progress carries kilobytes read.
+    /// Stream the CSV `File` that travels as the message's attachment into data
+    /// cell `cell`'s frame; progress carries kilobytes read. Every data job names
+    /// the data cell it is for: each has a dataset of its own.
     OpenFile {
+        cell: u32,
         name: String,
         #[serde(default)]
         options: LoadOptions,
     },
     /// Parse a bundled sample by name.
     OpenSample {
+        cell: u32,
         name: String,
         #[serde(default)]
         options: LoadOptions,
     },
     /// Generate a synthetic dataset.
     OpenSynthetic {
+        cell: u32,
         spec: Synthetic,
     },
     /// Open a dataset saved in this browser.
     OpenSaved {
+        cell: u32,
         id: String,
     },
     /// Compute the SHA-256 of a file whose bytes follow in [`ToWorker::Feed`]
@@ -120,20 +125,25 @@ pub enum Job {
     Fingerprint,
     /// Read the open file or sample again with new options.
     Reload {
+        cell: u32,
         options: LoadOptions,
     },
     /// Give columns of the open dataset new roles (no re-read).
     SetRoles {
+        cell: u32,
         roles: Vec<(String, Role)>,
     },
     /// A window of the open dataset's rows, in a view's order.
     Rows {
+        cell: u32,
         view: TableView,
         start: usize,
         count: usize,
     },
     /// Keep the open dataset's parsed columns in this browser.
-    Save,
+    Save {
+        cell: u32,
+    },
     /// The datasets saved in this browser and the storage they use.
     ListSaved,
     DeleteSaved {
@@ -147,7 +157,7 @@ pub enum Job {
         cell: u32,
     },
     /// Train cell `cell`'s fitted pipeline, as `notebook` has it now, as a
-    /// downloadable file (the open dataset, for CSV).
+    /// downloadable file (for CSV, data cell `cell`'s open dataset).
     Export {
         format: ExportFormat,
         #[serde(default)]

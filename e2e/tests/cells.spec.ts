@@ -112,6 +112,44 @@ test('other data propose a target to every train cell that reads them, and each 
   await expect(cells.nth(1).getByLabel('Model')).toHaveValue('tree');
 });
 
+test('two data cells, each with its own dataset, split and model; studio run and a reload reproduce both', async ({ page }, info) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await addCell(page, 'Data');
+  const data = page.getByRole('region', { name: 'Data', exact: true });
+  await expect(data).toHaveCount(2);
+  await data.nth(1).getByLabel('Sample datasets').selectOption('diabetes.csv');
+  await expect(data.nth(1).getByLabel('Dataset shape')).toHaveText('diabetes.csv · 442 rows × 11 columns');
+  await expect(data.nth(0).getByLabel('Dataset shape')).toHaveText('iris.csv · 150 rows × 5 columns');
+  // Each new cell reads the nearest cell above of the kind it reads: the new data.
+  await addCell(page, 'Split');
+  await addCell(page, 'Train');
+  const trains = page.getByRole('region', { name: 'Train' });
+  await expect(trains).toHaveCount(2);
+  const [iris, diabetes] = [trains.nth(0), trains.nth(1)];
+  await expect(diabetes.getByLabel('Target column').getByRole('option')).toContainText(['None: find clusters', 'age']);
+  await diabetes.getByLabel('Target column').selectOption('progression');
+  await expect(diabetes.getByLabel('Task')).toHaveValue('regression');
+  for (const cell of [iris, diabetes]) {
+    await cell.getByRole('button', { name: 'Train', exact: true }).click();
+  }
+  await expect(iris.getByRole('region', { name: 'Metrics' }).getByLabel('Accuracy')).toHaveText(/^(0\.\d{4}|1\.0000)$/);
+  await expect(diabetes.getByRole('region', { name: 'Metrics' }).getByLabel('R²')).toHaveText(/^0\.\d{4}$/);
+  const r2 = Number(await diabetes.getByRole('region', { name: 'Metrics' }).getByLabel('R²').textContent());
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download notebook' }).click()]);
+  const path = info.outputPath('two-data-cells.json');
+  await download.saveAs(path);
+  const run = JSON.parse(execFileSync(STUDIO, ['run', path, '--json', '--device', 'cpu']).toString());
+  expect(run.cells.map((c: { task: string }) => c.task)).toEqual(['classification', 'regression']);
+  expect(run.cells[1].metrics.r2).toBeCloseTo(r2, 3);
+
+  // Both data cells open again after a reload, each with its own data.
+  await page.reload();
+  await expect(data.nth(0).getByLabel('Dataset shape')).toHaveText('iris.csv · 150 rows × 5 columns');
+  await expect(data.nth(1).getByLabel('Dataset shape')).toHaveText('diabetes.csv · 442 rows × 11 columns');
+  await expect(diabetes.getByLabel('Target column')).toHaveValue('progression');
+});
+
 test('Add cell, Move up and Remove cell arrange the notebook, by keyboard too', async ({ page }) => {
   const rail = page.getByRole('navigation', { name: 'Notebook cells' });
   await expect(rail.getByRole('button')).toHaveText(['Note · Welcome', 'Data', 'Split · 20 % test · seed 42', 'Train']);

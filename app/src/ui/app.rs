@@ -75,8 +75,9 @@ pub fn App() -> impl IntoView {
             .data_transfer()
             .and_then(|d| d.files())
             .and_then(|f| f.get(0))
+            && let Some(cell) = session.first_data()
         {
-            open_file(session, file);
+            open_file(session, cell, file);
         }
     };
 
@@ -164,7 +165,19 @@ fn offer_retry(session: Session, retry: RwSignal<Option<String>>, interrupted: &
         "Studio stopped while {what}. It was not run again by itself, so that it cannot \
          stop Studio again in a loop. Retry runs it again."
     )));
-    session.dataset.set(DatasetState::Failed(format!(
-        "Not reopened: Studio stopped while {what}. Use Retry above, or open other data."
-    )));
+    let cells: Vec<u32> = session.notebook.with_untracked(|nb| {
+        nb.cells
+            .iter()
+            .filter(|c| nb.data_source(c.id).is_some())
+            .map(|c| c.id)
+            .collect()
+    });
+    for cell in cells {
+        session.set_dataset(
+            cell,
+            DatasetState::Failed(format!(
+                "Not reopened: Studio stopped while {what}. Use Retry above, or open other data."
+            )),
+        );
+    }
 }

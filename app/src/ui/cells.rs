@@ -51,7 +51,7 @@ fn state(session: Session, id: u32) -> Option<(&'static str, String)> {
         )
     });
     match kind? {
-        Kind::Data => Some(match session.dataset.get() {
+        Kind::Data => Some(match session.dataset(id) {
             DatasetState::Empty => ("stale", "no data".to_owned()),
             DatasetState::NeedsFile { .. } => ("stale", "needs its file".to_owned()),
             DatasetState::Loading(_) => ("running", "loading".to_owned()),
@@ -95,7 +95,7 @@ pub fn Cells(session: Session) -> impl IntoView {
                 <CellControls session=session id=id />
                 {match kind {
                     Kind::Note => note(session, id).into_any(),
-                    Kind::Data => view! { <DataCell session=session /> }.into_any(),
+                    Kind::Data => view! { <DataCell session=session id=id /> }.into_any(),
                     Kind::Split => view! { <SplitCell session=session id=id /> }.into_any(),
                     Kind::Train => view! { <TrainCell session=session id=id /> }.into_any(),
                 }}
@@ -176,9 +176,9 @@ fn AddCell(session: Session) -> impl IntoView {
             </button>
             <Show when=move || open.get()>
                 <div role="menu" aria-label="Cell kinds" class="menu">
-                    // The page loads one data cell; a notebook for `studio run` may hold more.
-                    {[NewCell::Note, NewCell::Split, NewCell::Train]
-                        .into_iter()
+                    {NewCell::ALL
+                        .iter()
+                        .copied()
                         .map(|kind| view! {
                             <button role="menuitem" on:click=move |_| add(kind)>{kind.label()}</button>
                         })

@@ -10,22 +10,26 @@ use super::data_cell::reread;
 use super::session::{DatasetState, Session};
 use crate::protocol::{DatasetSummary, Job};
 
-/// Gives column `name` the role `role`: in the notebook, in the worker's frame, and
-/// (for "target") as the train cell's target.
-fn set_role(session: Session, name: String, role: Role, task: Option<studio_core::train::Task>) {
+/// Gives column `name` of data cell `cell` the role `role`: in the notebook, in
+/// the worker's frame, and (for "target") as the target of the train cells that
+/// read the data.
+fn set_role(
+    session: Session,
+    cell: u32,
+    name: String,
+    role: Role,
+    task: Option<studio_core::train::Task>,
+) {
     session.notebook.update(|nb| {
-        let Some(data) = nb.first_data() else {
-            return;
-        };
-        nb.update_data_options(data, |o| {
+        nb.update_data_options(cell, |o| {
             let kind = o.column(&name).and_then(|c| c.kind);
             o.set_column(&name, kind, Some(role));
         });
         if role == Role::Target {
-            nb.mark_target(data, &name, task);
+            nb.mark_target(cell, &name, task);
         }
     });
-    session.dataset.update(|state| {
+    session.update_dataset(cell, |state| {
         if let DatasetState::Ready(summary) = state
             && let Some(c) = summary.columns.iter_mut().find(|c| c.name == name)
         {
@@ -34,31 +38,37 @@ fn set_role(session: Session, name: String, role: Role, task: Option<studio_core
     });
     client::start(
         Job::SetRoles {
+            cell,
             roles: vec![(name, role)],
         },
         move |event| {
             if let super::client::JobEvent::Failed(error) = event {
-                session.data_notice.set(Some(error.message));
+                session.set_notice(cell, Some(error.message));
             }
         },
     );
 }
 
-fn set_type(session: Session, name: String, kind: ColumnType) {
-    reread(session, |o| {
+fn set_type(session: Session, cell: u32, name: String, kind: ColumnType) {
+    reread(session, cell, |o| {
         let role = o.column(&name).and_then(|c| c.role);
         o.set_column(&name, Some(kind), role);
     });
 }
 
 #[component]
-pub fn ColumnsTable(session: Session, summary: DatasetSummary, readable: bool) -> impl IntoView {
+pub fn ColumnsTable(
+    session: Session,
+    cell: u32,
+    summary: DatasetSummary,
+    readable: bool,
+) -> impl IntoView {
     let rows = summary
         .columns
         .into_iter()
         .zip(summary.profiles)
         .zip(summary.tasks)
-        .map(|((column, profile), task)| row(session, column, profile, task, readable))
+        .map(|((column, profile), task)| row(session, cell, column, profile, task, readable))
         .collect_view();
     view! {
         <table class="results columns" aria-label="Columns">
@@ -78,6 +88,7 @@ pub fn ColumnsTable(session: Session, summary: DatasetSummary, readable: bool) -
 
 fn row(
     session: Session,
+    cell: u32,
     column: ColumnSummary,
     profile: Profile,
     task: studio_core::train::Task,
@@ -90,12 +101,12 @@ fn row(
     let role = column.role;
     let on_type = move |ev: leptos::ev::Event| {
         if let Some(kind) = ColumnType::from_name(&event_target_value(&ev)) {
-            set_type(session, type_name.clone(), kind);
+            set_type(session, cell, type_name.clone(), kind);
         }
     };
     let on_role = move |ev: leptos::ev::Event| {
         if let Some(role) = Role::from_name(&event_target_value(&ev)) {
-            set_role(session, role_name.clone(), role, Some(task));
+            set_role(session, cell, role_name.clone(), role, Some(task));
         }
     };
     view! {

@@ -19,26 +19,26 @@ use super::synthetic::SyntheticForm;
 use crate::bytes::size;
 use crate::protocol::{DatasetSummary, ExportFormat, Job, Origin};
 
-/// Opens `file` in the worker: it is streamed there, not read on this thread. The
-/// notebook's reading options apply when this is the file it was made with.
-pub fn open_file(session: Session, file: web_sys::File) {
+/// Opens `file` in data cell `cell`, in the worker: it is streamed there, not
+/// read on this thread. The notebook's reading options apply when this is the
+/// file it was made with.
+pub fn open_file(session: Session, cell: u32, file: web_sys::File) {
     let name = file.name();
     let options = session.notebook.with_untracked(|nb| {
-        let Some(data) = nb.first_data() else {
-            return Default::default();
-        };
         let same = matches!(
-            nb.data_source(data),
+            nb.data_source(cell),
             Some(studio_core::notebook::DataSource::Local { name: n, .. }) if *n == name
         );
         if same {
-            nb.data_options(data)
+            nb.data_options(cell)
         } else {
             Default::default()
         }
     });
     session.open(
+        cell,
         Job::OpenFile {
+            cell,
             name: name.clone(),
             options,
         },
@@ -49,7 +49,7 @@ pub fn open_file(session: Session, file: web_sys::File) {
 }
 
 #[component]
-pub fn DataCell(session: Session) -> impl IntoView {
+pub fn DataCell(session: Session, id: u32) -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(file) = input
@@ -57,7 +57,7 @@ pub fn DataCell(session: Session) -> impl IntoView {
             .and_then(|i| i.files())
             .and_then(|f| f.get(0))
         {
-            open_file(session, file);
+            open_file(session, id, file);
         }
         // Choosing the same file again must fire another change.
         if let Some(input) = input {
@@ -68,7 +68,9 @@ pub fn DataCell(session: Session) -> impl IntoView {
         let name = event_target_value(&ev);
         if !name.is_empty() {
             session.open(
+                id,
                 Job::OpenSample {
+                    cell: id,
                     name: name.clone(),
                     options: Default::default(),
                 },
@@ -78,9 +80,9 @@ pub fn DataCell(session: Session) -> impl IntoView {
             );
         }
     };
-    session.refresh_saved();
+    session.refresh_saved(id);
     view! {
-        <section class="card cell" id="cell-data" aria-label="Data">
+        <section class="card cell" aria-label="Data">
             <h2>"Data"</h2>
             <div class="controls">
                 <label class="button file">
@@ -99,12 +101,10 @@ pub fn DataCell(session: Session) -> impl IntoView {
                 </label>
                 <span class="hint">"or drop a CSV file anywhere on the page"</span>
             </div>
-            <SyntheticForm session=session />
-            <SavedDatasets session=session />
-            <Show when=move || session.data_notice.with(Option::is_some)>
-                <p class="warning" role="alert">{move || session.data_notice.get().unwrap_or_default()}</p>
-            </Show>
-            {move || match session.dataset.get() {
+            <SyntheticForm session=session cell=id />
+            <SavedDatasets session=session cell=id />
+            {move || session.notice(id).map(|notice| view! { <p class="warning" role="alert">{notice}</p> })}
+            {move || match session.dataset(id) {
                 DatasetState::Empty => view! { <p class="empty">"No data yet."</p> }.into_any(),
                 DatasetState::Loading(loading) => loading_view(loading).into_any(),
                 DatasetState::NeedsFile { name, rows, columns } => view! {
@@ -120,7 +120,7 @@ pub fn DataCell(session: Session) -> impl IntoView {
                     <p class="error" role="alert">{error}</p>
                 }
                 .into_any(),
-                DatasetState::Ready(summary) => dataset_view(session, *summary).into_any(),
+                DatasetState::Ready(summary) => dataset_view(session, id, *summary).into_any(),
             }}
         </section>
     }
@@ -144,7 +144,7 @@ fn loading_view(loading: Loading) -> impl IntoView {
     }
 }
 
-fn dataset_view(session: Session, summary: DatasetSummary) -> impl IntoView {
+fn dataset_view(session: Session, cell: u32, summary: DatasetSummary) -> impl IntoView {
     let shape = format!(
         "{} · {} rows × {} columns",
         summary.name,
@@ -192,24 +192,28 @@ fn dataset_view(session: Session, summary: DatasetSummary) -> impl IntoView {
             )}
         </p>
         {saved}
-        {dialect.map(|dialect| view! { <ReadingOptions session=session dialect=dialect options=options enabled=readable /> })}
+        {dialect.map(|dialect| view! { <ReadingOptions session=session cell=cell dialect=dialect options=options enabled=readable /> })}
         {(!matches!(summary.origin, Origin::Synthetic(_))).then(|| view! { <LoadReport problems=problems /> })}
-        <ColumnsTable session=session summary=summary.clone() readable=readable />
-        <DataTable summary=table />
+        <ColumnsTable session=session cell=cell summary=summary.clone() readable=readable />
+        <DataTable cell=cell summary=table />
         <div class="controls">
             <button on:click=move |_| {
-                download::export(ExportFormat::Csv, None, move |error| session.data_notice.set(Some(error.message)))
+                download::export(ExportFormat::Csv, Some((cell, None)), move |error| {
+                    session.set_notice(cell, Some(error.message))
+                })
             }>"Export CSV"</button>
         </div>
     }
 }
 
-/// Changes the reading options in the notebook and reads the file again.
-pub fn reread(session: Session, change: impl FnOnce(&mut studio_core::ingest::LoadOptions)) {
-    session.notebook.update(|nb: &mut Notebook| {
-        if let Some(data) = nb.first_data() {
-            nb.update_data_options(data, change);
-        }
-    });
-    session.reload();
+/// Changes data cell `cell`'s reading options in the notebook and reads its file again.
+pub fn reread(
+    session: Session,
+    cell: u32,
+    change: impl FnOnce(&mut studio_core::ingest::LoadOptions),
+) {
+    session
+        .notebook
+        .update(|nb: &mut Notebook| nb.update_data_options(cell, change));
+    session.reload(cell);
 }

@@ -22,6 +22,8 @@ const MAX_HEIGHT: f64 = 8_000_000.0;
 /// The table's state, all `Copy` so handlers can share it.
 #[derive(Clone, Copy)]
 struct Table {
+    /// The data cell whose rows these are.
+    cell: u32,
     window: RwSignal<RowWindow>,
     view: RwSignal<TableView>,
     first: RwSignal<usize>,
@@ -41,6 +43,7 @@ impl Table {
         let asked = view.clone();
         client::start(
             Job::Rows {
+                cell: self.cell,
                 view,
                 start,
                 count: FETCH,
@@ -79,11 +82,12 @@ impl Table {
 }
 
 #[component]
-pub fn DataTable(summary: DatasetSummary) -> impl IntoView {
+pub fn DataTable(cell: u32, summary: DatasetSummary) -> impl IntoView {
     let names: Vec<String> = summary.columns.iter().map(|c| c.name.clone()).collect();
     let kinds: Vec<&'static str> = summary.columns.iter().map(|c| c.kind.name()).collect();
     let profiles = summary.profiles.clone();
     let table = Table {
+        cell,
         window: RwSignal::new(RowWindow {
             total: summary.rows,
             start: 0,

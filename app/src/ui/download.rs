@@ -5,15 +5,15 @@ use studio_core::notebook::Notebook;
 use super::client::{self, JobEvent};
 use crate::protocol::{ExportFormat, ExportedFile, Job, JobError, JobOutput};
 
-/// Asks the worker for the open dataset as CSV, or for train cell `cell`'s fitted
-/// pipeline as `notebook` has it now, in `format`, and saves it. What goes wrong
-/// is told to `failed`.
+/// Asks the worker for data cell `cell`'s dataset as CSV, or for train cell
+/// `cell`'s fitted pipeline as `notebook` has it now, in `format`, and saves it.
+/// What goes wrong is told to `failed`.
 pub fn export(
     format: ExportFormat,
-    cell: Option<(u32, Notebook)>,
+    cell: Option<(u32, Option<Notebook>)>,
     failed: impl Fn(JobError) + 'static,
 ) {
-    let (cell, notebook) = cell.map_or((None, None), |(id, nb)| (Some(id), Some(Box::new(nb))));
+    let (cell, notebook) = cell.map_or((None, None), |(id, nb)| (Some(id), nb.map(Box::new)));
     let job = Job::Export {
         format,
         cell,

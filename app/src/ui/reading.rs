@@ -59,6 +59,8 @@ fn chars(list: &[char]) -> Vec<(String, String)> {
 #[component]
 pub fn ReadingOptions(
     session: Session,
+    /// The data cell whose file is read.
+    cell: u32,
     dialect: Dialect,
     options: LoadOptions,
     /// False for data with no file to read again.
@@ -102,7 +104,7 @@ pub fn ReadingOptions(
     );
     let apply = move |_| {
         let one = |s: String| s.chars().next();
-        reread(session, |o: &mut LoadOptions| {
+        reread(session, cell, |o: &mut LoadOptions| {
             o.delimiter = one(delimiter.get_untracked());
             o.quote = one(quote.get_untracked());
             o.header = match header.get_untracked().as_str() {

@@ -9,7 +9,7 @@ use super::session::Session;
 use crate::bytes::size;
 use crate::protocol::{Job, JobOutput, SavedDataset};
 
-fn item(session: Session, dataset: SavedDataset) -> impl IntoView {
+fn item(session: Session, cell: u32, dataset: SavedDataset) -> impl IntoView {
     let SavedDataset {
         id,
         name,
@@ -22,7 +22,9 @@ fn item(session: Session, dataset: SavedDataset) -> impl IntoView {
     let open_name = name.clone();
     let open = move |_| {
         session.open(
+            cell,
             Job::OpenSaved {
+                cell,
                 id: open_id.clone(),
             },
             JsValue::UNDEFINED,
@@ -35,7 +37,7 @@ fn item(session: Session, dataset: SavedDataset) -> impl IntoView {
             Job::DeleteSaved { id: id.clone() },
             move |event| match event {
                 JobEvent::Done(JobOutput::Saved(list)) => session.show_saved(list),
-                JobEvent::Failed(error) => session.data_notice.set(Some(error.message)),
+                JobEvent::Failed(error) => session.set_notice(cell, Some(error.message)),
                 _ => {}
             },
         );
@@ -51,7 +53,7 @@ fn item(session: Session, dataset: SavedDataset) -> impl IntoView {
 }
 
 #[component]
-pub fn SavedDatasets(session: Session) -> impl IntoView {
+pub fn SavedDatasets(session: Session, cell: u32) -> impl IntoView {
     move || {
         session.saved.get().map(|list| {
             let usage = match (list.usage, list.quota) {
@@ -67,7 +69,7 @@ pub fn SavedDatasets(session: Session) -> impl IntoView {
                     {notice}
                     {empty.then(|| view! { <p class="empty">"None yet: a CSV you open is kept here, parsed."</p> })}
                     <ul>
-                        {list.datasets.into_iter().map(|d| item(session, d)).collect_view()}
+                        {list.datasets.into_iter().map(|d| item(session, cell, d)).collect_view()}
                     </ul>
                     <p class="hint" aria-label="Storage used">{usage}</p>
                 </section>

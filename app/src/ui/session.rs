@@ -65,20 +65,25 @@ pub struct Session {
     pub current: RwSignal<Option<String>>,
     /// A stored notebook that could not be opened, until the person chooses.
     pub damaged: RwSignal<Option<Damaged>>,
-    pub dataset: RwSignal<DatasetState>,
+    /// Each data cell's dataset, by cell id.
+    datasets: RwSignal<HashMap<u32, DatasetState>>,
     /// Each train cell's run, by cell id.
     pub training: RwSignal<HashMap<u32, TrainState>>,
     pub device: RwSignal<DeviceState>,
-    /// A warning about the data, such as a file that differs from the notebook's.
-    pub data_notice: RwSignal<Option<String>>,
-    /// The local file a restored or shared notebook was made with, until it is opened.
-    expected: RwSignal<Option<DataSource>>,
+    /// A warning about a data cell's data, such as a file that differs from the
+    /// notebook's, by cell id.
+    notices: RwSignal<HashMap<u32, String>>,
+    /// The local file a restored or shared notebook was made with, until it is
+    /// opened, by data cell.
+    expected: RwSignal<HashMap<u32, DataSource>>,
     /// The datasets kept in this browser, once listed.
     pub saved: RwSignal<Option<SavedList>>,
-    /// The dataset that was open before a load began, shown again if it is cancelled.
-    previous: RwSignal<Option<DatasetState>>,
-    /// Counts datasets opened: a job's answer about an older one is not shown.
-    epoch: RwSignal<u32>,
+    /// The dataset that was open before a load began, shown again if it is
+    /// cancelled, by data cell.
+    previous: RwSignal<HashMap<u32, DatasetState>>,
+    /// Counts each data cell's datasets opened: a job's answer about an older one
+    /// is not shown.
+    epochs: RwSignal<HashMap<u32, u32>>,
 }
 
 impl Session {
@@ -91,14 +96,14 @@ impl Session {
             notebook: RwSignal::new(notebook),
             current: RwSignal::new(current),
             damaged: RwSignal::new(damaged),
-            dataset: RwSignal::new(DatasetState::Empty),
+            datasets: RwSignal::new(HashMap::new()),
             training: RwSignal::new(HashMap::new()),
             device: RwSignal::new(DeviceState::Detecting),
-            data_notice: RwSignal::new(None),
-            expected: RwSignal::new(None),
+            notices: RwSignal::new(HashMap::new()),
+            expected: RwSignal::new(HashMap::new()),
             saved: RwSignal::new(None),
-            previous: RwSignal::new(None),
-            epoch: RwSignal::new(0),
+            previous: RwSignal::new(HashMap::new()),
+            epochs: RwSignal::new(HashMap::new()),
         };
         // Every change is saved at once, into the notebook being edited: nothing is
         // lost on reload, and no other notebook is touched.
@@ -112,6 +117,54 @@ impl Session {
             }
         });
         (session, problem)
+    }
+
+    /// Data cell `cell`'s dataset (tracked).
+    pub fn dataset(self, cell: u32) -> DatasetState {
+        self.datasets
+            .with(|all| all.get(&cell).cloned())
+            .unwrap_or(DatasetState::Empty)
+    }
+
+    pub fn set_dataset(self, cell: u32, state: DatasetState) {
+        self.datasets.update(|all| {
+            all.insert(cell, state);
+        });
+    }
+
+    /// Changes data cell `cell`'s dataset in place, if it has one.
+    pub fn update_dataset(self, cell: u32, change: impl FnOnce(&mut DatasetState)) {
+        self.datasets.update(|all| {
+            if let Some(state) = all.get_mut(&cell) {
+                change(state);
+            }
+        });
+    }
+
+    /// The warning shown in data cell `cell` (tracked).
+    pub fn notice(self, cell: u32) -> Option<String> {
+        self.notices.with(|all| all.get(&cell).cloned())
+    }
+
+    pub fn set_notice(self, cell: u32, notice: Option<String>) {
+        self.notices.update(|all| match notice {
+            Some(notice) => {
+                all.insert(cell, notice);
+            }
+            None => {
+                all.remove(&cell);
+            }
+        });
+    }
+
+    /// The data cell that cell `id` reads, directly or through its split (tracked).
+    pub fn data_of(self, id: u32) -> Option<u32> {
+        self.notebook.with(|nb| nb.data_of(id).map(|c| c.id))
+    }
+
+    /// The data cell the page opens dropped files into: the first.
+    pub fn first_data(self) -> Option<u32> {
+        self.notebook.with_untracked(Notebook::first_data)
     }
 
     /// Makes stored notebook `id` the open one (or shows why it cannot be).
@@ -142,9 +195,14 @@ impl Session {
     pub fn adopt(self, notebook: Notebook) {
         self.close_data();
         self.damaged.set(None);
+        let data = notebook.first_data();
         match notebook_store::add(&notebook) {
             Ok(id) => self.current.set(Some(id)),
-            Err(error) => self.data_notice.set(Some(error)),
+            Err(error) => {
+                if let Some(data) = data {
+                    self.set_notice(data, Some(error));
+                }
+            }
         }
         self.notebook.set(notebook);
         self.reopen(true);
@@ -164,26 +222,51 @@ impl Session {
 
     /// Forgets what the worker said about the last notebook's data, stopping its jobs.
     fn close_data(self) {
-        self.stop_jobs();
-        self.epoch.update(|e| *e += 1);
-        self.dataset.set(DatasetState::Empty);
+        let cells: Vec<u32> = self
+            .datasets
+            .with_untracked(|all| all.keys().copied().collect());
+        for cell in cells {
+            self.stop_jobs(cell);
+        }
+        self.stop_training(None);
+        self.epochs.update(|all| {
+            for epoch in all.values_mut() {
+                *epoch += 1;
+            }
+        });
+        self.datasets.set(HashMap::new());
         self.training.set(HashMap::new());
-        self.data_notice.set(None);
-        self.expected.set(None);
-        self.previous.set(None);
+        self.notices.set(HashMap::new());
+        self.expected.set(HashMap::new());
+        self.previous.set(HashMap::new());
     }
 
-    /// Cancels the running load and training: their answers would be about data
-    /// that is no longer open.
-    fn stop_jobs(self) {
-        if let DatasetState::Loading(loading) = self.dataset.get_untracked() {
+    /// Cancels data cell `cell`'s running load and the training of the cells that
+    /// read it: their answers would be about data that is no longer open.
+    fn stop_jobs(self, cell: u32) {
+        if let DatasetState::Loading(loading) = self.dataset_untracked(cell) {
             client::cancel(loading.job);
         }
-        for state in self.training.get_untracked().values() {
-            if let TrainState::Running { id, .. } = state {
-                client::cancel(*id);
+        self.stop_training(Some(cell));
+    }
+
+    /// Cancels the runs of the train cells reading data cell `data` (of every
+    /// train cell, without one).
+    fn stop_training(self, data: Option<u32>) {
+        let readers = data.map(|data| self.notebook.with_untracked(|nb| nb.trains_of(data)));
+        for (cell, state) in self.training.get_untracked() {
+            if let TrainState::Running { id, .. } = state
+                && readers.as_ref().is_none_or(|r| r.contains(&cell))
+            {
+                client::cancel(id);
             }
         }
+    }
+
+    fn dataset_untracked(self, cell: u32) -> DatasetState {
+        self.datasets
+            .with_untracked(|all| all.get(&cell).cloned())
+            .unwrap_or(DatasetState::Empty)
     }
 
     /// Train cell `cell`'s run (tracked).
@@ -199,22 +282,38 @@ impl Session {
         });
     }
 
-    /// The current dataset's epoch, for a job to compare when it answers.
-    pub fn epoch(self) -> u32 {
-        self.epoch.get_untracked()
+    /// Data cell `cell`'s epoch, for a job to compare when it answers.
+    pub fn epoch(self, cell: u32) -> u32 {
+        self.epochs
+            .with_untracked(|all| all.get(&cell).copied())
+            .unwrap_or(0)
     }
 
-    /// Reopens what the notebook's data cell names, then retrains if `retrain` and
-    /// it can. A local file saved in this browser opens from storage; otherwise the
-    /// person is asked for it.
+    /// Reopens what each data cell names, then retrains if `retrain` and it can.
     pub fn reopen(self, retrain: bool) {
-        let (options, source) = self.notebook.with_untracked(|nb| match nb.first_data() {
-            Some(data) => (nb.data_options(data), nb.data_source(data).cloned()),
-            None => Default::default(),
+        let cells: Vec<u32> = self.notebook.with_untracked(|nb| {
+            nb.cells
+                .iter()
+                .filter(|c| nb.data_source(c.id).is_some())
+                .map(|c| c.id)
+                .collect()
         });
+        for cell in cells {
+            self.reopen_cell(cell, retrain);
+        }
+    }
+
+    /// Reopens what data cell `cell` names. A local file saved in this browser
+    /// opens from storage; otherwise the person is asked for it.
+    fn reopen_cell(self, cell: u32, retrain: bool) {
+        let (options, source) = self
+            .notebook
+            .with_untracked(|nb| (nb.data_options(cell), nb.data_source(cell).cloned()));
         match source {
             Some(DataSource::Sample { name }) => self.open(
+                cell,
                 Job::OpenSample {
+                    cell,
                     name: name.clone(),
                     options,
                 },
@@ -223,7 +322,8 @@ impl Session {
                 retrain,
             ),
             Some(DataSource::Synthetic(spec)) => self.open(
-                Job::OpenSynthetic { spec },
+                cell,
+                Job::OpenSynthetic { cell, spec },
                 JsValue::UNDEFINED,
                 spec.name(),
                 retrain,
@@ -238,19 +338,28 @@ impl Session {
                 else {
                     return;
                 };
-                self.expected.set(Some(source));
-                self.dataset.set(DatasetState::NeedsFile {
-                    name: name.clone(),
-                    rows,
-                    columns,
+                self.expected.update(|all| {
+                    all.insert(cell, source);
                 });
+                self.set_dataset(
+                    cell,
+                    DatasetState::NeedsFile {
+                        name: name.clone(),
+                        rows,
+                        columns,
+                    },
+                );
                 client::start(Job::ListSaved, move |event| {
                     if let JobEvent::Done(JobOutput::Saved(list)) = event {
                         let found = list.datasets.iter().find(|d| d.sha256 == sha256).cloned();
                         self.show_saved(list);
                         if let Some(dataset) = found {
                             self.open(
-                                Job::OpenSaved { id: dataset.id },
+                                cell,
+                                Job::OpenSaved {
+                                    cell,
+                                    id: dataset.id,
+                                },
                                 JsValue::UNDEFINED,
                                 name.clone(),
                                 retrain,
@@ -263,13 +372,13 @@ impl Session {
         }
     }
 
-    /// Lists the datasets saved in this browser.
-    pub fn refresh_saved(self) {
+    /// Lists the datasets saved in this browser; a failure is told in data cell `cell`.
+    pub fn refresh_saved(self, cell: u32) {
         client::start(Job::ListSaved, move |event| match event {
             JobEvent::Done(JobOutput::Saved(list)) => self.show_saved(list),
             // A warning about the open data matters more than the list of saved ones.
-            JobEvent::Failed(error) if self.data_notice.with_untracked(Option::is_none) => {
-                self.data_notice.set(Some(error.message))
+            JobEvent::Failed(error) if self.notices.with_untracked(|n| !n.contains_key(&cell)) => {
+                self.set_notice(cell, Some(error.message))
             }
             _ => {}
         });
@@ -287,48 +396,59 @@ impl Session {
         self.saved.set(Some(list));
     }
 
-    /// Opens a dataset in the worker; `retrain` trains once it is open if a target is set.
-    pub fn open(self, job: Job, attachment: JsValue, name: String, retrain: bool) {
-        let previous = self.dataset.get_untracked();
+    /// Opens a dataset in data cell `cell`; `retrain` trains the cells that read
+    /// it once it is open, if they still say what to predict.
+    pub fn open(self, cell: u32, job: Job, attachment: JsValue, name: String, retrain: bool) {
+        let previous = self.dataset_untracked(cell);
         if !matches!(previous, DatasetState::Loading(_)) {
-            self.previous.set(Some(previous));
+            self.previous.update(|all| {
+                all.insert(cell, previous);
+            });
         }
-        self.stop_jobs();
-        self.epoch.update(|e| *e += 1);
-        let epoch = self.epoch();
-        self.training.set(HashMap::new());
+        self.stop_jobs(cell);
+        self.epochs.update(|all| *all.entry(cell).or_default() += 1);
+        let epoch = self.epoch(cell);
+        let readers = self.notebook.with_untracked(|nb| nb.trains_of(cell));
+        self.training
+            .update(|runs| runs.retain(|id, _| !readers.contains(id)));
         let what = format!("opening {name}");
         let id = client::start_guarded(job, attachment, &what, move |event| {
-            if self.epoch() != epoch {
+            if self.epoch(cell) != epoch {
                 // A newer dataset was opened since; this answer is about an old one.
                 return;
             }
-            self.on_open_event(event, retrain);
+            self.on_open_event(cell, event, retrain);
         });
         // A job that could not start has already answered (and failed).
         if id != 0 {
-            self.dataset.set(DatasetState::Loading(Loading {
-                name,
-                job: id,
-                progress: None,
-            }));
+            self.set_dataset(
+                cell,
+                DatasetState::Loading(Loading {
+                    name,
+                    job: id,
+                    progress: None,
+                }),
+            );
         }
     }
 
-    fn on_open_event(self, event: JobEvent, retrain: bool) {
+    fn on_open_event(self, cell: u32, event: JobEvent, retrain: bool) {
         match event {
-            JobEvent::Done(JobOutput::Dataset(summary)) => self.opened(summary, retrain),
-            JobEvent::Failed(error) => self.dataset.set(DatasetState::Failed(error.message)),
+            JobEvent::Done(JobOutput::Dataset(summary)) => self.opened(cell, summary, retrain),
+            JobEvent::Failed(error) => self.set_dataset(cell, DatasetState::Failed(error.message)),
             JobEvent::Cancelled => {
-                let before = self.previous.get_untracked().unwrap_or(DatasetState::Empty);
-                self.dataset.set(before);
+                let before = self
+                    .previous
+                    .with_untracked(|all| all.get(&cell).cloned())
+                    .unwrap_or(DatasetState::Empty);
+                self.set_dataset(cell, before);
             }
             JobEvent::Progress {
                 done,
                 total,
                 message,
                 ..
-            } => self.dataset.update(|state| {
+            } => self.update_dataset(cell, |state| {
                 if let DatasetState::Loading(loading) = state {
                     loading.progress = Some((done, total, message));
                 }
@@ -338,48 +458,52 @@ impl Session {
     }
 
     /// Keeps the open file's parsed columns in this browser, after it is shown.
-    fn save(self) {
-        client::start(Job::Save, move |event| {
+    fn save(self, cell: u32) {
+        client::start(Job::Save { cell }, move |event| {
             let outcome = match event {
                 JobEvent::Done(JobOutput::Stored { id }) => Ok(id),
                 JobEvent::Failed(error) => Err(error.message),
                 _ => return,
             };
             let stored = outcome.is_ok();
-            self.dataset.update(|state| {
+            self.update_dataset(cell, |state| {
                 if let DatasetState::Ready(summary) = state {
                     summary.saved = Some(outcome);
                 }
             });
             if stored {
-                self.refresh_saved();
+                self.refresh_saved(cell);
             }
         });
     }
 
-    /// Reads the open dataset again with the notebook's current options.
-    pub fn reload(self) {
-        let options = self.notebook.with_untracked(|nb| {
-            nb.first_data()
-                .map(|data| nb.data_options(data))
-                .unwrap_or_default()
-        });
-        let name = match self.dataset.get_untracked() {
+    /// Reads data cell `cell`'s dataset again with the notebook's current options.
+    pub fn reload(self, cell: u32) {
+        let options = self.notebook.with_untracked(|nb| nb.data_options(cell));
+        let name = match self.dataset_untracked(cell) {
             DatasetState::Ready(summary) => summary.name,
             _ => return,
         };
-        // New reading options make every train cell's result stale: the cells that
-        // had trained train again on the data as now read.
+        // New reading options make the results of the cells that read the data
+        // stale: if any of them had trained, they train again on the data as now read.
+        let readers = self.notebook.with_untracked(|nb| nb.trains_of(cell));
         let trained = self.training.with_untracked(|runs| {
-            runs.values()
-                .any(|run| matches!(run, TrainState::Done { .. }))
+            runs.iter()
+                .any(|(id, run)| readers.contains(id) && matches!(run, TrainState::Done { .. }))
         });
-        self.open(Job::Reload { options }, JsValue::UNDEFINED, name, trained);
+        self.open(
+            cell,
+            Job::Reload { cell, options },
+            JsValue::UNDEFINED,
+            name,
+            trained,
+        );
     }
 
-    fn opened(self, summary: Box<DatasetSummary>, retrain: bool) {
+    fn opened(self, cell: u32, summary: Box<DatasetSummary>, retrain: bool) {
         let from_file = matches!(summary.origin, Origin::File | Origin::Saved { .. });
-        self.data_notice.set(match self.expected.get_untracked() {
+        let expected = self.expected.with_untracked(|all| all.get(&cell).cloned());
+        let notice = match expected {
             Some(DataSource::Local {
                 name,
                 rows,
@@ -391,10 +515,13 @@ impl Session {
                 summary.name
             )),
             _ => {
-                self.expected.set(None);
+                self.expected.update(|all| {
+                    all.remove(&cell);
+                });
                 None
             }
-        });
+        };
+        self.set_notice(cell, notice);
         let source = summary.source();
         let columns: Vec<DataColumn> = summary
             .columns
@@ -408,20 +535,18 @@ impl Session {
             .collect();
         let mut kept = Vec::new();
         self.notebook.update(|nb| {
-            if let Some(data) = nb.first_data() {
-                kept = nb.open_data(data, source, summary.options.clone(), &columns);
-            }
+            kept = nb.open_data(cell, source, summary.options.clone(), &columns);
         });
         let save = matches!(summary.origin, Origin::File);
-        self.dataset.set(DatasetState::Ready(summary));
+        self.set_dataset(cell, DatasetState::Ready(summary));
         if save {
             // After the table is painted: writing the columns takes the worker a
             // core for a while, which the first paint should not share.
-            request_animation_frame(move || set_timeout(move || self.save(), Duration::ZERO));
+            request_animation_frame(move || set_timeout(move || self.save(cell), Duration::ZERO));
         }
         if retrain {
-            for cell in kept {
-                super::train::start(self, cell);
+            for train in kept {
+                super::train::start(self, train);
             }
         }
     }

@@ -9,7 +9,7 @@ use super::session::Session;
 use crate::protocol::Job;
 
 #[component]
-pub fn SyntheticForm(session: Session) -> impl IntoView {
+pub fn SyntheticForm(session: Session, cell: u32) -> impl IntoView {
     let rows = RwSignal::new("1000".to_owned());
     let features = RwSignal::new("10".to_owned());
     let task = RwSignal::new("classification".to_owned());
@@ -38,7 +38,8 @@ pub fn SyntheticForm(session: Session) -> impl IntoView {
                 error.set(None);
                 invalid.set(None);
                 session.open(
-                    Job::OpenSynthetic { spec },
+                    cell,
+                    Job::OpenSynthetic { cell, spec },
                     JsValue::UNDEFINED,
                     spec.name(),
                     false,

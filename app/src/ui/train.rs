@@ -20,7 +20,11 @@ pub fn start(session: Session, cell: u32) {
             executor::hashes(nb).get(&cell).copied().unwrap_or_default(),
         )
     });
-    let epoch = session.epoch();
+    // Its data cell's epoch: an answer after other data were opened there is not shown.
+    let data = session
+        .notebook
+        .with_untracked(|nb| nb.data_of(cell).map(|c| c.id));
+    let epoch = data.map(|d| session.epoch(d));
     let handle = move |event| match event {
         JobEvent::Progress {
             done,
@@ -60,7 +64,7 @@ pub fn start(session: Session, cell: u32) {
     };
     let id = client::start_guarded(job, JsValue::UNDEFINED, "training", move |event| {
         // A run on data that is no longer open has nothing to show.
-        if session.epoch() == epoch {
+        if data.map(|d| session.epoch(d)) == epoch {
             handle(event);
         }
     });
@@ -88,7 +92,11 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
             .with(|nb| nb.train(id).cloned().unwrap_or_default())
     };
     let state = move || session.train_state(id);
-    let columns = move || match session.dataset.get() {
+    let dataset = move || match session.data_of(id) {
+        Some(data) => session.dataset(data),
+        None => DatasetState::Empty,
+    };
+    let columns = move || match dataset() {
         DatasetState::Ready(summary) => summary
             .columns
             .iter()
@@ -98,7 +106,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
         _ => Vec::new(),
     };
     let running = move || matches!(state(), TrainState::Running { .. });
-    let ready = move || matches!(session.dataset.get(), DatasetState::Ready(_));
+    let ready = move || matches!(dataset(), DatasetState::Ready(_));
     // A setting the notebook would not reopen with is shown here and not kept, so
     // that the saved notebook always loads after a reload.
     let refused = RwSignal::new(None::<String>);
@@ -174,7 +182,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
     let download = move |format: ExportFormat| {
         download_error.set(None);
         let notebook = session.notebook.get_untracked();
-        download::export(format, Some((id, notebook)), move |error| {
+        download::export(format, Some((id, Some(notebook))), move |error| {
             download_error.set(Some(sentence(&error.message)))
         });
     };

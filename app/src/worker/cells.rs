@@ -14,17 +14,16 @@ use studio_core::notebook::{CellKind, DataSource, Notebook};
 use studio_core::train::{Fallback, OnGpuFailure, Trained};
 
 use super::jobs::Stop;
-use super::{data, detect, post, yield_now};
+use super::{data, detect, exclusive, post, yield_now};
 use crate::protocol::{FromWorker, JobError, JobId, JobOutput, TrainSummary};
 
 thread_local! {
     static EXECUTOR: RefCell<Executor> = RefCell::new(Executor::default());
 }
 
-/// Lets go of every kept result: the open dataset changed under them, and their
-/// frames should not outlive it.
-pub fn forget() {
-    EXECUTOR.set(Executor::default());
+/// Lets go of data cell `cell`'s kept frame: other data are open in it now.
+pub fn forget(cell: u32) {
+    EXECUTOR.with_borrow_mut(|executor| executor.forget(cell));
 }
 
 /// Data cells read the open dataset, if it is the one the cell names.
@@ -38,7 +37,7 @@ impl Sources for OpenData {
         _options: &LoadOptions,
     ) -> Result<Arc<Frame>, CellError> {
         // The page reads the data with the cell's options before it runs what reads it.
-        data::frame_of(source).map_err(|why| CellError::new(cell, ErrorKind::Input, why))
+        data::frame_of(cell, source).map_err(|why| CellError::new(cell, ErrorKind::Input, why))
     }
 }
 
@@ -75,6 +74,7 @@ pub async fn run(
     cell: u32,
     cancelled: &Cell<bool>,
 ) -> Result<JobOutput, Stop> {
+    let _turn = exclusive::turn(cancelled).await?;
     let (device, report) = detect::selected().await;
     let mut copy = EXECUTOR.with_borrow(Clone::clone);
     let outcomes = copy

@@ -1,7 +1,8 @@
-//! The worker's open dataset: it lives here, next to the code that uses it, and
-//! never crosses to the UI thread whole.
+//! The worker's open datasets, one per data cell: they live here, next to the
+//! code that uses them, and never cross to the UI thread whole.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -47,7 +48,8 @@ struct Open {
 }
 
 thread_local! {
-    static OPEN: RefCell<Option<Open>> = const { RefCell::new(None) };
+    /// Each data cell's open dataset, by cell id.
+    static OPEN: RefCell<HashMap<u32, Open>> = RefCell::new(HashMap::new());
 }
 
 /// A dataset read or made, before it becomes the open one.
@@ -87,8 +89,8 @@ impl Opened {
     }
 }
 
-/// Keeps `opened` as the open dataset and describes it for the page.
-pub fn keep(opened: Opened, saved: Option<Result<String, String>>) -> DatasetSummary {
+/// Keeps `opened` as data cell `cell`'s open dataset and describes it for the page.
+pub fn keep(cell: u32, opened: Opened, saved: Option<Result<String, String>>) -> DatasetSummary {
     let Opened {
         name,
         origin,
@@ -126,15 +128,16 @@ pub fn keep(opened: Opened, saved: Option<Result<String, String>>) -> DatasetSum
         problems: summary.problems.clone(),
         bytes: summary.bytes,
     });
-    OPEN.set(Some(Open {
+    let open = Open {
         meta,
         name: summary.name.clone(),
         frame: Arc::new(frame),
         source,
         names: summary.source(),
         view: None,
-    }));
-    super::cells::forget();
+    };
+    OPEN.with_borrow_mut(|datasets| datasets.insert(cell, open));
+    super::cells::forget(cell);
     summary
 }
 
@@ -161,27 +164,34 @@ pub fn synthetic(spec: Synthetic) -> Result<Opened, String> {
     })
 }
 
-pub fn frame() -> Result<Arc<Frame>, String> {
-    OPEN.with_borrow(|open| open.as_ref().map(|o| Arc::clone(&o.frame)))
-        .ok_or_else(|| "open a CSV file or a sample dataset first".to_owned())
+const NO_DATA: &str = "open a CSV file or a sample dataset first";
+
+/// What data cell `cell` has open, read by `read`.
+fn with_open<T>(cell: u32, read: impl FnOnce(&Open) -> Result<T, String>) -> Result<T, String> {
+    OPEN.with_borrow(|datasets| datasets.get(&cell).map_or(Err(NO_DATA.to_owned()), read))
 }
 
-/// The open frame, if it holds the data `source` names.
-pub fn frame_of(source: &DataSource) -> Result<Arc<Frame>, String> {
-    OPEN.with_borrow(|open| match open {
-        Some(open) if open.names == *source => Ok(Arc::clone(&open.frame)),
-        Some(open) => Err(format!(
-            "the data open now ({}) are not the data this cell names: open them again",
-            open.name
-        )),
-        None => Err("open a CSV file or a sample dataset first".to_owned()),
+pub fn frame(cell: u32) -> Result<Arc<Frame>, String> {
+    with_open(cell, |open| Ok(Arc::clone(&open.frame)))
+}
+
+/// Data cell `cell`'s open frame, if it holds the data `source` names.
+pub fn frame_of(cell: u32, source: &DataSource) -> Result<Arc<Frame>, String> {
+    with_open(cell, |open| {
+        if open.names == *source {
+            Ok(Arc::clone(&open.frame))
+        } else {
+            Err(format!(
+                "the data open now ({}) are not the data this cell names: open them again",
+                open.name
+            ))
+        }
     })
 }
 
 /// The open dataset and what saving it records; an error for data that is not a file.
-pub fn for_saving() -> Result<(Arc<Frame>, Meta), String> {
-    OPEN.with_borrow(|open| {
-        let open = open.as_ref().ok_or("open a CSV file first")?;
+pub fn for_saving(cell: u32) -> Result<(Arc<Frame>, Meta), String> {
+    with_open(cell, |open| {
         let meta = open.meta.clone().ok_or(
             "only datasets read from a file are saved: samples and generated data are made again",
         )?;
@@ -189,24 +199,20 @@ pub fn for_saving() -> Result<(Arc<Frame>, Meta), String> {
     })
 }
 
-pub fn name() -> Result<String, String> {
-    OPEN.with_borrow(|open| open.as_ref().map(|o| o.name.clone()))
-        .ok_or_else(|| "open a CSV file or a sample dataset first".to_owned())
+pub fn name(cell: u32) -> Result<String, String> {
+    with_open(cell, |open| Ok(open.name.clone()))
 }
 
-pub fn source() -> Result<Source, String> {
-    OPEN.with_borrow(|open| open.as_ref().map(|o| o.source.clone()))
-        .ok_or_else(|| "open a CSV file or a sample dataset first".to_owned())
+pub fn source(cell: u32) -> Result<Source, String> {
+    with_open(cell, |open| Ok(open.source.clone()))
 }
 
 /// Sets roles on the open frame (copying it only if a job still holds it).
-pub fn set_roles(roles: &[(String, Role)]) -> Result<(), String> {
+pub fn set_roles(cell: u32, roles: &[(String, Role)]) -> Result<(), String> {
     // Results made with the old roles are stale, and must not hold the frame.
-    super::cells::forget();
-    OPEN.with_borrow_mut(|open| {
-        let open = open
-            .as_mut()
-            .ok_or_else(|| "open a dataset first".to_owned())?;
+    super::cells::forget(cell);
+    OPEN.with_borrow_mut(|datasets| {
+        let open = datasets.get_mut(&cell).ok_or(NO_DATA)?;
         let frame = Arc::make_mut(&mut open.frame);
         for (name, role) in roles {
             if !frame.set_role(name, *role) {
@@ -218,11 +224,9 @@ pub fn set_roles(roles: &[(String, Role)]) -> Result<(), String> {
 }
 
 /// Rows `start..start + count` of `view`.
-pub fn rows(table: &TableView, start: usize, count: usize) -> Result<RowWindow, String> {
-    OPEN.with_borrow_mut(|open| {
-        let open = open
-            .as_mut()
-            .ok_or_else(|| "open a dataset first".to_owned())?;
+pub fn rows(cell: u32, table: &TableView, start: usize, count: usize) -> Result<RowWindow, String> {
+    OPEN.with_borrow_mut(|datasets| {
+        let open = datasets.get_mut(&cell).ok_or(NO_DATA)?;
         let order = match &open.view {
             Some((v, order)) if v == table => order.clone(),
             _ => {

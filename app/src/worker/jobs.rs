@@ -7,7 +7,7 @@ use web_sys::WorkerGlobalScope;
 
 use super::data::{Opened, Source};
 use super::load::LoadStop;
-use super::{cells, data, detect, kernels, load, post, saved, yield_now};
+use super::{cells, data, detect, exclusive, kernels, load, post, saved, yield_now};
 use crate::protocol::{
     CheckReport, CheckRow, ExportFormat, ExportedFile, FromWorker, Job, JobError, JobId, JobOutput,
     Origin,
@@ -21,8 +21,12 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
         Job::ComputeCheck { repetitions } => compute_check(id, repetitions, cancelled).await,
         Job::Conformance => kernels::conformance(id, cancelled).await,
         Job::Bench { op, size, device } => kernels::bench(op, size, device).await,
-        Job::OpenFile { name, options } => match attachment.dyn_into::<web_sys::File>() {
-            Ok(file) => open_file(id, file, options, None, cancelled).await,
+        Job::OpenFile {
+            cell,
+            name,
+            options,
+        } => match attachment.dyn_into::<web_sys::File>() {
+            Ok(file) => open_file(id, cell, file, options, None, cancelled).await,
             Err(_) => Err(Stop::Failed(format!(
                 "{name} did not reach the worker as a file"
             ))),
@@ -30,21 +34,30 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
         Job::Fingerprint => Err(Stop::Failed(
             "a fingerprint job is fed its file by the worker that asked for it".to_owned(),
         )),
-        Job::OpenSample { name, options } => open_sample(&name, options).map_err(Stop::Failed),
-        Job::OpenSynthetic { spec } => synthetic(spec, cancelled).await,
-        Job::OpenSaved { id: saved_id } => open_saved(&saved_id, cancelled).await,
-        Job::Reload { options } => reload(id, options, cancelled).await,
-        Job::SetRoles { roles } => data::set_roles(&roles)
+        Job::OpenSample {
+            cell,
+            name,
+            options,
+        } => open_sample(cell, &name, options).map_err(Stop::Failed),
+        Job::OpenSynthetic { cell, spec } => synthetic(cell, spec, cancelled).await,
+        Job::OpenSaved { cell, id: saved_id } => open_saved(cell, &saved_id, cancelled).await,
+        Job::Reload { cell, options } => reload(id, cell, options, cancelled).await,
+        Job::SetRoles { cell, roles } => data::set_roles(cell, &roles)
             .map(|()| JobOutput::Updated)
             .map_err(Stop::Failed),
         // Windows are asked for while scrolling: a newer request cancels this one.
-        Job::Rows { view, start, count } => match checkpoint(cancelled).await {
-            Ok(()) => data::rows(&view, start, count)
+        Job::Rows {
+            cell,
+            view,
+            start,
+            count,
+        } => match checkpoint(cancelled).await {
+            Ok(()) => data::rows(cell, &view, start, count)
                 .map(JobOutput::Rows)
                 .map_err(Stop::Failed),
             Err(stop) => Err(stop),
         },
-        Job::Save => match data::for_saving() {
+        Job::Save { cell } => match data::for_saving(cell) {
             Ok((frame, meta)) => saved::save(&frame, &meta)
                 .await
                 .map(|id| JobOutput::Stored { id })
@@ -68,7 +81,7 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
             cell,
             notebook,
         } => match checkpoint(cancelled).await {
-            Ok(()) => export(format, cell.zip(notebook)).map_err(Stop::Error),
+            Ok(()) => export(format, cell, notebook).map_err(Stop::Error),
             Err(stop) => Err(stop),
         },
     };
@@ -103,13 +116,14 @@ async fn checkpoint(cancelled: &Cell<bool>) -> Result<(), Stop> {
 
 /// Generates a synthetic dataset, seeing a `Cancel` before and after the work.
 async fn synthetic(
+    cell: u32,
     spec: studio_core::synthetic::Synthetic,
     cancelled: &Cell<bool>,
 ) -> Result<JobOutput, Stop> {
     checkpoint(cancelled).await?;
     let opened = data::synthetic(spec).map_err(Stop::Failed)?;
     checkpoint(cancelled).await?;
-    Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
+    Ok(JobOutput::Dataset(Box::new(data::keep(cell, opened, None))))
 }
 
 /// Most repetitions one check may ask for; more would only make the page wait.
@@ -125,6 +139,7 @@ async fn compute_check(
             "repetitions must be between 1 and {MAX_REPETITIONS}, but is {repetitions}"
         )));
     }
+    let _turn = exclusive::turn(cancelled).await?;
     let (device, report) = detect::selected().await;
     let cases = check_cases();
     let total = cases.len() as u32 * repetitions;
@@ -177,6 +192,7 @@ async fn compute_check(
 /// Streams a local file in, then keeps its parsed columns in this browser.
 async fn open_file(
     id: JobId,
+    cell: u32,
     file: web_sys::File,
     options: LoadOptions,
     sha256: Option<String>,
@@ -196,10 +212,10 @@ async fn open_file(
     };
     let mut opened = Opened::loaded(name, Origin::File, source, loaded, options);
     opened.read_seconds = Some((now() - started) / 1000.0);
-    Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
+    Ok(JobOutput::Dataset(Box::new(data::keep(cell, opened, None))))
 }
 
-fn open_sample(name: &str, options: LoadOptions) -> Result<JobOutput, String> {
+fn open_sample(cell: u32, name: &str, options: LoadOptions) -> Result<JobOutput, String> {
     let bytes = studio_core::samples::csv(name)?;
     let loaded =
         studio_core::ingest::load(bytes, name, options.clone()).map_err(|e| e.to_string())?;
@@ -210,10 +226,10 @@ fn open_sample(name: &str, options: LoadOptions) -> Result<JobOutput, String> {
         loaded,
         options,
     );
-    Ok(JobOutput::Dataset(Box::new(data::keep(opened, None))))
+    Ok(JobOutput::Dataset(Box::new(data::keep(cell, opened, None))))
 }
 
-async fn open_saved(saved_id: &str, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
+async fn open_saved(cell: u32, saved_id: &str, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
     checkpoint(cancelled).await?;
     let (frame, meta) = saved::open(saved_id).await.map_err(Stop::Failed)?;
     checkpoint(cancelled).await?;
@@ -232,6 +248,7 @@ async fn open_saved(saved_id: &str, cancelled: &Cell<bool>) -> Result<JobOutput,
         read_seconds: None,
     };
     Ok(JobOutput::Dataset(Box::new(data::keep(
+        cell,
         opened,
         Some(Ok(saved_id.to_owned())),
     ))))
@@ -240,12 +257,15 @@ async fn open_saved(saved_id: &str, cancelled: &Cell<bool>) -> Result<JobOutput,
 /// Reads the open dataset's file again with new options.
 async fn reload(
     id: JobId,
+    cell: u32,
     options: LoadOptions,
     cancelled: &Cell<bool>,
 ) -> Result<JobOutput, Stop> {
-    match data::source().map_err(Stop::Failed)? {
-        Source::File { file, sha256 } => open_file(id, file, options, Some(sha256), cancelled).await,
-        Source::Sample(name) => open_sample(&name, options).map_err(Stop::Failed),
+    match data::source(cell).map_err(Stop::Failed)? {
+        Source::File { file, sha256 } => {
+            open_file(id, cell, file, options, Some(sha256), cancelled).await
+        }
+        Source::Sample(name) => open_sample(cell, &name, options).map_err(Stop::Failed),
         Source::Saved => Err(Stop::Failed(
             "this dataset was reopened from the browser's storage, which keeps its parsed columns but not the CSV: open the CSV file again to read it with other settings".to_owned(),
         )),
@@ -257,17 +277,22 @@ async fn reload(
 
 /// The open dataset as CSV, or train cell `cell`'s fitted pipeline as `notebook`
 /// has it now.
-fn export(format: ExportFormat, cell: Option<(u32, Box<Notebook>)>) -> Result<JobOutput, JobError> {
+fn export(
+    format: ExportFormat,
+    cell: Option<u32>,
+    notebook: Option<Box<Notebook>>,
+) -> Result<JobOutput, JobError> {
+    let cell = cell.ok_or_else(|| JobError::internal("say which cell to export"))?;
     let fitted = || -> Result<_, JobError> {
-        let (cell, notebook) = cell
+        let notebook = notebook
             .as_ref()
-            .ok_or_else(|| JobError::internal("say which train cell's model to export"))?;
-        cells::trained(notebook, *cell)
+            .ok_or_else(|| JobError::internal("say which notebook the model is of"))?;
+        cells::trained(notebook, cell)
     };
     let file = match format {
         ExportFormat::Csv => {
-            let frame = data::frame().map_err(JobError::data)?;
-            let name = data::name().map_err(JobError::data)?;
+            let frame = data::frame(cell).map_err(JobError::data)?;
+            let name = data::name(cell).map_err(JobError::data)?;
             let stem = name.strip_suffix(".csv").unwrap_or(&name);
             ExportedFile {
                 name: format!("{stem}-studio.csv"),

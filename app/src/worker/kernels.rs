@@ -7,11 +7,12 @@ use studio_core::compute::conformance::{self, browser_cases};
 use studio_core::compute::{CpuDevice, Device, DeviceKind};
 
 use super::jobs::{Stop, now};
-use super::{detect, post, yield_now};
+use super::{detect, exclusive, post, yield_now};
 use crate::protocol::{ConformanceReport, FromWorker, JobError, JobId, JobOutput};
 
 /// Runs the browser's conformance cases on the chosen GPU, one at a time with progress.
 pub async fn conformance(id: JobId, cancelled: &Cell<bool>) -> Result<JobOutput, Stop> {
+    let _turn = exclusive::turn(cancelled).await?;
     let (device, report) = detect::selected().await;
     let Device::Gpu(gpu) = device.as_ref() else {
         return Err(Stop::Failed(
@@ -62,6 +63,8 @@ pub async fn bench(op: BenchOp, size: usize, kind: Option<DeviceKind>) -> Result
             MAX_BENCH_BYTES >> 20
         )));
     }
+    // A bench is short and not cancelled: it waits its turn until it comes.
+    let _turn = exclusive::turn(&Cell::new(false)).await?;
     let (device, report) = detect::selected().await;
     let clock = || now() / 1000.0;
     let (device_name, adapter, timing) = match (kind, device.as_ref()) {

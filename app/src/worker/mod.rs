@@ -6,6 +6,7 @@
 mod cells;
 mod data;
 mod detect;
+mod exclusive;
 mod fingerprint;
 mod jobs;
 mod kernels;

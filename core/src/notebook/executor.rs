@@ -221,6 +221,11 @@ impl Executor {
         self.current(id, &hashes(notebook))
     }
 
+    /// Lets go of cell `id`'s result, such as a frame whose data were replaced.
+    pub fn forget(&mut self, id: u32) {
+        self.artifacts.remove(&id);
+    }
+
     /// Takes the results that `other`, a copy of this executor, made for `cells`:
     /// runs that went on side by side each hand back only their own cells.
     pub fn take(&mut self, other: &Executor, cells: &[u32]) {
