@@ -88,11 +88,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     if train_cells.is_empty() {
         return Err("this notebook has no train cell".to_owned());
     }
-    let has_data = notebook
-        .cells
-        .iter()
-        .any(|c| notebook.data_source(c.id).is_some());
-    if !has_data {
+    if notebook.data_with_sources().is_empty() {
         return Err("this notebook has no data yet: open data in it first".to_owned());
     }
     let preference = match args.device.as_str() {

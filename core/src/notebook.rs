@@ -290,6 +290,15 @@ impl Notebook {
         }
     }
 
+    /// The data cells that name their data, in order.
+    pub fn data_with_sources(&self) -> Vec<u32> {
+        self.cells
+            .iter()
+            .filter(|c| self.data_source(c.id).is_some())
+            .map(|c| c.id)
+            .collect()
+    }
+
     /// How data cell `id` reads its file.
     pub fn data_options(&self, id: u32) -> LoadOptions {
         match self.cell(id).map(|c| &c.kind) {

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use studio_core::notebook::Notebook;
 
 use super::cells::{Cells, Rail};
 use super::client::{self, Crash, JobEvent};
@@ -165,14 +166,7 @@ fn offer_retry(session: Session, retry: RwSignal<Option<String>>, interrupted: &
         "Studio stopped while {what}. It was not run again by itself, so that it cannot \
          stop Studio again in a loop. Retry runs it again."
     )));
-    let cells: Vec<u32> = session.notebook.with_untracked(|nb| {
-        nb.cells
-            .iter()
-            .filter(|c| nb.data_source(c.id).is_some())
-            .map(|c| c.id)
-            .collect()
-    });
-    for cell in cells {
+    for cell in session.notebook.with_untracked(Notebook::data_with_sources) {
         session.set_dataset(
             cell,
             DatasetState::Failed(format!(

@@ -291,14 +291,7 @@ impl Session {
 
     /// Reopens what each data cell names, then retrains if `retrain` and it can.
     pub fn reopen(self, retrain: bool) {
-        let cells: Vec<u32> = self.notebook.with_untracked(|nb| {
-            nb.cells
-                .iter()
-                .filter(|c| nb.data_source(c.id).is_some())
-                .map(|c| c.id)
-                .collect()
-        });
-        for cell in cells {
+        for cell in self.notebook.with_untracked(Notebook::data_with_sources) {
             self.reopen_cell(cell, retrain);
         }
     }
