@@ -27,10 +27,15 @@ check() { # data target model [--param NAME=VALUE ...]; target "-" for clusterin
 
 check data/samples/iris.csv species logistic
 check data/samples/diabetes.csv progression linear
+check data/samples/diabetes.csv progression lasso --param alpha=0.5
+check data/samples/diabetes.csv progression elastic_net --param alpha=0.1 --param l1_ratio=0.3
 check core/tests/fixtures/mixed.csv label logistic
 check data/samples/wine.csv class tree
 check data/samples/breast_cancer.csv diagnosis tree --param max_depth=5
 check data/samples/diabetes.csv progression tree --param min_samples_leaf=5
 check core/tests/fixtures/mixed.csv label tree
+check data/samples/iris.csv species gaussian_nb
+check data/samples/penguins.csv species gaussian_nb
+check core/tests/fixtures/mixed.csv label gaussian_nb
 check data/samples/iris.csv - kmeans --param n_clusters=3
 check data/samples/penguins.csv - kmeans --param n_clusters=3

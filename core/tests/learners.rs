@@ -241,7 +241,15 @@ macro_rules! conformance {
 
 #[test]
 fn every_registered_family_has_a_conformance_case() {
-    let covered = ["logistic", "linear", "tree", "kmeans"];
+    let covered = [
+        "logistic",
+        "linear",
+        "lasso",
+        "elastic_net",
+        "tree",
+        "gaussian_nb",
+        "kmeans",
+    ];
     for family in registry::FAMILIES {
         assert!(
             covered.contains(&family.name()),
@@ -253,6 +261,20 @@ fn every_registered_family_has_a_conformance_case() {
 
 conformance!(logistic, "logistic", "iris.csv", Some("species"), []);
 conformance!(linear, "linear", "diabetes.csv", Some("progression"), []);
+conformance!(
+    lasso,
+    "lasso",
+    "diabetes.csv",
+    Some("progression"),
+    ["alpha" = 0.1]
+);
+conformance!(
+    elastic_net,
+    "elastic_net",
+    "diabetes.csv",
+    Some("progression"),
+    ["alpha" = 0.1, "l1_ratio" = 0.5]
+);
 conformance!(tree, "tree", "wine.csv", Some("class"), ["max_depth" = 4.0]);
 conformance!(
     tree_regression,
@@ -260,5 +282,12 @@ conformance!(
     "diabetes.csv",
     Some("progression"),
     ["min_samples_leaf" = 5.0]
+);
+conformance!(
+    gaussian_nb,
+    "gaussian_nb",
+    "penguins.csv",
+    Some("species"),
+    []
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

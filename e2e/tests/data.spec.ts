@@ -46,6 +46,9 @@ test('a messy file: load report, a type override, and the dataset still there af
   const saved = page.getByRole('region', { name: 'Saved datasets' });
   await expect(saved).toContainText('messy-latin1.csv · 6 rows × 6 columns');
   await expect(saved.getByLabel('Storage used')).toContainText('Storage used:');
+  // The columns as read with the override are saved again; a reload before that
+  // save has finished would find the file half written.
+  await expect(page.getByLabel('Storage', { exact: true })).toHaveText(/^Saved in this browser/);
 
   // After a reload the parsed columns come back from this browser's storage, with
   // the override, without asking for the file.

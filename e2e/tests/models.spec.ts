@@ -88,3 +88,49 @@ test('a hyperparameter the data do not allow is reported by the run at its field
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Metrics' }).getByLabel('Inertia')).toBeVisible();
 });
+
+test('Gaussian naive Bayes trains from the registry and its ONNX download classifies the Iris rows', async ({ page }, info) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await page.getByLabel('Model').selectOption('gaussian_nb');
+  await expect(page.getByRole('textbox', { name: /^Variance smoothing/ })).toHaveValue('0.000000001');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · gaussian_nb → species');
+
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('nb.onnx');
+  await onnx.saveAs(onnxPath);
+  const out = execFileSync(ONNX_PYTHON, ['-c', [
+    'import csv, sys, numpy as np, onnx, onnxruntime as ort',
+    'm = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)',
+    's = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])',
+    'rows = list(csv.DictReader(open(sys.argv[2])))',
+    'feed = {i.name: np.array([[float(r[i.name])] for r in rows], dtype=np.float32) for i in s.get_inputs()}',
+    'label, probabilities = s.run(["label", "probabilities"], feed)',
+    'assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)',
+    'print(sum(l == r["species"] for l, r in zip(label, rows)))',
+  ].join('\n'), onnxPath, IRIS]).toString().trim();
+  // Naive Bayes on Iris labels about 95 % of the rows right.
+  expect(Number(out)).toBeGreaterThanOrEqual(135);
+});
+
+test('the lasso sets weights to zero by coordinate descent, and the elastic net mixes in L2', async ({ page }) => {
+  await openSample(page, 'diabetes.csv', 'diabetes.csv · 442 rows × 11 columns');
+  await expect(page.getByLabel('Task')).toHaveValue('regression');
+  await page.getByLabel('Model').selectOption('lasso');
+  const alpha = page.getByRole('textbox', { name: /^Alpha/ });
+  await alpha.fill('5');
+  await alpha.press('Tab');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('R²')).toHaveText(/^0\.\d{4}$/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · lasso → progression');
+  await page.getByLabel('Model').selectOption('elastic_net');
+  const ratio = page.getByRole('textbox', { name: /^L1 ratio/ });
+  await expect(ratio).toHaveValue('0.5');
+  await ratio.fill('1.5');
+  await ratio.press('Tab');
+  await expect(page.getByRole('alert').filter({ hasText: 'l1_ratio' })).toBeVisible();
+  await ratio.fill('0.3');
+  await ratio.press('Tab');
+  await expect(await train(page).then((m) => m.getByLabel('R²'))).toHaveText(/^0\.\d{4}$/);
+});

@@ -3,7 +3,8 @@
 Both read the same CSV from disk, standardize the features, fit multinomial logistic
 regression (L2, C = 1, L-BFGS) or ridge regression (`--models linear`), or a CART decision
 tree grown to purity with the same defaults (`--models tree`: gini or squared error,
-`random_state=0`), and score the held-out rows.
+`random_state=0`), Gaussian naive Bayes (`--models nb`, classification only) or the lasso
+(`--models lasso`, regression only, alpha = 1), and score the held-out rows.
 The data is synthetic and seeded, written once to a temporary directory.
 
     .tools/venv/bin/python scripts/bench/train_vs_sklearn.py [--rows 200000] [--features 20] [--models linear,tree]
@@ -25,7 +26,8 @@ import time
 import numpy as np
 import pandas as pd
 import sklearn
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.linear_model import Lasso, LogisticRegression, Ridge
+from sklearn.naive_bayes import GaussianNB
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -57,7 +59,7 @@ def time_studio(path, device, repeats, family):
         start = time.perf_counter()
         done = subprocess.run(
             [STUDIO, "train", "--data", path, "--target", "target", "--device", device, "--json"]
-            + (["--model", "tree"] if family == "tree" else []),
+            + (["--model", STUDIO_NAMES[family]] if family in STUDIO_NAMES else []),
             check=True, capture_output=True, text=True,
         )
         best = min(best, time.perf_counter() - start)
@@ -65,7 +67,17 @@ def time_studio(path, device, repeats, family):
     return best, out
 
 
+# Studio's name for each family the script knows besides the linear default.
+STUDIO_NAMES = {"tree": "tree", "nb": "gaussian_nb", "lasso": "lasso"}
+# The task each family serves, where it serves only one.
+ONLY = {"nb": "classification", "lasso": "regression"}
+
+
 def sklearn_model(task, family):
+    if family == "nb":
+        return make_pipeline(StandardScaler(), GaussianNB())
+    if family == "lasso":
+        return make_pipeline(StandardScaler(), Lasso(alpha=1.0))
     if family == "tree":
         tree = DecisionTreeClassifier if task == "classification" else DecisionTreeRegressor
         return make_pipeline(StandardScaler(), tree(random_state=0))
@@ -111,6 +123,8 @@ def main():
             path = os.path.join(tmp, f"{task}.csv")
             make_data(path, args.rows, args.features, task)
             for family in args.models.split(","):
+                if ONLY.get(family, task) != task:
+                    continue
                 sk_time, sk_score = time_sklearn(path, task, args.repeats, family)
                 for device in args.devices.split(","):
                     st_time, out = time_studio(path, device, args.repeats, family)

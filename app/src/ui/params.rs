@@ -125,8 +125,16 @@ pub fn ParamField(
     }
 }
 
-/// `text` as a sentence of its own: a capital first letter and a full stop.
+/// `text` as a sentence of its own: a capital first letter and a full stop. A
+/// first word spelled as code (a parameter such as `max_depth`) keeps its case.
 pub fn sentence(text: &str) -> String {
+    if text
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.contains('_'))
+    {
+        return format!("{text}.");
+    }
     let mut chars = text.chars();
     let first: String = chars
         .next()

@@ -62,6 +62,29 @@ impl Graph {
         });
     }
 
+    /// Writes `label`: the class (of `classes`) with the largest `scores` in each
+    /// row, the first on ties as Studio picks it (ArgMax, then Gather).
+    pub fn label_by_argmax(&mut self, scores: &str, classes: &[String], label: &str) {
+        let (best, names) = (
+            self.internal("best"),
+            self.constant_strings("classes", classes),
+        );
+        self.node(
+            "ArgMax",
+            "",
+            &[scores],
+            &[&best],
+            vec![int("axis", 1), int("keepdims", 0)],
+        );
+        self.node(
+            "Gather",
+            "",
+            &[&names, &best],
+            &[label],
+            vec![int("axis", 0)],
+        );
+    }
+
     /// A float constant of shape `dims`, returning its name.
     pub fn constant(&mut self, what: &str, dims: &[usize], values: Vec<f32>) -> String {
         let name = self.internal(what);

@@ -2,12 +2,27 @@
 //! family is a folder under `model/` and one line here.
 
 use super::Family;
-use crate::model::{kmeans::KMeans, linear::Linear, logistic::Logistic, tree::DecisionTree};
+use crate::model::{
+    kmeans::KMeans,
+    linear::Linear,
+    logistic::Logistic,
+    naive_bayes::GaussianNb,
+    sparse::{ElasticNet, Lasso},
+    tree::DecisionTree,
+};
 use crate::train::Task;
 
 /// Every family, in the order the page and `studio models` list them. The first
 /// family serving a task is that task's default.
-pub static FAMILIES: &[&dyn Family] = &[&Logistic, &Linear, &DecisionTree, &KMeans];
+pub static FAMILIES: &[&dyn Family] = &[
+    &Logistic,
+    &Linear,
+    &Lasso,
+    &ElasticNet,
+    &DecisionTree,
+    &GaussianNb,
+    &KMeans,
+];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown model \"{name}\": choose one of {known}")]
@@ -66,7 +81,11 @@ mod tests {
         assert_eq!(default_for(Task::Clustering).name(), "kmeans");
         assert_eq!(
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
-            Err("unknown model \"svm\": choose one of logistic, linear, tree, kmeans".into())
+            Err(
+                "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
+                 gaussian_nb, kmeans"
+                    .into()
+            )
         );
     }
 }

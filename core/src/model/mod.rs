@@ -13,6 +13,8 @@ pub mod kmeans;
 pub mod lbfgs;
 pub mod linear;
 pub mod logistic;
+pub mod naive_bayes;
+pub mod sparse;
 pub mod tree;
 
 pub use gpu::{GpuLinearLoss, GpuSoftmaxCrossEntropy, GpuSquaredError, RowLoss};

@@ -418,24 +418,7 @@ impl Model for TreeModel {
             &[&own_label, PROBABILITIES],
             attributes,
         );
-        let (best, classes) = (
-            graph.internal("best"),
-            graph.constant_strings("classes", &self.classes),
-        );
-        graph.node(
-            "ArgMax",
-            "",
-            &[PROBABILITIES],
-            &[&best],
-            vec![graph::int("axis", 1), graph::int("keepdims", 0)],
-        );
-        graph.node(
-            "Gather",
-            "",
-            &[&classes, &best],
-            &[LABEL],
-            vec![graph::int("axis", 0)],
-        );
+        graph.label_by_argmax(PROBABILITIES, &self.classes, LABEL);
         graph.output(LABEL, DataType::String, &[batch()]);
         graph.output(PROBABILITIES, DataType::Float, &[batch(), fixed(k)]);
         Ok(format!(
