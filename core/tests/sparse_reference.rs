@@ -6,58 +6,16 @@
 //! the same rows and reach the same coefficients (to 1e-6 of the largest), set
 //! the same inputs to exactly zero, and score the same test R².
 
-use std::path::Path;
+mod common;
 
-use serde_json::Value;
-use studio_core::ingest::read_csv;
-use studio_core::learner::{ModelSpec, ParamValue, registry};
+use common::{floats, load, train_as};
 use studio_core::model::linear::LinearModel;
-use studio_core::train::{Metrics, Task, TrainSpec, train};
-
-fn load(reference: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/reference")
-        .join(reference);
-    serde_json::from_str(&std::fs::read_to_string(path).expect("reference exists")).expect("json")
-}
-
-fn floats(value: &Value) -> Vec<f64> {
-    value
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|v| v.as_f64().expect("number"))
-        .collect()
-}
+use studio_core::train::{Metrics, Task};
 
 fn check(reference: &str) {
     let r = load(reference);
-    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(r["dataset"].as_str().expect("path"));
-    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
-    let family = registry::family(r["model"].as_str().expect("model")).expect("registered");
-    let mut model = ModelSpec::new(family);
-    for (name, value) in r["params"].as_object().expect("params") {
-        model.params.insert(
-            name.clone(),
-            ParamValue::Number(value.as_f64().expect("number")),
-        );
-    }
-    let spec = TrainSpec {
-        target: Some(r["target"].as_str().expect("target").to_owned()),
-        task: Task::Regression,
-        model,
-        test_size: r["test_size"].as_f64().expect("test size"),
-        seed: r["seed"].as_u64().expect("seed"),
-    };
-    let trained = pollster::block_on(train(&frame, None, spec)).expect("trains");
+    let trained = train_as(&r, r["model"].as_str().expect("model"), Task::Regression);
     assert!(trained.converged, "{reference}: did not converge");
-    let test: Vec<usize> = floats(&r["test_indices"])
-        .iter()
-        .map(|&v| v as usize)
-        .collect();
-    assert_eq!(trained.split.test, test, "{reference}: test rows");
 
     let fitted: LinearModel =
         serde_json::from_value(trained.pipeline.model.model().to_json()).expect("model JSON");

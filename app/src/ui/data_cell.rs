@@ -198,7 +198,7 @@ fn dataset_view(session: Session, cell: u32, summary: DatasetSummary) -> impl In
         <DataTable cell=cell summary=table />
         <div class="controls">
             <button on:click=move |_| {
-                download::export(ExportFormat::Csv, Some((cell, None)), move |error| {
+                download::export(ExportFormat::Csv, cell, None, move |error| {
                     session.set_notice(cell, Some(error.message))
                 })
             }>"Export CSV"</button>

@@ -10,14 +10,14 @@ use crate::protocol::{ExportFormat, ExportedFile, Job, JobError, JobOutput};
 /// What goes wrong is told to `failed`.
 pub fn export(
     format: ExportFormat,
-    cell: Option<(u32, Option<Notebook>)>,
+    cell: u32,
+    notebook: Option<Notebook>,
     failed: impl Fn(JobError) + 'static,
 ) {
-    let (cell, notebook) = cell.map_or((None, None), |(id, nb)| (Some(id), nb.map(Box::new)));
     let job = Job::Export {
         format,
-        cell,
-        notebook,
+        cell: Some(cell),
+        notebook: notebook.map(Box::new),
     };
     client::start(job, move |event| match event {
         JobEvent::Done(JobOutput::File(file)) => {

@@ -226,7 +226,7 @@ impl Session {
             .datasets
             .with_untracked(|all| all.keys().copied().collect());
         for cell in cells {
-            self.stop_jobs(cell);
+            self.cancel_load(cell);
         }
         self.stop_training(None);
         self.epochs.update(|all| {
@@ -244,10 +244,14 @@ impl Session {
     /// Cancels data cell `cell`'s running load and the training of the cells that
     /// read it: their answers would be about data that is no longer open.
     fn stop_jobs(self, cell: u32) {
+        self.cancel_load(cell);
+        self.stop_training(Some(cell));
+    }
+
+    fn cancel_load(self, cell: u32) {
         if let DatasetState::Loading(loading) = self.dataset_untracked(cell) {
             client::cancel(loading.job);
         }
-        self.stop_training(Some(cell));
     }
 
     /// Cancels the runs of the train cells reading data cell `data` (of every

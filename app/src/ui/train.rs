@@ -182,7 +182,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
     let download = move |format: ExportFormat| {
         download_error.set(None);
         let notebook = session.notebook.get_untracked();
-        download::export(format, Some((id, Some(notebook))), move |error| {
+        download::export(format, id, Some(notebook), move |error| {
             download_error.set(Some(sentence(&error.message)))
         });
     };

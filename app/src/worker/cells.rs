@@ -106,6 +106,10 @@ pub async fn run(
         Some(CellKind::Train(train)) => train.model.kind.clone(),
         _ => String::new(),
     };
+    if trained.fallback.is_some() {
+        // That GPU is not to be trusted again: the next job chooses afresh.
+        detect::forget();
+    }
     Ok(JobOutput::Trained(summary(&trained, model, report)))
 }
 
@@ -116,11 +120,7 @@ fn summary(
 ) -> TrainSummary {
     let fallback = trained.fallback.as_ref().map(ToString::to_string);
     let device = match &fallback {
-        Some(fallback) => {
-            // That GPU is not to be trusted again: the next job chooses afresh.
-            detect::forget();
-            format!("CPU · {fallback}")
-        }
+        Some(fallback) => format!("CPU · {fallback}"),
         None if trained.device != report.kind => {
             format!("CPU · {model} has no GPU path, so it ran on the CPU")
         }
