@@ -34,6 +34,10 @@ check data/samples/wine.csv class tree
 check data/samples/breast_cancer.csv diagnosis tree --param max_depth=5
 check data/samples/diabetes.csv progression tree --param min_samples_leaf=5
 check core/tests/fixtures/mixed.csv label tree
+check data/samples/breast_cancer.csv diagnosis random_forest --param n_estimators=30
+check data/samples/iris.csv species random_forest --param n_estimators=20 --param max_features=log2
+check data/samples/diabetes.csv progression random_forest --param n_estimators=25 --param min_samples_leaf=3
+check core/tests/fixtures/mixed.csv label random_forest --param n_estimators=10 --param bootstrap=false --param max_features=0.5
 check data/samples/iris.csv species gaussian_nb
 check data/samples/penguins.csv species gaussian_nb
 check core/tests/fixtures/mixed.csv label gaussian_nb

@@ -14,6 +14,7 @@ use studio_core::frame::profile::Profile;
 use studio_core::frame::view::TableView;
 use studio_core::frame::{ColumnSummary, Role};
 use studio_core::ingest::{Dialect, LoadOptions, Problem};
+use studio_core::learner::Fact;
 use studio_core::notebook::executor::{CellError, ErrorKind};
 use studio_core::notebook::{DataSource, Notebook};
 use studio_core::synthetic::Synthetic;
@@ -411,6 +412,9 @@ pub struct TrainSummary {
     pub classes: Vec<String>,
     pub loss_curve: Vec<f64>,
     pub converged: bool,
+    /// What the model reports of itself, such as a forest's out-of-bag score.
+    #[serde(default)]
+    pub facts: Vec<Fact>,
     /// Why the run left the GPU for the CPU, if it did; the worker has then let go
     /// of that GPU, and the page chooses a device again.
     #[serde(default)]

@@ -35,6 +35,7 @@ fn param(spec: &ParamSpec) -> ParamInfo {
         }
         ParamKind::Boolean => (None, None, None),
         ParamKind::Choice(choices) => (None, None, Some(choices)),
+        ParamKind::ChoiceOrFraction(choices) => (Some(0.0), Some(1.0), Some(choices)),
     };
     ParamInfo {
         name: spec.name,

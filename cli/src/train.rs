@@ -1,3 +1,4 @@
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -68,6 +69,9 @@ pub struct Summary<'a> {
     n_train: usize,
     n_test: usize,
     metrics: &'a Metrics,
+    /// What the model reports of itself, by key (`oob_score`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    facts: BTreeMap<String, f64>,
 }
 
 pub fn run(args: TrainArgs) -> Result<(), String> {
@@ -210,6 +214,13 @@ pub fn summary<'a>(task: Task, model: &'a str, trained: &'a Trained) -> Summary<
         n_train: trained.split.train.len(),
         n_test: trained.split.test.len(),
         metrics: &trained.metrics,
+        facts: trained
+            .pipeline
+            .model
+            .facts()
+            .into_iter()
+            .map(|f| (f.key, f.value))
+            .collect(),
     }
 }
 
@@ -309,6 +320,13 @@ pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
                 sizes.join(", ")
             ));
         }
+    }
+    for fact in trained.pipeline.model.facts() {
+        out.push_str(&format!(
+            "{} {:.4}\n",
+            fact.label.to_lowercase(),
+            fact.value
+        ));
     }
     out
 }

@@ -26,6 +26,7 @@ pub mod ingest;
 pub mod learner;
 pub mod model;
 pub mod notebook;
+pub mod parallel;
 pub mod prep;
 pub mod rng;
 pub mod samples;

@@ -17,6 +17,12 @@ impl SplitMix64 {
         z ^ (z >> 31)
     }
 
+    /// Uniform in `0..n` (n > 0), by the high half of a 128-bit product: no
+    /// division, and a bias below n / 2⁶⁴.
+    pub fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
     /// Uniform in [-1, 1), from the top 24 bits so every value is exact in f32.
     pub fn next_unit(&mut self) -> f32 {
         let bits = (self.next_u64() >> 40) as u32;

@@ -77,6 +77,7 @@ fn out_of_range(spec: &ParamSpec) -> Option<ParamValue> {
         ParamKind::Integers { min, .. } => Some(ParamValue::Integers(vec![min - 1])),
         ParamKind::Choice(_) => Some(ParamValue::Text("no such choice".into())),
         ParamKind::Boolean => Some(ParamValue::Number(2.0)),
+        ParamKind::ChoiceOrFraction(_) => Some(ParamValue::Number(1.5)),
     }
 }
 
@@ -247,6 +248,7 @@ fn every_registered_family_has_a_conformance_case() {
         "lasso",
         "elastic_net",
         "tree",
+        "random_forest",
         "gaussian_nb",
         "kmeans",
     ];
@@ -282,6 +284,20 @@ conformance!(
     "diabetes.csv",
     Some("progression"),
     ["min_samples_leaf" = 5.0]
+);
+conformance!(
+    random_forest,
+    "random_forest",
+    "wine.csv",
+    Some("class"),
+    ["n_estimators" = 12.0]
+);
+conformance!(
+    random_forest_regression,
+    "random_forest",
+    "diabetes.csv",
+    Some("progression"),
+    ["n_estimators" = 6.0, "max_depth" = 6.0]
 );
 conformance!(
     gaussian_nb,

@@ -7,6 +7,23 @@ import { openSample, openStudio, train } from './support';
 
 const ONNX_PYTHON = fileURLToPath(new URL('../../.tools/onnx-venv/bin/python', import.meta.url));
 const IRIS = fileURLToPath(new URL('../../data/samples/iris.csv', import.meta.url));
+const BREAST_CANCER = fileURLToPath(new URL('../../data/samples/breast_cancer.csv', import.meta.url));
+
+/** How many rows of a numeric CSV the ONNX classifier labels as `target` says, in
+ * ONNX Runtime, after checking the model and that each row's probabilities sum to 1. */
+function rightInOnnxRuntime(onnxPath: string, csvPath: string, target: string): number {
+  const out = execFileSync(ONNX_PYTHON, ['-c', [
+    'import csv, sys, numpy as np, onnx, onnxruntime as ort',
+    'm = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)',
+    's = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])',
+    'rows = list(csv.DictReader(open(sys.argv[2])))',
+    'feed = {i.name: np.array([[float(r[i.name])] for r in rows], dtype=np.float32) for i in s.get_inputs()}',
+    'label, probabilities = s.run(["label", "probabilities"], feed)',
+    'assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)',
+    'print(sum(l == r[sys.argv[3]] for l, r in zip(label, rows)))',
+  ].join('\n'), onnxPath, csvPath, target]).toString().trim();
+  return Number(out);
+}
 
 test.beforeEach(async ({ page }) => {
   await openStudio(page);
@@ -100,18 +117,8 @@ test('Gaussian naive Bayes trains from the registry and its ONNX download classi
   const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
   const onnxPath = info.outputPath('nb.onnx');
   await onnx.saveAs(onnxPath);
-  const out = execFileSync(ONNX_PYTHON, ['-c', [
-    'import csv, sys, numpy as np, onnx, onnxruntime as ort',
-    'm = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)',
-    's = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])',
-    'rows = list(csv.DictReader(open(sys.argv[2])))',
-    'feed = {i.name: np.array([[float(r[i.name])] for r in rows], dtype=np.float32) for i in s.get_inputs()}',
-    'label, probabilities = s.run(["label", "probabilities"], feed)',
-    'assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)',
-    'print(sum(l == r["species"] for l, r in zip(label, rows)))',
-  ].join('\n'), onnxPath, IRIS]).toString().trim();
   // Naive Bayes on Iris labels about 95 % of the rows right.
-  expect(Number(out)).toBeGreaterThanOrEqual(135);
+  expect(rightInOnnxRuntime(onnxPath, IRIS, 'species')).toBeGreaterThanOrEqual(135);
 });
 
 test('the lasso sets weights to zero by coordinate descent, and the elastic net mixes in L2', async ({ page }) => {
@@ -133,4 +140,33 @@ test('the lasso sets weights to zero by coordinate descent, and the elastic net 
   await ratio.fill('0.3');
   await ratio.press('Tab');
   await expect(await train(page).then((m) => m.getByLabel('R²'))).toHaveText(/^0\.\d{4}$/);
+});
+
+test('a random forest trains tree by tree, reports its out-of-bag score, and its ONNX download agrees', async ({ page }, info) => {
+  await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
+  await page.getByLabel('Model').selectOption('random_forest');
+  const trees = page.getByRole('textbox', { name: /^Trees/ });
+  await expect(trees).toHaveValue('100');
+  await trees.fill('40');
+  await trees.press('Tab');
+  // A text field with suggestions (sqrt, log2) is a combobox.
+  const features = page.getByRole('combobox', { name: /^Features per split/ });
+  await features.fill('2');
+  await features.press('Tab');
+  await expect(page.getByRole('alert').filter({ hasText: 'max_features' })).toHaveText(
+    'max_features should be one of sqrt, log2, or a fraction greater than 0 and at most 1, or none, but is 2.',
+  );
+  await features.fill('0.3');
+  await features.press('Tab');
+  await expect(features).not.toHaveAttribute('aria-invalid', 'true');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(metrics.getByLabel('Out-of-bag score')).toHaveText(/^0\.9\d{3}$/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · random_forest → diagnosis');
+
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('forest.onnx');
+  await onnx.saveAs(onnxPath);
+  // A forest labels nearly every training and test row right.
+  expect(rightInOnnxRuntime(onnxPath, BREAST_CANCER, 'diagnosis')).toBeGreaterThanOrEqual(550);
 });

@@ -96,6 +96,23 @@ pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
         }
         .into_any(),
     };
+    let model_facts = (!summary.facts.is_empty()).then(|| {
+        view! {
+            <dl class="facts" aria-label="Model facts">
+                {summary
+                    .facts
+                    .into_iter()
+                    .map(|fact| {
+                        let label = fact.label.clone();
+                        view! {
+                            <dt>{fact.label}</dt>
+                            <dd aria-label=label>{format!("{:.4}", fact.value)}</dd>
+                        }
+                    })
+                    .collect_view()}
+            </dl>
+        }
+    });
     let heading = match summary.task {
         Task::Clustering => "Clustering metrics",
         _ => "Test metrics",
@@ -106,6 +123,7 @@ pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
             <p>{facts}</p>
             <p class="device-note">{format!("Device: {}", summary.device)}</p>
             {body}
+            {model_facts}
         </section>
     }
 }

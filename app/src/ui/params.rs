@@ -95,6 +95,25 @@ pub fn ParamField(
             />
         }
         .into_any(),
+        ParamKind::ChoiceOrFraction(choices) => {
+            let list_id = format!("param-choices-{}", spec.name);
+            view! {
+                <input
+                    type="text"
+                    size="10"
+                    list=list_id.clone()
+                    placeholder=spec.optional.then_some("none")
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-describedby=described
+                    prop:value=move || params.with(|p| shown(spec, p))
+                    on:change=move |ev| apply(event_target_value(&ev))
+                />
+                <datalist id=list_id>
+                    {choices.iter().map(|c| view! { <option value=*c></option> }).collect_view()}
+                </datalist>
+            }
+            .into_any()
+        }
         ParamKind::Integers { .. } => view! {
             <input
                 type="text"

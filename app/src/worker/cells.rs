@@ -136,6 +136,7 @@ fn summary(
         classes: trained.pipeline.model.classes().to_vec(),
         loss_curve: trained.loss_curve.clone(),
         converged: trained.converged,
+        facts: trained.pipeline.model.facts(),
         fallback,
     }
 }

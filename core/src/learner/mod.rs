@@ -23,7 +23,9 @@ use std::sync::Arc;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use params::{ParamDefault, ParamError, ParamKind, ParamSpec, ParamValue, Params, Resolved};
+pub use params::{
+    ParamDefault, ParamError, ParamKind, ParamSpec, ParamValue, Params, Resolved, Share,
+};
 pub use spec::{ModelSpec, SpecError};
 
 use crate::compute::{ComputeError, DeviceKind, GpuDevice};
@@ -178,6 +180,21 @@ pub trait Model: std::fmt::Debug + Send + Sync {
     /// outputs, and declares them; returns a one-sentence description.
     fn write_onnx(&self, graph: &mut Graph, features: &str) -> Result<String, ExportError>;
     fn clone_box(&self) -> Box<dyn Model>;
+    /// Figures the model knows of itself beyond the test metrics, such as a
+    /// forest's out-of-bag score.
+    fn facts(&self) -> Vec<Fact> {
+        Vec::new()
+    }
+}
+
+/// A figure a fitted model reports of itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fact {
+    /// Its name in JSON (`oob_score`).
+    pub key: String,
+    /// Its name for people (`Out-of-bag score`).
+    pub label: String,
+    pub value: f64,
 }
 
 /// A fitted model of any family: what a pipeline holds.

@@ -58,6 +58,16 @@ pub enum ParamKind {
         min: i64,
         max: i64,
     },
+    /// One of the listed words, or a fraction in `(0, 1]` (scikit-learn's
+    /// `max_features="sqrt"` or `max_features=0.5`).
+    ChoiceOrFraction(&'static [&'static str]),
+}
+
+/// A [`ParamKind::ChoiceOrFraction`] value, checked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Share<'a> {
+    Word(&'a str),
+    Fraction(f64),
 }
 
 /// A hyperparameter's default.
@@ -157,6 +167,10 @@ impl ParamSpec {
             ParamKind::Integers { min, max } => {
                 format!("a list of whole numbers from {min} to {max}, such as 64,32")
             }
+            ParamKind::ChoiceOrFraction(choices) => format!(
+                "one of {}, or a fraction greater than 0 and at most 1",
+                choices.join(", ")
+            ),
         };
         if self.optional {
             rule.push_str(", or none");
@@ -205,6 +219,14 @@ impl ParamSpec {
             {
                 Ok(Some(value.clone()))
             }
+            (ParamKind::ChoiceOrFraction(choices), ParamValue::Text(t))
+                if choices.contains(&t.as_str()) =>
+            {
+                Ok(Some(value.clone()))
+            }
+            (ParamKind::ChoiceOrFraction(_), ParamValue::Number(x)) if *x > 0.0 && *x <= 1.0 => {
+                Ok(Some(value.clone()))
+            }
             (_, value) => Err(self.out_of_range(value)),
         }
     }
@@ -233,6 +255,12 @@ impl ParamSpec {
                 .map(|part| part.trim().parse::<i64>().ok())
                 .collect::<Option<Vec<_>>>()
                 .map(ParamValue::Integers),
+            ParamKind::ChoiceOrFraction(_) => Some(
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|x| !x.is_nan())
+                    .map_or_else(|| ParamValue::Text(text.to_owned()), ParamValue::Number),
+            ),
         };
         match value {
             Some(value) => self.check(&value),
@@ -260,6 +288,7 @@ impl ParamSpec {
             ParamKind::Boolean => "boolean",
             ParamKind::Choice(_) => "choice",
             ParamKind::Integers { .. } => "integers",
+            ParamKind::ChoiceOrFraction(_) => "choice_or_fraction",
         }
     }
 }
@@ -368,6 +397,16 @@ impl Resolved {
         }
     }
 
+    /// The chosen word or fraction; `None` when unset.
+    pub fn share(&self, name: &'static str) -> Result<Option<Share<'_>>, ParamError> {
+        match self.get(name, "a choice or a fraction")? {
+            Some(ParamValue::Text(t)) => Ok(Some(Share::Word(t))),
+            Some(ParamValue::Number(x)) => Ok(Some(Share::Fraction(*x))),
+            None => Ok(None),
+            _ => Err(self.undeclared(name, "a choice or a fraction")),
+        }
+    }
+
     pub fn integers(&self, name: &'static str) -> Result<&[i64], ParamError> {
         match self.get(name, "a list of whole numbers")? {
             Some(ParamValue::Integers(v)) => Ok(v),
@@ -467,5 +506,37 @@ mod tests {
             SPECS[2].parse("entropy"),
             Ok(Some(ParamValue::Text("entropy".into())))
         );
+    }
+
+    #[test]
+    fn a_share_is_a_listed_word_or_a_fraction() {
+        let spec = ParamSpec {
+            name: "max_features",
+            aliases: &[],
+            label: "Features",
+            kind: ParamKind::ChoiceOrFraction(&["sqrt", "log2"]),
+            default: ParamDefault::Choice("sqrt"),
+            optional: true,
+            log_scale: false,
+            help: "",
+        };
+        assert_eq!(spec.parse("0.5"), Ok(Some(ParamValue::Number(0.5))));
+        assert_eq!(
+            spec.parse("log2"),
+            Ok(Some(ParamValue::Text("log2".into())))
+        );
+        assert_eq!(spec.parse("none"), Ok(None));
+        for wrong in ["0", "1.5", "half"] {
+            assert_eq!(
+                spec.parse(wrong).map_err(|e| e.to_string()),
+                Err(format!(
+                    "max_features should be one of sqrt, log2, or a fraction greater than 0 and \
+                     at most 1, or none, but is {wrong}"
+                ))
+            );
+        }
+        let specs: &'static [ParamSpec] = Box::leak(Box::new([spec]));
+        let r = Resolved::check("m", specs, &Params::new()).expect("checks");
+        assert_eq!(r.share("max_features"), Ok(Some(Share::Word("sqrt"))));
     }
 }

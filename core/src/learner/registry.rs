@@ -3,6 +3,7 @@
 
 use super::Family;
 use crate::model::{
+    forest::RandomForest,
     kmeans::KMeans,
     linear::Linear,
     logistic::Logistic,
@@ -20,6 +21,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &Lasso,
     &ElasticNet,
     &DecisionTree,
+    &RandomForest,
     &GaussianNb,
     &KMeans,
 ];
@@ -83,7 +85,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 gaussian_nb, kmeans"
+                 random_forest, gaussian_nb, kmeans"
                     .into()
             )
         );

@@ -8,6 +8,7 @@
 
 pub mod bench;
 mod convex;
+pub mod forest;
 mod gpu;
 pub mod kmeans;
 pub mod lbfgs;

@@ -30,7 +30,7 @@ pub fn indices(value: &Value) -> Vec<usize> {
 }
 
 /// Family `family` trained for `task` on the reference's `dataset` and `target`,
-/// with its `params` (all numbers), `test_size` and split `seed`; the test rows
+/// with its `params` (numbers, switches or words), `test_size` and split `seed`; the test rows
 /// are the reference's.
 pub fn train_as(r: &Value, family: &str, task: Task) -> Trained {
     let data = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -39,10 +39,12 @@ pub fn train_as(r: &Value, family: &str, task: Task) -> Trained {
     let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
     let mut model = ModelSpec::new(registry::family(family).expect("registered"));
     for (name, value) in r["params"].as_object().expect("params") {
-        model.params.insert(
-            name.clone(),
-            ParamValue::Number(value.as_f64().expect("number")),
-        );
+        let value = match value {
+            Value::Bool(b) => ParamValue::Bool(*b),
+            Value::String(s) => ParamValue::Text(s.clone()),
+            other => ParamValue::Number(other.as_f64().expect("number")),
+        };
+        model.params.insert(name.clone(), value);
     }
     let spec = TrainSpec {
         target: Some(r["target"].as_str().expect("target").to_owned()),

@@ -131,6 +131,40 @@ impl Tree {
         deepest
     }
 
+    /// Node references point forward and inside the tree, features inside
+    /// `inputs`, and leaves hold `width` values (one per class, or one).
+    pub fn check(&self, inputs: usize, width: usize) -> Result<(), String> {
+        let n = self.nodes.len();
+        if n == 0 {
+            return Err("the tree has no nodes".into());
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            match node {
+                Node::Split {
+                    feature,
+                    left,
+                    right,
+                    ..
+                } if *feature >= inputs
+                    || *left <= i
+                    || *right <= i
+                    || *left >= n
+                    || *right >= n =>
+                {
+                    return Err(format!("node {i} points outside the tree or its inputs"));
+                }
+                Node::Leaf { value } if value.len() != width => {
+                    return Err(format!(
+                        "leaf {i} holds {} values, not {width}",
+                        value.len()
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     /// The number of leaves, as scikit-learn's `get_n_leaves()`.
     pub fn leaves(&self) -> usize {
         let mut leaves = 0;
@@ -237,11 +271,32 @@ enum Growth {
     Values(Growing<Values>),
 }
 
-impl Grower {
-    /// Prepares to grow a tree on the rows of `x` (row-major, `inputs` wide; rows
-    /// = `x.len() / inputs`, and no more than the target has). Copies and sorts
-    /// the inputs, so `x` may go.
-    pub fn new(x: &[f64], inputs: usize, target: Target<'_>, params: TreeParams) -> Grower {
+/// A training set's inputs sorted once per feature, from which trees grow on
+/// samples of its rows (a forest's bootstrap samples) without sorting again.
+///
+/// Rows without a usable target (a label `>= classes`, a value that is not
+/// finite) are left out; [`Presorted::kept`] maps the rows it holds back to
+/// the rows of `x`.
+#[derive(Debug)]
+pub struct Presorted {
+    inputs: usize,
+    kept: Vec<usize>,
+    target: KeptTarget,
+    /// For every feature, each kept row's (value as compared, kept index), sorted
+    /// by value and then index; feature-major.
+    sorted: Vec<(f32, u32)>,
+}
+
+#[derive(Debug)]
+enum KeptTarget {
+    Classes { labels: Vec<u32>, classes: usize },
+    Values(Vec<f64>),
+}
+
+impl Presorted {
+    /// Sorts the rows of `x` (row-major, `inputs` wide; rows = `x.len() / inputs`,
+    /// and no more than the target has) by every feature.
+    pub fn new(x: &[f64], inputs: usize, target: Target<'_>) -> Presorted {
         let available = match target {
             Target::Classes { labels, .. } => labels.len(),
             Target::Values(values) => values.len(),
@@ -259,20 +314,101 @@ impl Grower {
                 .take(u32::MAX as usize)
                 .collect()
         };
-        Grower(match target {
+        let (kept, target) = match target {
             Target::Classes { labels, classes } => {
-                let kept = keep(&|r| labels[r] < classes);
-                let task = Classes {
-                    labels: kept.iter().map(|&r| labels[r]).collect(),
-                    classes,
-                    entropy: params.criterion == Criterion::Entropy,
-                };
-                Growth::Classes(Growing::new(x, inputs, &kept, task, &params))
+                let kept = keep(&|r| labels[r] < classes.min(u32::MAX as usize));
+                let labels = kept.iter().map(|&r| labels[r] as u32).collect();
+                (kept, KeptTarget::Classes { labels, classes })
             }
             Target::Values(values) => {
                 let kept = keep(&|r| values[r].is_finite());
-                let task = Values(kept.iter().map(|&r| values[r]).collect());
-                Growth::Values(Growing::new(x, inputs, &kept, task, &params))
+                let values = kept.iter().map(|&r| values[r]).collect();
+                (kept, KeptTarget::Values(values))
+            }
+        };
+        let mut sorted = Vec::with_capacity(kept.len() * inputs);
+        for feature in 0..inputs {
+            let from = sorted.len();
+            sorted.extend(
+                kept.iter()
+                    .enumerate()
+                    .map(|(id, &r)| (key(x[r * inputs + feature]), id as u32)),
+            );
+            // Ordering equal values by row id makes the runs, and so the sums taken
+            // along them, independent of the sort algorithm.
+            sorted[from..].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        }
+        Presorted {
+            inputs,
+            kept,
+            target,
+            sorted,
+        }
+    }
+
+    /// How many rows it holds.
+    pub fn rows(&self) -> usize {
+        self.kept.len()
+    }
+
+    /// The row of `x` each of its rows came from.
+    pub fn kept(&self) -> &[usize] {
+        &self.kept
+    }
+
+    /// The sorted runs and targets of a sample holding row `r` `counts[r]` times:
+    /// copies get consecutive ids in row order, so the runs stay sorted by value
+    /// and then id, as fresh sorting would leave them.
+    fn sample<V: Copy>(&self, counts: &[u32], targets: &[V]) -> (Vec<(f32, u32)>, Vec<V>) {
+        let mut first = Vec::with_capacity(self.rows());
+        let mut ids = Vec::new();
+        for (r, &count) in counts.iter().enumerate().take(self.rows()) {
+            first.push(ids.len() as u32);
+            ids.extend(std::iter::repeat_n(targets[r], count as usize));
+        }
+        let n = self.rows();
+        let mut runs = Vec::with_capacity(ids.len() * self.inputs);
+        for feature in 0..self.inputs {
+            for &(value, r) in &self.sorted[feature * n..(feature + 1) * n] {
+                let (start, count) = (first[r as usize], counts[r as usize]);
+                runs.extend((start..start + count).map(|id| (value, id)));
+            }
+        }
+        (runs, ids)
+    }
+}
+
+impl Grower {
+    /// Prepares to grow a tree on the rows of `x` (row-major, `inputs` wide; rows
+    /// = `x.len() / inputs`, and no more than the target has). Copies and sorts
+    /// the inputs, so `x` may go.
+    pub fn new(x: &[f64], inputs: usize, target: Target<'_>, params: TreeParams) -> Grower {
+        let data = Presorted::new(x, inputs, target);
+        Grower::sampled(&data, &vec![1; data.rows()], params)
+    }
+
+    /// Prepares to grow a tree on a sample of `data`'s rows, row `r` counted
+    /// `counts[r]` times (a bootstrap sample; 0 leaves it out), without sorting.
+    ///
+    /// A row counted twice is two rows to `min_samples_leaf` and
+    /// `min_samples_split`, where scikit-learn's forests count it once with weight
+    /// 2; the splits it weighs are the same.
+    pub fn sampled(data: &Presorted, counts: &[u32], params: TreeParams) -> Grower {
+        Grower(match &data.target {
+            KeptTarget::Classes { labels, classes } => {
+                let (runs, labels) = data.sample(counts, labels);
+                let n = labels.len();
+                let task = Classes {
+                    labels,
+                    classes: *classes,
+                    entropy: params.criterion == Criterion::Entropy,
+                };
+                Growth::Classes(Growing::new(runs, n, data.inputs, task, &params))
+            }
+            KeptTarget::Values(values) => {
+                let (runs, values) = data.sample(counts, values);
+                let n = values.len();
+                Growth::Values(Growing::new(runs, n, data.inputs, Values(values), &params))
             }
         })
     }
@@ -353,10 +489,11 @@ trait Task: std::fmt::Debug {
     fn value(&self, sums: &Self::Sums, n: usize) -> Vec<f64>;
 }
 
-/// Classification: labels by row id; Gini or entropy.
+/// Classification: labels by row id, as u32 so that more of them stay in cache
+/// while a scan reads them in the order of a feature's values; Gini or entropy.
 #[derive(Debug)]
 struct Classes {
-    labels: Vec<usize>,
+    labels: Vec<u32>,
     classes: usize,
     entropy: bool,
 }
@@ -388,11 +525,11 @@ impl Task for Classes {
     }
 
     fn add(&self, sums: &mut Vec<f64>, id: usize) {
-        sums[self.labels[id]] += 1.0;
+        sums[self.labels[id] as usize] += 1.0;
     }
 
     fn remove(&self, sums: &mut Vec<f64>, id: usize) {
-        sums[self.labels[id]] -= 1.0;
+        sums[self.labels[id] as usize] -= 1.0;
     }
 
     fn rest(&self, total: &Vec<f64>, part: &Vec<f64>, rest: &mut Vec<f64>) {
@@ -545,22 +682,10 @@ struct Growing<T: Task> {
 }
 
 impl<T: Task> Growing<T> {
-    /// `kept`: the rows of `x` to fit, in the order of `task`'s targets.
-    fn new(x: &[f64], inputs: usize, kept: &[usize], task: T, params: &TreeParams) -> Self {
-        let n = kept.len();
-        let mut runs = Vec::with_capacity(n * inputs);
-        for feature in 0..inputs {
-            let from = runs.len();
-            runs.extend(
-                kept.iter()
-                    .enumerate()
-                    .map(|(id, &r)| (key(x[r * inputs + feature]), id as u32)),
-            );
-            // Ordering equal values by row id makes the runs, and so the sums taken
-            // along them, independent of the sort algorithm.
-            runs[from..].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        }
-
+    /// `runs`: for every feature, every row's (value as compared, id) sorted by
+    /// value and then id; ids index `task`'s targets.
+    /// `n` rows, so that with no inputs (and no runs) the root still holds them.
+    fn new(runs: Vec<(f32, u32)>, n: usize, inputs: usize, task: T, params: &TreeParams) -> Self {
         let min_samples_leaf = params.min_samples_leaf.max(1);
         let mut growing = Growing {
             task,
@@ -733,22 +858,25 @@ impl<T: Task> Growing<T> {
 
     /// Splits `start..end` of every feature's run into the rows going left, then
     /// those going right, each kept in sorted order.
+    ///
+    /// Each entry is written to both places and only the right counter moves:
+    /// which side a row goes is as good as random along another feature's order,
+    /// so a branch on it would be mispredicted half the time.
     fn partition(&mut self, start: usize, end: usize) {
         let rows = self.rows;
+        self.spill.resize(end - start, (0.0, 0));
         for feature in 0..self.inputs {
             let run = &mut self.runs[feature * rows + start..feature * rows + end];
-            self.spill.clear();
-            let mut kept = 0;
+            let (mut kept, mut spilled) = (0, 0);
             for i in 0..run.len() {
                 let entry = run[i];
-                if self.goes_left[entry.1 as usize] {
-                    run[kept] = entry;
-                    kept += 1;
-                } else {
-                    self.spill.push(entry);
-                }
+                let left = usize::from(self.goes_left[entry.1 as usize]);
+                run[kept] = entry;
+                self.spill[spilled] = entry;
+                kept += left;
+                spilled += 1 - left;
             }
-            run[kept..].copy_from_slice(&self.spill);
+            run[kept..].copy_from_slice(&self.spill[..spilled]);
         }
     }
 }

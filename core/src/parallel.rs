@@ -1,0 +1,62 @@
+//! Independent pieces of work spread over threads natively; one after another in
+//! the browser, where wasm32-unknown-unknown has none (the worker is already off
+//! the page's thread).
+
+/// How many pieces [`map`] runs at once.
+pub fn threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
+/// `work(i)` for every `i` in `0..count`, in order; pieces run on up to
+/// [`threads`] threads.
+pub fn map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if count > 1 && threads() > 1 {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads().min(count))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= count {
+                                break mine;
+                            }
+                            mine.push((i, work(i)));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| match w.join() {
+                    Ok(mine) => mine,
+                    // A piece that panicked panics its caller, as it would have
+                    // on one thread.
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        });
+        done.sort_unstable_by_key(|(i, _)| *i);
+        return done.into_iter().map(|(_, t)| t).collect();
+    }
+    (0..count).map(work).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_come_back_in_order() {
+        let squares = super::map(100, |i| i * i);
+        assert_eq!(squares, (0..100).map(|i| i * i).collect::<Vec<_>>());
+        assert!(super::map(0, |i| i).is_empty());
+    }
+}

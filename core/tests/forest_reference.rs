@@ -1,0 +1,142 @@
+//! Studio's random forests against scikit-learn's.
+//!
+//! The reference files `tests/reference/forest_*.json` are written by
+//! `scripts/reference/sklearn_forest.py` (scikit-learn 1.9): for each case, the
+//! mean and spread over ten seeds of scikit-learn's test accuracy (and ROC-AUC) or
+//! R², and of its out-of-bag score, with matched hyperparameters on the same rows.
+//! A forest's trees turn on its random draws, which differ between the two, so
+//! Studio's scores must land within 0.01 of scikit-learn's mean, or within three
+//! of its seed-to-seed standard deviations where one seed moves it more than that
+//! (the small bundled samples).
+
+mod common;
+
+use std::path::Path;
+
+use common::{indices, load, train_as};
+use serde_json::Value;
+use studio_core::ingest::read_csv;
+use studio_core::train::{Metrics, Task, Trained};
+
+fn within(case: &str, what: &str, got: f64, reference: &Value, rows: usize) {
+    let mean = reference["mean"].as_f64().expect("mean");
+    let band = (3.0 * reference["std"].as_f64().expect("std")).max(0.01) + 1.0 / rows as f64;
+    assert!(
+        (got - mean).abs() <= band,
+        "{case}: {what} {got:.4} against scikit-learn's {mean:.4} ± {band:.4}"
+    );
+}
+
+/// The area under the ROC curve of `scores` for `positive`, by ranks (ties
+/// counted half), as scikit-learn's `roc_auc_score`.
+fn roc_auc(scores: &[f64], positive: &[bool]) -> f64 {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let mut ranks = vec![0.0; scores.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
+            j += 1;
+        }
+        for &k in &order[i..=j] {
+            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
+        }
+        i = j + 1;
+    }
+    let pos = positive.iter().filter(|&&p| p).count() as f64;
+    let neg = positive.len() as f64 - pos;
+    let rank_sum: f64 = (0..scores.len())
+        .filter(|&k| positive[k])
+        .map(|k| ranks[k])
+        .sum();
+    (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
+}
+
+/// The reference's `target` on its test rows, as text.
+pub fn test_labels(r: &Value) -> Vec<String> {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(r["dataset"].as_str().expect("path"));
+    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
+    let target = frame
+        .column(r["target"].as_str().expect("target"))
+        .expect("target column");
+    indices(&r["test_indices"])
+        .into_iter()
+        .map(|row| target.text(row).unwrap_or_default())
+        .collect()
+}
+
+fn oob_score(trained: &Trained) -> f64 {
+    trained
+        .pipeline
+        .model
+        .facts()
+        .iter()
+        .find(|f| f.key == "oob_score")
+        .expect("a bootstrapped forest reports its out-of-bag score")
+        .value
+}
+
+fn check(case: &str) {
+    let r = load(&format!("forest_{case}.json"));
+    let task = match r["task"].as_str() {
+        Some("classification") => Task::Classification,
+        _ => Task::Regression,
+    };
+    let trained = train_as(&r, "random_forest", task);
+    let (train, test) = (trained.split.train.len(), trained.split.test.len());
+    let oob = oob_score(&trained);
+    within(case, "out-of-bag score", oob, &r["oob_score"], train);
+    match &trained.metrics {
+        Metrics::Classification(m) => {
+            within(case, "accuracy", m.accuracy, &r["accuracy"], test);
+            if let Some(reference) = r.get("roc_auc") {
+                let classes = trained.pipeline.model.classes();
+                let truth = test_labels(&r);
+                let positive: Vec<bool> = truth.iter().map(|t| *t == classes[1]).collect();
+                let scores: Vec<f64> = trained
+                    .predictions
+                    .probabilities
+                    .iter()
+                    .map(|p| p[1])
+                    .collect();
+                within(
+                    case,
+                    "ROC-AUC",
+                    roc_auc(&scores, &positive),
+                    reference,
+                    test,
+                );
+            }
+        }
+        Metrics::Regression(m) => within(case, "R²", m.r2, &r["r2"], test),
+        Metrics::Clustering(_) => panic!("{case}: a forest does not cluster"),
+    }
+}
+
+#[test]
+fn synthetic_classes() {
+    check("classes");
+}
+
+#[test]
+fn synthetic_values() {
+    check("values");
+}
+
+#[test]
+fn breast_cancer() {
+    check("breast_cancer");
+}
+
+#[test]
+fn wine_log2_features() {
+    check("wine_log2");
+}
+
+#[test]
+fn diabetes_half_the_features() {
+    check("diabetes_leaf5");
+}
