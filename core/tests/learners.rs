@@ -248,6 +248,7 @@ fn every_registered_family_has_a_conformance_case() {
         "elastic_net",
         "tree",
         "gaussian_nb",
+        "knn",
         "kmeans",
     ];
     for family in registry::FAMILIES {
@@ -289,5 +290,19 @@ conformance!(
     "penguins.csv",
     Some("species"),
     []
+);
+conformance!(
+    knn,
+    "knn",
+    "penguins.csv",
+    Some("species"),
+    ["n_neighbors" = 7.0]
+);
+conformance!(
+    knn_regression,
+    "knn",
+    "diabetes.csv",
+    Some("progression"),
+    ["n_neighbors" = 10.0]
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

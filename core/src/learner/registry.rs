@@ -4,6 +4,7 @@
 use super::Family;
 use crate::model::{
     kmeans::KMeans,
+    knn::Knn,
     linear::Linear,
     logistic::Logistic,
     naive_bayes::GaussianNb,
@@ -21,6 +22,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &ElasticNet,
     &DecisionTree,
     &GaussianNb,
+    &Knn,
     &KMeans,
 ];
 
@@ -83,7 +85,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 gaussian_nb, kmeans"
+                 gaussian_nb, knn, kmeans"
                     .into()
             )
         );

@@ -10,6 +10,7 @@ pub mod bench;
 mod convex;
 mod gpu;
 pub mod kmeans;
+pub mod knn;
 pub mod lbfgs;
 pub mod linear;
 pub mod logistic;
