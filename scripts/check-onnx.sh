@@ -41,5 +41,9 @@ check core/tests/fixtures/mixed.csv label random_forest --param n_estimators=10 
 check data/samples/iris.csv species gaussian_nb
 check data/samples/penguins.csv species gaussian_nb
 check core/tests/fixtures/mixed.csv label gaussian_nb
+check data/samples/iris.csv species knn
+check data/samples/diabetes.csv progression knn --param weights=distance
+check data/samples/wine.csv class knn --param metric=manhattan --param weights=distance
+check core/tests/fixtures/mixed.csv label knn
 check data/samples/iris.csv - kmeans --param n_clusters=3
 check data/samples/penguins.csv - kmeans --param n_clusters=3

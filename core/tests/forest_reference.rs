@@ -11,11 +11,8 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::{indices, load, train_as};
 use serde_json::Value;
-use studio_core::ingest::read_csv;
 use studio_core::train::{Metrics, Task, Trained};
 
 fn within(case: &str, what: &str, got: f64, reference: &Value, rows: usize) {
@@ -54,11 +51,8 @@ fn roc_auc(scores: &[f64], positive: &[bool]) -> f64 {
 }
 
 /// The reference's `target` on its test rows, as text.
-pub fn test_labels(r: &Value) -> Vec<String> {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(r["dataset"].as_str().expect("path"));
-    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
+fn test_labels(r: &Value) -> Vec<String> {
+    let frame = common::frame(r);
     let target = frame
         .column(r["target"].as_str().expect("target"))
         .expect("target column");

@@ -250,6 +250,7 @@ fn every_registered_family_has_a_conformance_case() {
         "tree",
         "random_forest",
         "gaussian_nb",
+        "knn",
         "kmeans",
     ];
     for family in registry::FAMILIES {
@@ -305,5 +306,19 @@ conformance!(
     "penguins.csv",
     Some("species"),
     []
+);
+conformance!(
+    knn,
+    "knn",
+    "penguins.csv",
+    Some("species"),
+    ["n_neighbors" = 7.0]
+);
+conformance!(
+    knn_regression,
+    "knn",
+    "diabetes.csv",
+    Some("progression"),
+    ["n_neighbors" = 10.0]
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

@@ -5,8 +5,10 @@ regression (L2, C = 1, L-BFGS) or ridge regression (`--models linear`), or a CAR
 tree grown to purity with the same defaults (`--models tree`: gini or squared error,
 `random_state=0`), a random forest of 100 such trees (`--models forest`: bootstrap samples,
 scikit-learn's default `max_features`, `n_jobs=2` for scikit-learn, two threads for Studio
-on a 2-core machine), Gaussian naive Bayes (`--models nb`, classification only) or the lasso
-(`--models lasso`, regression only, alpha = 1), and score the held-out rows.
+on a 2-core machine), Gaussian naive Bayes (`--models nb`, classification only), the lasso
+(`--models lasso`, regression only, alpha = 1) or k-nearest neighbours (`--models knn`: 5
+neighbours, uniform weights, Euclidean, brute-force search on both sides; its time is nearly
+all in predicting the held-out rows), and score the held-out rows.
 The data is synthetic and seeded, written once to a temporary directory.
 
     .tools/venv/bin/python scripts/bench/train_vs_sklearn.py [--rows 200000] [--features 20] [--models linear,tree]
@@ -31,6 +33,7 @@ import sklearn
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -71,7 +74,8 @@ def time_studio(path, device, repeats, family):
 
 
 # Studio's name for each family the script knows besides the linear default.
-STUDIO_NAMES = {"tree": "tree", "forest": "random_forest", "nb": "gaussian_nb", "lasso": "lasso"}
+STUDIO_NAMES = {"tree": "tree", "forest": "random_forest", "nb": "gaussian_nb", "lasso": "lasso",
+                "knn": "knn"}
 # The task each family serves, where it serves only one.
 ONLY = {"nb": "classification", "lasso": "regression"}
 
@@ -84,6 +88,9 @@ def sklearn_model(task, family):
     if family == "forest":
         forest = RandomForestClassifier if task == "classification" else RandomForestRegressor
         return make_pipeline(StandardScaler(), forest(n_estimators=100, random_state=0, n_jobs=2))
+    if family == "knn":
+        knn = KNeighborsClassifier if task == "classification" else KNeighborsRegressor
+        return make_pipeline(StandardScaler(), knn(n_neighbors=5, algorithm="brute"))
     if family == "tree":
         tree = DecisionTreeClassifier if task == "classification" else DecisionTreeRegressor
         return make_pipeline(StandardScaler(), tree(random_state=0))

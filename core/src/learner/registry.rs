@@ -5,6 +5,7 @@ use super::Family;
 use crate::model::{
     forest::RandomForest,
     kmeans::KMeans,
+    knn::Knn,
     linear::Linear,
     logistic::Logistic,
     naive_bayes::GaussianNb,
@@ -23,6 +24,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &DecisionTree,
     &RandomForest,
     &GaussianNb,
+    &Knn,
     &KMeans,
 ];
 
@@ -85,7 +87,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gaussian_nb, kmeans"
+                 random_forest, gaussian_nb, knn, kmeans"
                     .into()
             )
         );

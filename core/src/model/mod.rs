@@ -11,6 +11,7 @@ mod convex;
 pub mod forest;
 mod gpu;
 pub mod kmeans;
+pub mod knn;
 pub mod lbfgs;
 pub mod linear;
 pub mod logistic;

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use serde_json::Value;
+use studio_core::frame::Frame;
 use studio_core::ingest::read_csv;
 use studio_core::learner::{ModelSpec, ParamValue, registry};
 use studio_core::train::{Task, TrainSpec, Trained, train};
@@ -29,14 +30,19 @@ pub fn indices(value: &Value) -> Vec<usize> {
     floats(value).into_iter().map(|v| v as usize).collect()
 }
 
+/// The reference's `dataset`, read as Studio reads it.
+pub fn frame(r: &Value) -> Frame {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(r["dataset"].as_str().expect("path"));
+    read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads")
+}
+
 /// Family `family` trained for `task` on the reference's `dataset` and `target`,
 /// with its `params` (numbers, switches or words), `test_size` and split `seed`; the test rows
 /// are the reference's.
 pub fn train_as(r: &Value, family: &str, task: Task) -> Trained {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(r["dataset"].as_str().expect("path"));
-    let frame = read_csv(&std::fs::read(&data).expect("data exists"), "data.csv").expect("reads");
+    let frame = frame(r);
     let mut model = ModelSpec::new(registry::family(family).expect("registered"));
     for (name, value) in r["params"].as_object().expect("params") {
         let value = match value {
