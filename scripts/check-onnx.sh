@@ -37,6 +37,11 @@ check core/tests/fixtures/mixed.csv label tree
 check data/samples/breast_cancer.csv diagnosis random_forest --param n_estimators=30
 check data/samples/iris.csv species random_forest --param n_estimators=20 --param max_features=log2
 check data/samples/diabetes.csv progression random_forest --param n_estimators=25 --param min_samples_leaf=3
+check data/samples/breast_cancer.csv diagnosis gbdt
+check data/samples/wine.csv class gbdt --param max_iter=40 --param max_leaf_nodes=8
+check data/samples/diabetes.csv progression gbdt --param max_iter=50
+check data/samples/penguins.csv species gbdt --param max_iter=30
+check core/tests/fixtures/mixed.csv label gbdt --param max_iter=20 --param min_samples_leaf=3
 check core/tests/fixtures/mixed.csv label random_forest --param n_estimators=10 --param bootstrap=false --param max_features=0.5
 check data/samples/iris.csv species gaussian_nb
 check data/samples/penguins.csv species gaussian_nb

@@ -318,7 +318,7 @@ impl Trainer {
             .filter(|c| Some(c.name.as_str()) != target_name && c.role == Role::Feature)
             .map(|c| c.name.clone())
             .collect();
-        let prep = Preprocessor::fit(frame, &features, &split.train)?;
+        let prep = Preprocessor::fit(frame, &features, &split.train, family.numbers())?;
         let inputs = prep.width();
         let train_x = prep.transform_as(frame, &split.train, family.arithmetic())?;
         let test_x = prep.transform_as(test_frame, &split.test, family.arithmetic())?;

@@ -10,6 +10,7 @@
 //! (the small bundled samples).
 
 mod common;
+mod roc;
 
 use common::{indices, load, train_as};
 use serde_json::Value;
@@ -22,32 +23,6 @@ fn within(case: &str, what: &str, got: f64, reference: &Value, rows: usize) {
         (got - mean).abs() <= band,
         "{case}: {what} {got:.4} against scikit-learn's {mean:.4} ± {band:.4}"
     );
-}
-
-/// The area under the ROC curve of `scores` for `positive`, by ranks (ties
-/// counted half), as scikit-learn's `roc_auc_score`.
-fn roc_auc(scores: &[f64], positive: &[bool]) -> f64 {
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
-    let mut ranks = vec![0.0; scores.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i;
-        while j + 1 < order.len() && scores[order[j + 1]] == scores[order[i]] {
-            j += 1;
-        }
-        for &k in &order[i..=j] {
-            ranks[k] = (i + j) as f64 / 2.0 + 1.0;
-        }
-        i = j + 1;
-    }
-    let pos = positive.iter().filter(|&&p| p).count() as f64;
-    let neg = positive.len() as f64 - pos;
-    let rank_sum: f64 = (0..scores.len())
-        .filter(|&k| positive[k])
-        .map(|k| ranks[k])
-        .sum();
-    (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
 }
 
 /// The reference's `target` on its test rows, as text.
@@ -99,7 +74,7 @@ fn check(case: &str) {
                 within(
                     case,
                     "ROC-AUC",
-                    roc_auc(&scores, &positive),
+                    roc::auc(&scores, &positive),
                     reference,
                     test,
                 );

@@ -249,6 +249,7 @@ fn every_registered_family_has_a_conformance_case() {
         "elastic_net",
         "tree",
         "random_forest",
+        "gbdt",
         "gaussian_nb",
         "knn",
         "kmeans",
@@ -299,6 +300,21 @@ conformance!(
     "diabetes.csv",
     Some("progression"),
     ["n_estimators" = 6.0, "max_depth" = 6.0]
+);
+conformance!(gbdt, "gbdt", "wine.csv", Some("class"), ["max_iter" = 15.0]);
+conformance!(
+    gbdt_binary,
+    "gbdt",
+    "breast_cancer.csv",
+    Some("diagnosis"),
+    ["max_iter" = 10.0, "max_leaf_nodes" = 8.0]
+);
+conformance!(
+    gbdt_regression,
+    "gbdt",
+    "diabetes.csv",
+    Some("progression"),
+    ["max_iter" = 20.0]
 );
 conformance!(
     gaussian_nb,

@@ -18,18 +18,17 @@ trains Studio's pipeline on the same rows and checks its scores against them.
   Model     n_estimators, max_features, min_samples_leaf as the case says;
             bootstrap=True, oob_score=True, every other parameter at its default.
 
-Rerun from the repository root (deterministic; overwrites the JSON and CSV files):
+Rerun from the repository root (deterministic but for the last bit of a spread, which
+scikit-learn sums on two threads; overwrites the JSON and CSV files):
 
     .tools/venv/bin/python scripts/reference/sklearn_forest.py
 """
 
 import csv
-import platform
 import sys
 from pathlib import Path
 
 import numpy as np
-import sklearn
 from sklearn.datasets import make_classification, make_friedman1
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
@@ -44,6 +43,7 @@ from sklearn_reference import (  # noqa: E402
     read_csv,
     split,
     transform,
+    versions,
 )
 
 FIXTURES = REPO / "core" / "tests" / "fixtures"
@@ -140,14 +140,9 @@ def run_case(case, dataset, target, task, params, seed, test_size, versions):
 
 
 def main() -> int:
-    versions = {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
     write_fixtures()
     for case in CASES:
-        run_case(*case, versions=versions)
+        run_case(*case, versions=versions())
     return 0
 
 

@@ -190,6 +190,15 @@ def fit_ridge(x, y, alpha):
 # ---------------------------------------------------------------- cases
 
 
+def versions() -> dict:
+    """The versions a reference file was written with."""
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+    }
+
+
 def dumps(value, indent: int = 0) -> str:
     """JSON with one key per line but each list of scalars on one line."""
     pad = "  " * indent

@@ -31,7 +31,7 @@ pub use spec::{ModelSpec, SpecError};
 use crate::compute::{ComputeError, DeviceKind, GpuDevice};
 use crate::export::graph::Graph;
 use crate::export::onnx::ExportError;
-use crate::prep::Arithmetic;
+use crate::prep::{Arithmetic, Numbers};
 use crate::train::Task;
 
 /// A future a family returns from a trait object; not `Send`, as the browser's
@@ -55,6 +55,11 @@ pub trait Family: Sync {
     /// computes them for a family whose predictions turn on exact comparisons.
     fn arithmetic(&self) -> Arithmetic {
         Arithmetic::F64
+    }
+
+    /// What the preprocessing does to number inputs for this family.
+    fn numbers(&self) -> Numbers {
+        Numbers::Standardized
     }
 
     /// Checks hyperparameters as a person wrote them.

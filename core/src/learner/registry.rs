@@ -3,6 +3,7 @@
 
 use super::Family;
 use crate::model::{
+    boosting::Gbdt,
     forest::RandomForest,
     kmeans::KMeans,
     knn::Knn,
@@ -23,6 +24,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &ElasticNet,
     &DecisionTree,
     &RandomForest,
+    &Gbdt,
     &GaussianNb,
     &Knn,
     &KMeans,
@@ -87,7 +89,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gaussian_nb, knn, kmeans"
+                 random_forest, gbdt, gaussian_nb, knn, kmeans"
                     .into()
             )
         );

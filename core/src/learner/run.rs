@@ -94,12 +94,19 @@ impl Run {
                 }
             }
         }
+        // A family that knows its objective before the first step (boosting's
+        // baseline, descent's starting point) starts the curve there.
+        let start = fit.progress();
+        let (loss_curve, last_done) = match start.loss {
+            Some(loss) => (vec![loss], Some(start.done)),
+            None => (Vec::new(), None),
+        };
         Ok(Self {
             fit,
             fallback,
             on_failure,
-            loss_curve: Vec::new(),
-            last_done: None,
+            loss_curve,
+            last_done,
         })
     }
 

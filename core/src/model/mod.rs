@@ -7,6 +7,7 @@
 //! GPU in f32 ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
 
 pub mod bench;
+pub mod boosting;
 mod convex;
 pub mod forest;
 mod gpu;

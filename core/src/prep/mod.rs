@@ -111,11 +111,27 @@ pub enum PrepError {
     Inconsistent(String),
 }
 
+/// What the preprocessing does to number columns, as the model family needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Numbers {
+    /// Missing values take the training mean, then every value is standardized.
+    Standardized,
+    /// Numbers reach the model as they are, missing ones as NaN: for a family that
+    /// learns what to do with them and whose splits do not care about scale.
+    Raw,
+}
+
 impl Preprocessor {
     /// The default steps for `features`, each fitted on the `train` rows as the
     /// steps before it transform them: mean imputation and standardization of the
-    /// number columns, then one-hot encoding of the category columns.
-    pub fn fit(frame: &Frame, features: &[String], train: &[usize]) -> Result<Self, PrepError> {
+    /// number columns (unless `numbers` is [`Numbers::Raw`]), then one-hot encoding
+    /// of the category columns.
+    pub fn fit(
+        frame: &Frame,
+        features: &[String],
+        train: &[usize],
+        numbers: Numbers,
+    ) -> Result<Self, PrepError> {
         if features.is_empty() {
             return Err(PrepError::NoFeatures);
         }
@@ -143,20 +159,23 @@ impl Preprocessor {
                 .map(|i| i.column.clone())
                 .collect()
         };
-        let (numbers, categories) = (of_kind(InputKind::Number), of_kind(InputKind::Category));
+        let (number_columns, categories) =
+            (of_kind(InputKind::Number), of_kind(InputKind::Category));
         let mut prep = Self {
             inputs,
             steps: Vec::new(),
         };
         // Each step is fitted on the training rows as the steps before it leave them.
         let mut table = prep.table(frame, train, Arithmetic::F64)?;
-        if !numbers.is_empty() {
-            let impute = ImputeMean::fit(&table, &numbers)?;
+        if !number_columns.is_empty() && numbers == Numbers::Standardized {
+            let impute = ImputeMean::fit(&table, &number_columns)?;
             impute.apply(&mut table, Arithmetic::F64)?;
             prep.steps.push(Step::ImputeMean(impute));
             // Nothing after it reads the numbers, so they are not transformed again.
-            prep.steps
-                .push(Step::Standardize(Standardize::fit(&table, &numbers)?));
+            prep.steps.push(Step::Standardize(Standardize::fit(
+                &table,
+                &number_columns,
+            )?));
         }
         if !categories.is_empty() {
             prep.steps
@@ -253,7 +272,13 @@ mod tests {
     #[test]
     fn fits_on_training_rows_and_encodes_unseen_and_missing_as_zeros() {
         let frame = read_csv(b"x,c\n1,a\n3,b\nNA,a\n100,c\n7,b\n8,c\n", "t.csv").expect("reads");
-        let prep = Preprocessor::fit(&frame, &["x".into(), "c".into()], &[0, 1, 2]).expect("fits");
+        let prep = Preprocessor::fit(
+            &frame,
+            &["x".into(), "c".into()],
+            &[0, 1, 2],
+            Numbers::Standardized,
+        )
+        .expect("fits");
         // Train x: 1, 3, (missing → 2): mean 2, population std sqrt(2/3).
         let scale = (2.0f64 / 3.0).sqrt();
         assert_eq!(
@@ -284,7 +309,8 @@ mod tests {
         let frame =
             read_csv(b"c,x,d,y\na,1,p,5\nb,2,q,6\na,3,p,7\nb,4,q,8\n", "t.csv").expect("reads");
         let features: Vec<String> = ["c", "x", "d", "y"].map(String::from).to_vec();
-        let prep = Preprocessor::fit(&frame, &features, &[0, 1]).expect("fits");
+        let prep =
+            Preprocessor::fit(&frame, &features, &[0, 1], Numbers::Standardized).expect("fits");
         let layout = prep.layout().expect("lays out");
         let shape: Vec<(&str, usize, usize)> = layout
             .slots()
@@ -299,7 +325,13 @@ mod tests {
     #[test]
     fn steps_read_back_from_their_json() {
         let frame = read_csv(b"x,c\n1,a\n3,b\n5,a\n7,b\n", "t.csv").expect("reads");
-        let prep = Preprocessor::fit(&frame, &["x".into(), "c".into()], &[0, 1]).expect("fits");
+        let prep = Preprocessor::fit(
+            &frame,
+            &["x".into(), "c".into()],
+            &[0, 1],
+            Numbers::Standardized,
+        )
+        .expect("fits");
         let json = serde_json::to_value(&prep).expect("writes");
         assert_eq!(json["steps"][0]["step"], "impute_mean");
         assert_eq!(json["steps"][1]["step"], "standardize");
@@ -312,7 +344,8 @@ mod tests {
     #[test]
     fn a_column_that_changed_kind_is_named() {
         let frame = read_csv(b"x\n1\n2\n", "t.csv").expect("reads");
-        let prep = Preprocessor::fit(&frame, &["x".into()], &[0, 1]).expect("fits");
+        let prep =
+            Preprocessor::fit(&frame, &["x".into()], &[0, 1], Numbers::Standardized).expect("fits");
         let other = read_csv(b"x\na\nb\n", "t.csv").expect("reads");
         assert_eq!(
             prep.transform(&other, &[0]),

@@ -20,15 +20,17 @@ mod bagging;
 use serde::{Deserialize, Serialize};
 
 use crate::compute::ComputeError;
-use crate::export::graph::Graph;
+use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
+use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{
     Fact, Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
     Progress, Resolved, Share, Target, TrainingSet,
 };
 use crate::model::tree::cart::{self, Presorted, Tree, TreeParams};
+use crate::model::tree::ensemble::Ensemble;
 use crate::model::tree::{
-    CRITERION, MAX_DEPTH, MIN_SAMPLES_LEAF, MIN_SAMPLES_SPLIT, RANDOM_STATE, ensemble, tree_params,
+    CRITERION, MAX_DEPTH, MIN_SAMPLES_LEAF, MIN_SAMPLES_SPLIT, RANDOM_STATE, tree_params,
 };
 use crate::parallel;
 use crate::prep::Arithmetic;
@@ -325,13 +327,22 @@ impl Model for ForestModel {
         let (n, depth) = (self.trees.len(), self.deepest());
         let scale = 1.0 / n as f64;
         if self.classes.is_empty() {
-            ensemble::write_regressor(graph, features, &self.trees, scale)?;
+            let mut trees = Ensemble::new();
+            for (t, tree) in self.trees.iter().enumerate() {
+                trees.cart(t, tree, scale)?;
+            }
+            trees.write_regressor(graph, features, PREDICTION, 1, None);
+            graph.output(PREDICTION, DataType::Float, &[batch(), fixed(1)]);
             return Ok(format!(
                 "a random forest of {n} regression trees (depth at most {depth}), their \
                  predictions averaged. Output: prediction, the predicted value (float, [N, 1])."
             ));
         }
-        ensemble::write_classifier(graph, features, &self.trees, scale, &self.classes)?;
+        let mut trees = Ensemble::new();
+        for (t, tree) in self.trees.iter().enumerate() {
+            trees.cart(t, tree, scale)?;
+        }
+        trees.write_classifier(graph, features, &self.classes);
         let k = self.classes.len();
         Ok(format!(
             "a random forest of {n} classification trees (depth at most {depth}) into {k} \

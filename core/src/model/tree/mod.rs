@@ -9,8 +9,9 @@ pub mod ensemble;
 use serde::{Deserialize, Serialize};
 
 use crate::compute::ComputeError;
-use crate::export::graph::Graph;
+use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
+use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{
     Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
     Progress, Resolved, Share, Target, TrainingSet,
@@ -18,6 +19,7 @@ use crate::learner::{
 use crate::prep::Arithmetic;
 use crate::train::Task;
 use cart::{Criterion, Grower, Tree, TreeParams};
+use ensemble::Ensemble;
 
 #[derive(Debug)]
 pub struct DecisionTree;
@@ -322,14 +324,19 @@ impl Model for TreeModel {
         self.check().map_err(ExportError::Inconsistent)?;
         let leaves = self.tree.leaves();
         if self.classes.is_empty() {
-            ensemble::write_regressor(graph, features, [&self.tree], 1.0)?;
+            let mut trees = Ensemble::new();
+            trees.cart(0, &self.tree, 1.0)?;
+            trees.write_regressor(graph, features, PREDICTION, 1, None);
+            graph.output(PREDICTION, DataType::Float, &[batch(), fixed(1)]);
             return Ok(format!(
                 "a regression tree of depth {} with {leaves} leaves. Output: prediction, the \
                  predicted value (float, [N, 1]).",
                 self.tree.depth()
             ));
         }
-        ensemble::write_classifier(graph, features, [&self.tree], 1.0, &self.classes)?;
+        let mut trees = Ensemble::new();
+        trees.cart(0, &self.tree, 1.0)?;
+        trees.write_classifier(graph, features, &self.classes);
         let k = self.classes.len();
         Ok(format!(
             "a classification tree of depth {} with {leaves} leaves into {k} classes: {}. \

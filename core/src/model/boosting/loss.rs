@@ -1,0 +1,176 @@
+//! The losses boosting fits, as scikit-learn's halved losses define them: their
+//! starting raw scores, per-row gradients and hessians, and mean values (which
+//! early stopping compares on the validation rows).
+//!
+//! Raw scores are row-major, `targets` per row: one for squared error and binary
+//! log-loss (the log-odds of the second class), one per class for the
+//! multinomial loss.
+
+/// What the rows are: values, or class indices among `classes`.
+#[derive(Debug, Clone, Copy)]
+pub enum Truth<'a> {
+    Values(&'a [f64]),
+    Classes { labels: &'a [usize], classes: usize },
+}
+
+impl Truth<'_> {
+    /// Raw scores per row.
+    pub fn targets(&self) -> usize {
+        match self {
+            Truth::Values(_) => 1,
+            Truth::Classes { classes, .. } if *classes <= 2 => 1,
+            Truth::Classes { classes, .. } => *classes,
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        match self {
+            Truth::Values(values) => values.len(),
+            Truth::Classes { labels, .. } => labels.len(),
+        }
+    }
+
+    /// The constant raw scores that fit the rows best (scikit-learn's
+    /// `fit_intercept_only`): the mean, the log-odds of the second class, or the
+    /// centred log-shares of the classes.
+    pub fn baseline(&self) -> Vec<f64> {
+        let n = self.rows().max(1) as f64;
+        match *self {
+            Truth::Values(values) => vec![values.iter().sum::<f64>() / n],
+            Truth::Classes { labels, classes } => {
+                let mut shares = vec![0.0; classes.max(2)];
+                for &l in labels {
+                    shares[l] += 1.0;
+                }
+                // scikit-learn clips the shares away from 0 and 1.
+                let eps = f64::EPSILON;
+                let shares: Vec<f64> = shares
+                    .iter()
+                    .map(|c| (c / n).clamp(eps, 1.0 - eps))
+                    .collect();
+                if classes <= 2 {
+                    vec![(shares[1] / (1.0 - shares[1])).ln()]
+                } else {
+                    let logs: Vec<f64> = shares.iter().map(|p| p.ln()).collect();
+                    let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+                    logs.iter().map(|l| l - mean).collect()
+                }
+            }
+        }
+    }
+
+    /// Writes each row's gradient and hessian for target `k` of `raw`.
+    pub fn gradients(&self, raw: &[f64], k: usize, g: &mut [f32], h: &mut [f32]) {
+        let targets = self.targets();
+        match *self {
+            Truth::Values(values) => {
+                for (r, &y) in values.iter().enumerate() {
+                    g[r] = (raw[r] - y) as f32;
+                    h[r] = 1.0;
+                }
+            }
+            Truth::Classes { labels, .. } if targets == 1 => {
+                for (r, &l) in labels.iter().enumerate() {
+                    let p = sigmoid(raw[r]);
+                    g[r] = (p - f64::from(u8::from(l == 1))) as f32;
+                    h[r] = (p * (1.0 - p)) as f32;
+                }
+            }
+            Truth::Classes { labels, .. } => {
+                for (r, &l) in labels.iter().enumerate() {
+                    let p = softmax(&raw[r * targets..(r + 1) * targets]);
+                    g[r] = (p[k] - f64::from(u8::from(l == k))) as f32;
+                    h[r] = (p[k] * (1.0 - p[k])) as f32;
+                }
+            }
+        }
+    }
+
+    /// The mean loss of `raw`.
+    pub fn loss(&self, raw: &[f64]) -> f64 {
+        let n = self.rows().max(1) as f64;
+        let targets = self.targets();
+        let total: f64 = match *self {
+            Truth::Values(values) => values
+                .iter()
+                .zip(raw)
+                .map(|(y, s)| 0.5 * (y - s) * (y - s))
+                .sum(),
+            Truth::Classes { labels, .. } if targets == 1 => labels
+                .iter()
+                .zip(raw)
+                .map(|(&l, &s)| log1p_exp(s) - if l == 1 { s } else { 0.0 })
+                .sum(),
+            Truth::Classes { labels, .. } => labels
+                .iter()
+                .enumerate()
+                .map(|(r, &l)| {
+                    let z = &raw[r * targets..(r + 1) * targets];
+                    log_sum_exp(z) - z[l]
+                })
+                .sum(),
+        };
+        total / n
+    }
+}
+
+pub fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+fn log1p_exp(z: f64) -> f64 {
+    if z > 0.0 {
+        z + (-z).exp().ln_1p()
+    } else {
+        z.exp().ln_1p()
+    }
+}
+
+fn log_sum_exp(z: &[f64]) -> f64 {
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    max + z.iter().map(|v| (v - max).exp()).sum::<f64>().ln()
+}
+
+pub fn softmax(z: &[f64]) -> Vec<f64> {
+    let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();
+    let sum: f64 = e.iter().sum();
+    e.iter().map(|v| v / sum).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gradients_are_the_losses_derivatives() {
+        let labels = [0, 2, 1, 2];
+        let truth = Truth::Classes {
+            labels: &labels,
+            classes: 3,
+        };
+        let raw: Vec<f64> = (0..12).map(|i| (i as f64 * 0.37).sin()).collect();
+        let (mut g, mut h) = (vec![0.0f32; 4], vec![0.0f32; 4]);
+        for k in 0..3 {
+            truth.gradients(&raw, k, &mut g, &mut h);
+            for r in 0..4 {
+                let mut up = raw.clone();
+                up[r * 3 + k] += 1e-6;
+                let numeric = (truth.loss(&up) - truth.loss(&raw)) * 4.0 / 1e-6;
+                let g = f64::from(g[r]);
+                assert!((numeric - g).abs() < 1e-5, "{numeric} vs {g}");
+            }
+        }
+        let binary = Truth::Classes {
+            labels: &[0, 1, 1],
+            classes: 2,
+        };
+        let baseline = binary.baseline();
+        assert!((baseline[0] - 2f64.ln()).abs() < 1e-12);
+    }
+}
