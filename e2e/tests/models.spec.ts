@@ -170,3 +170,55 @@ test('a random forest trains tree by tree, reports its out-of-bag score, and its
   // A forest labels nearly every training and test row right.
   expect(rightInOnnxRuntime(onnxPath, BREAST_CANCER, 'diagnosis')).toBeGreaterThanOrEqual(550);
 });
+
+test('gradient boosting trains iteration by iteration, with missing values left to its splits, and its ONNX download agrees', async ({ page }, info) => {
+  // Penguins has missing measurements: boosting takes them as they are.
+  await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
+  await page.getByLabel('Target column').selectOption('species');
+  await page.getByLabel('Model').selectOption('gbdt');
+  const iterations = page.getByRole('textbox', { name: /^Iterations/ });
+  await expect(iterations).toHaveValue('100');
+  await iterations.fill('40');
+  await iterations.press('Tab');
+  await expect(page.getByLabel('Early stopping')).toHaveValue('auto');
+  let metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(page.getByRole('img', { name: /^Loss curve: objective from \d\.\d{4} to 0\.\d{4} over 40 iterations$/ })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · gbdt → species');
+
+  await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
+  await page.getByLabel('Model').selectOption('gbdt');
+  const leaves = page.getByRole('textbox', { name: /^Leaves per tree/ });
+  await leaves.fill('1');
+  await leaves.press('Tab');
+  await expect(page.getByRole('alert').filter({ hasText: 'max_leaf_nodes' })).toHaveText(
+    'max_leaf_nodes should be a whole number from 2 to 100000, or none, but is 1.',
+  );
+  await leaves.fill('15');
+  await leaves.press('Tab');
+  metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('gbdt.onnx');
+  await onnx.saveAs(onnxPath);
+  // Boosting fits every training row, and nearly every test row.
+  expect(rightInOnnxRuntime(onnxPath, BREAST_CANCER, 'diagnosis')).toBeGreaterThanOrEqual(555);
+});
+
+test('k-nearest neighbours votes by distance and its ONNX download finds the same neighbours', async ({ page }, info) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await page.getByLabel('Model').selectOption('knn');
+  const neighbours = page.getByRole('textbox', { name: /^Neighbours/ });
+  await expect(neighbours).toHaveValue('5');
+  await neighbours.fill('7');
+  await neighbours.press('Tab');
+  await page.getByLabel(/^Neighbour weights/).selectOption('distance');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · knn → species');
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('knn.onnx');
+  await onnx.saveAs(onnxPath);
+  // Distance weights put each training row on itself: every training row is right.
+  expect(rightInOnnxRuntime(onnxPath, IRIS, 'species')).toBeGreaterThanOrEqual(145);
+});
