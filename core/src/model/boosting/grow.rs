@@ -451,7 +451,12 @@ impl Grower<'_> {
             let mut part = vec![Bin::default(); WIDTH * per];
             for (slot, f) in (t * per..((t + 1) * per).min(features)).enumerate() {
                 let column = self.binned.feature(f);
-                let bins = &mut part[slot * WIDTH..(slot + 1) * WIDTH];
+                // A fixed-size array: a u8 code always indexes it, unchecked.
+                let Ok(bins) =
+                    <&mut [Bin; WIDTH]>::try_from(&mut part[slot * WIDTH..(slot + 1) * WIDTH])
+                else {
+                    continue;
+                };
                 if in_order {
                     for ((&code, &g), &h) in column.iter().zip(&og).zip(&oh) {
                         let bin = &mut bins[code as usize];

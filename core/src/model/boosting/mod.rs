@@ -286,6 +286,7 @@ impl Family for Gbdt {
             validation_raw,
             trees: Vec::new(),
             scores: Vec::new(),
+            train_loss: f64::NAN,
             early,
             n_iter_no_change: p.count("n_iter_no_change")?,
             tol: p.float("tol")?,
@@ -394,6 +395,8 @@ struct GbdtFit {
     /// The negated loss after every iteration, the first before any: on the
     /// validation rows with early stopping, else on the training rows.
     scores: Vec<f64>,
+    /// The mean training loss after the last iteration.
+    train_loss: f64,
     early: bool,
     n_iter_no_change: usize,
     tol: f64,
@@ -406,11 +409,14 @@ impl GbdtFit {
         self.trees.len() / self.targets.max(1)
     }
 
+    /// Takes the training loss (the curve's point) and, with early stopping,
+    /// the validation score.
     fn score(&mut self) {
+        self.train_loss = self.truth.truth().loss(&self.raw);
         let loss = if self.early {
             self.validation_truth.truth().loss(&self.validation_raw)
         } else {
-            self.truth.truth().loss(&self.raw)
+            self.train_loss
         };
         self.scores.push(-loss);
     }
@@ -476,7 +482,7 @@ impl Fit for GbdtFit {
         Progress {
             done: self.iterations(),
             total: Some(self.max_iter),
-            loss: Some(self.truth.truth().loss(&self.raw)),
+            loss: Some(self.train_loss),
             unit: "iteration",
         }
     }
