@@ -7,6 +7,7 @@ use crate::model::{
     kmeans::KMeans,
     knn::Knn,
     linear::Linear,
+    linear_svm::LinearSvm,
     logistic::Logistic,
     naive_bayes::GaussianNb,
     sparse::{ElasticNet, Lasso},
@@ -25,6 +26,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &RandomForest,
     &GaussianNb,
     &Knn,
+    &LinearSvm,
     &KMeans,
 ];
 
@@ -87,7 +89,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gaussian_nb, knn, kmeans"
+                 random_forest, gaussian_nb, knn, linear_svm, kmeans"
                     .into()
             )
         );
