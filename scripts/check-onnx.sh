@@ -50,5 +50,9 @@ check data/samples/iris.csv species knn
 check data/samples/diabetes.csv progression knn --param weights=distance
 check data/samples/wine.csv class knn --param metric=manhattan --param weights=distance
 check core/tests/fixtures/mixed.csv label knn
+check data/samples/iris.csv species linear_svm
+check data/samples/wine.csv class linear_svm --param loss=hinge --param class_weight=balanced
+check data/samples/breast_cancer.csv diagnosis linear_svm --param C=0.1 --param intercept_scaling=2
+check core/tests/fixtures/mixed.csv label linear_svm --param fit_intercept=false
 check data/samples/iris.csv - kmeans --param n_clusters=3
 check data/samples/penguins.csv - kmeans --param n_clusters=3

@@ -252,6 +252,7 @@ fn every_registered_family_has_a_conformance_case() {
         "gbdt",
         "gaussian_nb",
         "knn",
+        "linear_svm",
         "kmeans",
     ];
     for family in registry::FAMILIES {
@@ -336,5 +337,13 @@ conformance!(
     "diabetes.csv",
     Some("progression"),
     ["n_neighbors" = 10.0]
+);
+conformance!(linear_svm, "linear_svm", "wine.csv", Some("class"), []);
+conformance!(
+    linear_svm_binary,
+    "linear_svm",
+    "breast_cancer.csv",
+    Some("diagnosis"),
+    ["C" = 0.5]
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

@@ -6,9 +6,11 @@ tree grown to purity with the same defaults (`--models tree`: gini or squared er
 `random_state=0`), a random forest of 100 such trees (`--models forest`: bootstrap samples,
 scikit-learn's default `max_features`, `n_jobs=2` for scikit-learn, two threads for Studio
 on a 2-core machine), Gaussian naive Bayes (`--models nb`, classification only), the lasso
-(`--models lasso`, regression only, alpha = 1) or k-nearest neighbours (`--models knn`: 5
+(`--models lasso`, regression only, alpha = 1), k-nearest neighbours (`--models knn`: 5
 neighbours, uniform weights, Euclidean, brute-force search on both sides; its time is nearly
-all in predicting the held-out rows), and score the held-out rows.
+all in predicting the held-out rows) or a linear SVM (`--models svm`, classification only:
+`LinearSVC`'s defaults with `dual=True`, liblinear's dual coordinate descent on both sides),
+and score the held-out rows.
 The data is synthetic and seeded, written once to a temporary directory.
 
     .tools/venv/bin/python scripts/bench/train_vs_sklearn.py [--rows 200000] [--features 20] [--models linear,tree]
@@ -38,6 +40,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -75,9 +78,9 @@ def time_studio(path, device, repeats, family):
 
 # Studio's name for each family the script knows besides the linear default.
 STUDIO_NAMES = {"tree": "tree", "forest": "random_forest", "nb": "gaussian_nb", "lasso": "lasso",
-                "knn": "knn"}
+                "knn": "knn", "svm": "linear_svm"}
 # The task each family serves, where it serves only one.
-ONLY = {"nb": "classification", "lasso": "regression"}
+ONLY = {"nb": "classification", "lasso": "regression", "svm": "classification"}
 
 
 def sklearn_model(task, family):
@@ -91,6 +94,8 @@ def sklearn_model(task, family):
     if family == "knn":
         knn = KNeighborsClassifier if task == "classification" else KNeighborsRegressor
         return make_pipeline(StandardScaler(), knn(n_neighbors=5, algorithm="brute"))
+    if family == "svm":
+        return make_pipeline(StandardScaler(), LinearSVC(dual=True))
     if family == "tree":
         tree = DecisionTreeClassifier if task == "classification" else DecisionTreeRegressor
         return make_pipeline(StandardScaler(), tree(random_state=0))

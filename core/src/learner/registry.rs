@@ -8,6 +8,7 @@ use crate::model::{
     kmeans::KMeans,
     knn::Knn,
     linear::Linear,
+    linear_svm::LinearSvm,
     logistic::Logistic,
     naive_bayes::GaussianNb,
     sparse::{ElasticNet, Lasso},
@@ -27,6 +28,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &Gbdt,
     &GaussianNb,
     &Knn,
+    &LinearSvm,
     &KMeans,
 ];
 
@@ -89,7 +91,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gbdt, gaussian_nb, knn, kmeans"
+                 random_forest, gbdt, gaussian_nb, knn, linear_svm, kmeans"
                     .into()
             )
         );

@@ -15,6 +15,7 @@ pub mod kmeans;
 pub mod knn;
 pub mod lbfgs;
 pub mod linear;
+pub mod linear_svm;
 pub mod logistic;
 pub mod naive_bayes;
 pub mod sparse;
