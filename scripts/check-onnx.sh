@@ -30,6 +30,9 @@ check data/samples/diabetes.csv progression linear
 check data/samples/diabetes.csv progression lasso --param alpha=0.5
 check data/samples/diabetes.csv progression elastic_net --param alpha=0.1 --param l1_ratio=0.3
 check core/tests/fixtures/mixed.csv label logistic
+check data/samples/breast_cancer.csv diagnosis logistic --param penalty=l1 --param C=0.1
+check data/samples/wine.csv class logistic --param penalty=elasticnet --param l1_ratio=0.5
+check data/samples/penguins.csv species logistic --param penalty=l1 --param C=0.5
 check data/samples/wine.csv class tree
 check data/samples/breast_cancer.csv diagnosis tree --param max_depth=5
 check data/samples/diabetes.csv progression tree --param min_samples_leaf=5

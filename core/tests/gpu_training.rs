@@ -11,7 +11,7 @@ use pollster::block_on;
 use studio_core::compute::{ComputeError, CpuDevice, Device, DeviceKind, GpuDevice};
 use studio_core::frame::Frame;
 use studio_core::ingest::read_csv;
-use studio_core::learner::{Fitted, ModelSpec, registry};
+use studio_core::learner::{Fitted, ModelSpec, ParamValue, registry};
 use studio_core::model::GpuLinearLoss;
 use studio_core::model::linear::LinearModel;
 use studio_core::model::logistic::LogisticModel;
@@ -159,6 +159,36 @@ fn iris_logistic_trains_to_the_same_model_on_the_gpu() {
         cpu.loss_curve.len() - 1,
         gpu.loss_curve.len() - 1
     );
+}
+
+#[test]
+fn l1_and_elastic_net_logistic_regression_stay_on_the_cpu_where_a_gpu_is_offered() {
+    let frame = sample("iris.csv");
+    for penalty in ["l1", "elasticnet"] {
+        let mut spec = spec("species", Task::Classification, "logistic");
+        spec.model
+            .params
+            .insert("penalty".into(), ParamValue::Text(penalty.into()));
+        let cpu = block_on(train_on(
+            &frame,
+            None,
+            spec.clone(),
+            &Device::Cpu(CpuDevice::default()),
+            OnGpuFailure::Stop,
+        ))
+        .expect("trains on the CPU");
+        let offered = block_on(train_on(
+            &frame,
+            None,
+            spec,
+            &Device::Gpu(Box::new(gpu())),
+            OnGpuFailure::Stop,
+        ))
+        .expect("trains where a GPU is offered");
+        assert_eq!(offered.device, DeviceKind::Cpu, "{penalty}");
+        assert_eq!(offered.fallback, None, "{penalty}");
+        assert_eq!(offered.pipeline, cpu.pipeline, "{penalty}");
+    }
 }
 
 #[test]

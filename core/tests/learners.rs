@@ -32,8 +32,30 @@ struct Case {
     params: Params,
 }
 
+/// A conformance line's parameter value: a number or a choice.
+trait Param {
+    fn value(self) -> ParamValue;
+}
+
+impl Param for f64 {
+    fn value(self) -> ParamValue {
+        ParamValue::Number(self)
+    }
+}
+
+impl Param for &str {
+    fn value(self) -> ParamValue {
+        ParamValue::Text(self.to_owned())
+    }
+}
+
 impl Case {
-    fn new(name: &str, data: &str, target: Option<&'static str>, params: &[(&str, f64)]) -> Self {
+    fn new(
+        name: &str,
+        data: &str,
+        target: Option<&'static str>,
+        params: &[(&str, ParamValue)],
+    ) -> Self {
         let family = registry::family(name).expect("in the registry");
         let frame = sample(data);
         let task = target.map_or(Task::Clustering, |t| {
@@ -47,7 +69,7 @@ impl Case {
             task,
             params: params
                 .iter()
-                .map(|(k, v)| ((*k).to_owned(), ParamValue::Number(*v)))
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
                 .collect(),
         }
     }
@@ -209,7 +231,7 @@ macro_rules! conformance {
             use super::*;
 
             fn case() -> Case {
-                Case::new($family, $data, $target, &[$(($k, $v)),*])
+                Case::new($family, $data, $target, &[$(($k, Param::value($v))),*])
             }
 
             #[test]
@@ -265,6 +287,20 @@ fn every_registered_family_has_a_conformance_case() {
 }
 
 conformance!(logistic, "logistic", "iris.csv", Some("species"), []);
+conformance!(
+    logistic_l1,
+    "logistic",
+    "breast_cancer.csv",
+    Some("diagnosis"),
+    ["penalty" = "l1", "C" = 0.1]
+);
+conformance!(
+    logistic_elasticnet,
+    "logistic",
+    "iris.csv",
+    Some("species"),
+    ["penalty" = "elasticnet", "l1_ratio" = 0.5]
+);
 conformance!(linear, "linear", "diabetes.csv", Some("progression"), []);
 conformance!(
     lasso,

@@ -1,10 +1,12 @@
 //! Fitting a convex objective with L-BFGS, one iteration per step: the fit the
 //! linear families share. The objective has a CPU form in f64 (the reference) and
 //! a GPU form in f32; on the GPU the CPU's form is kept, so that a failed step can
-//! be taken again there from the same point.
+//! be taken again there from the same point. With an L1 penalty the fit is
+//! OWL-QN's instead ([`OwlqnFit`]), on the CPU only.
 
 use super::Objective;
 use super::lbfgs::{Lbfgs, Status};
+use super::owlqn::Owlqn;
 use crate::compute::{ComputeError, DeviceKind, GpuDevice};
 use crate::learner::{Fit, Fitted, Local, Progress};
 
@@ -108,5 +110,70 @@ impl<L: ConvexLoss + 'static> Fit for LbfgsFit<L> {
                 None => Ok(()),
             }
         })
+    }
+}
+
+/// OWL-QN on a CPU objective plus a weighted L1 norm, starting at zero. No GPU
+/// path: the L1 penalties train on the CPU wherever a GPU is offered.
+pub struct OwlqnFit<O: Objective> {
+    cpu: O,
+    /// Each parameter's L1 weight.
+    l1: Vec<f64>,
+    optimizer: Option<Owlqn>,
+    status: Status,
+    max_iter: usize,
+    /// The fitted model at a parameter vector.
+    model: fn(&O, &[f64]) -> Fitted,
+}
+
+impl<O: Objective> OwlqnFit<O> {
+    pub fn new(cpu: O, l1: Vec<f64>, max_iter: usize, model: fn(&O, &[f64]) -> Fitted) -> Self {
+        Self {
+            cpu,
+            l1,
+            optimizer: None,
+            status: Status::Running,
+            max_iter,
+            model,
+        }
+    }
+
+    async fn advance(&mut self) -> Result<bool, ComputeError> {
+        let Some(optimizer) = &mut self.optimizer else {
+            // The first step evaluates the starting point.
+            let x0 = vec![0.0; self.cpu.dim()];
+            self.optimizer = Some(Owlqn::start(&self.cpu, x0, self.l1.clone()).await?);
+            return Ok(self.max_iter > 0);
+        };
+        if self.status != Status::Running || optimizer.iterations() >= self.max_iter {
+            return Ok(false);
+        }
+        self.status = optimizer.step(&self.cpu).await?;
+        Ok(self.status == Status::Running && optimizer.iterations() < self.max_iter)
+    }
+}
+
+impl<O: Objective + 'static> Fit for OwlqnFit<O> {
+    fn step(&mut self) -> Local<'_, Result<bool, ComputeError>> {
+        Box::pin(self.advance())
+    }
+
+    fn progress(&self) -> Progress {
+        Progress {
+            done: self.optimizer.as_ref().map_or(0, Owlqn::iterations),
+            total: Some(self.max_iter),
+            loss: self.optimizer.as_ref().map(Owlqn::value),
+            unit: "iteration",
+        }
+    }
+
+    fn converged(&self) -> bool {
+        self.status == Status::Converged
+    }
+
+    fn model(&self) -> Fitted {
+        let zeros = vec![0.0; self.cpu.dim()];
+        let params = self.optimizer.as_ref().map_or(&zeros[..], Owlqn::params);
+        (self.model)(&self.cpu, params)
     }
 }

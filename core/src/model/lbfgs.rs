@@ -20,20 +20,20 @@ use crate::compute::ComputeError;
 /// Pairs of past steps kept for the curvature estimate.
 const MEMORY: usize = 10;
 /// Armijo's sufficient-decrease constant.
-const ARMIJO: f64 = 1e-4;
+pub(super) const ARMIJO: f64 = 1e-4;
 /// Halvings tried before a line search gives up.
-const MAX_HALVINGS: usize = 60;
+pub(super) const MAX_HALVINGS: usize = 60;
 /// Converged when the largest gradient entry is this small relative to the objective.
 ///
 /// Not scaled by the objective's precision: an f32 gradient is far more accurate
 /// than `ε₃₂·|f|` (the f32 value of a sum of squares may be 10⁶ while its gradient
 /// is good to 10⁻²), so a tolerance scaled to f32 stops runs far from the minimum.
 /// An f32 run ends at its gradient's rounding floor instead ([`NOISY_PATIENCE`]).
-const GRADIENT_TOLERANCE: f64 = 1e-12;
+pub(super) const GRADIENT_TOLERANCE: f64 = 1e-12;
 /// Converged when an iteration lowers the objective by less than this, relatively.
 /// Scaled by the objective's precision (in units of f64's epsilon), it is the
 /// smallest decrease the objective's value resolves.
-const DECREASE_TOLERANCE: f64 = 1e-15;
+pub(super) const DECREASE_TOLERANCE: f64 = 1e-15;
 /// Steps tried (1, ½, ¼, ⅛) once the value no longer resolves progress.
 const NOISY_TRIES: usize = 4;
 /// Once the value no longer resolves progress, converged when neither the
@@ -69,12 +69,65 @@ enum Judge {
     },
 }
 
+/// The curvature estimate: the last [`MEMORY`] steps `s`, the gradient changes
+/// `y` along them and `1 / s·y`. Shared with [OWL-QN](super::owlqn).
+#[derive(Debug, Clone)]
+pub(super) struct History(VecDeque<(Vec<f64>, Vec<f64>, f64)>);
+
+impl History {
+    pub(super) fn new() -> Self {
+        Self(VecDeque::with_capacity(MEMORY))
+    }
+
+    /// Keeps the pair if it shows positive curvature, forgetting the oldest.
+    pub(super) fn push(&mut self, s: Vec<f64>, y: Vec<f64>) {
+        let sy = dot(&s, &y);
+        if sy > 1e-12 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() {
+            if self.0.len() == MEMORY {
+                self.0.pop_front();
+            }
+            self.0.push_back((s, y, 1.0 / sy));
+        }
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `−H g` by the two-loop recursion; without history, a unit-length steepest descent.
+    pub(super) fn direction(&self, grad: &[f64]) -> Vec<f64> {
+        let mut q = grad.to_vec();
+        let Some((s_last, y_last, _)) = self.0.back() else {
+            let norm = dot(&q, &q).sqrt().max(f64::MIN_POSITIVE);
+            return q.iter().map(|g| -g / norm).collect();
+        };
+        let mut alphas = Vec::with_capacity(self.0.len());
+        for (s, y, rho) in self.0.iter().rev() {
+            let alpha = rho * dot(s, &q);
+            axpy(-alpha, y, &mut q);
+            alphas.push(alpha);
+        }
+        let gamma = dot(s_last, y_last) / dot(y_last, y_last);
+        q.iter_mut().for_each(|v| *v *= gamma);
+        for ((s, y, rho), alpha) in self.0.iter().zip(alphas.into_iter().rev()) {
+            let beta = rho * dot(y, &q);
+            axpy(alpha - beta, s, &mut q);
+        }
+        q.iter_mut().for_each(|v| *v = -*v);
+        q
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Lbfgs {
     x: Vec<f64>,
     value: f64,
     grad: Vec<f64>,
-    history: VecDeque<(Vec<f64>, Vec<f64>, f64)>,
+    history: History,
     iterations: usize,
     judge: Judge,
 }
@@ -88,7 +141,7 @@ impl Lbfgs {
             x: x0,
             value,
             grad,
-            history: VecDeque::with_capacity(MEMORY),
+            history: History::new(),
             iterations: 0,
             judge: Judge::Value,
         })
@@ -124,12 +177,12 @@ impl Lbfgs {
         if max_abs(&self.grad) <= GRADIENT_TOLERANCE * self.value.abs().max(1.0) {
             return Ok(Status::Converged);
         }
-        let mut direction = self.direction();
+        let mut direction = self.history.direction(&self.grad);
         let mut slope = dot(&self.grad, &direction);
         if slope >= 0.0 {
             // Curvature pairs went stale; fall back to steepest descent.
             self.history.clear();
-            direction = self.direction();
+            direction = self.history.direction(&self.grad);
             slope = dot(&self.grad, &direction);
         }
 
@@ -154,7 +207,7 @@ impl Lbfgs {
                 // Rounding in the gradients may have spoiled the curvature pairs:
                 // try again from steepest descent.
                 self.history.clear();
-                direction = self.direction();
+                direction = self.history.direction(&self.grad);
                 slope = dot(&self.grad, &direction);
                 continue;
             }
@@ -241,13 +294,7 @@ impl Lbfgs {
                     .zip(&self.grad)
                     .map(|(a, b)| a - b)
                     .collect();
-                let sy = dot(&s, &y);
-                if sy > 1e-12 * dot(&y, &y).sqrt() * dot(&s, &s).sqrt() {
-                    if self.history.len() == MEMORY {
-                        self.history.pop_front();
-                    }
-                    self.history.push_back((s, y, 1.0 / sy));
-                }
+                self.history.push(s, y);
                 let decrease = self.value - value;
                 self.x.copy_from_slice(&trial);
                 self.grad.copy_from_slice(&trial_grad);
@@ -259,32 +306,9 @@ impl Lbfgs {
         }
         Ok(None)
     }
-
-    /// `−H g` by the two-loop recursion; without history, a unit-length steepest descent.
-    fn direction(&self) -> Vec<f64> {
-        let mut q = self.grad.clone();
-        let Some((s_last, y_last, _)) = self.history.back() else {
-            let norm = dot(&q, &q).sqrt().max(f64::MIN_POSITIVE);
-            return q.iter().map(|g| -g / norm).collect();
-        };
-        let mut alphas = Vec::with_capacity(self.history.len());
-        for (s, y, rho) in self.history.iter().rev() {
-            let alpha = rho * dot(s, &q);
-            axpy(-alpha, y, &mut q);
-            alphas.push(alpha);
-        }
-        let gamma = dot(s_last, y_last) / dot(y_last, y_last);
-        q.iter_mut().for_each(|v| *v *= gamma);
-        for ((s, y, rho), alpha) in self.history.iter().zip(alphas.into_iter().rev()) {
-            let beta = rho * dot(y, &q);
-            axpy(alpha - beta, s, &mut q);
-        }
-        q.iter_mut().for_each(|v| *v = -*v);
-        q
-    }
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
@@ -292,7 +316,7 @@ fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
     y.iter_mut().zip(x).for_each(|(y, x)| *y += a * x);
 }
 
-fn max_abs(v: &[f64]) -> f64 {
+pub(super) fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 

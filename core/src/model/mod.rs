@@ -2,9 +2,10 @@
 //!
 //! Each family implements [`Family`](crate::learner::Family) and is listed once in
 //! the [registry](crate::learner::registry). The linear families minimize a convex
-//! objective with L-BFGS ([`lbfgs`], [`convex`]); the objective's value and
-//! gradient come from an [`Objective`], on the CPU in f64 (the reference) or on the
-//! GPU in f32 ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
+//! objective with L-BFGS ([`lbfgs`], [`convex`]), or with an L1 penalty OWL-QN
+//! (`owlqn`, CPU only); the objective's value and gradient come from an
+//! [`Objective`], on the CPU in f64 (the reference) or on the GPU in f32
+//! ([`GpuSoftmaxCrossEntropy`], [`GpuSquaredError`]).
 
 pub mod bench;
 pub mod boosting;
@@ -18,6 +19,7 @@ pub mod linear;
 pub mod linear_svm;
 pub mod logistic;
 pub mod naive_bayes;
+mod owlqn;
 pub mod sparse;
 pub mod tree;
 

@@ -1,14 +1,28 @@
-//! Multinomial logistic regression with an L2 penalty, fitted by L-BFGS on the
-//! CPU (f64) or the GPU (f32 kernels), as scikit-learn's `LogisticRegression`.
+//! Multinomial logistic regression, as scikit-learn's `LogisticRegression`.
+//!
+//! With the L2 penalty (the default) or none, fitted by L-BFGS on the CPU (f64)
+//! or the GPU (f32 kernels); two classes are two softmax rows, whose L2 penalty
+//! falls on both (so the model is scikit-learn's two-class one at `2C`).
+//!
+//! With `l1` or `elasticnet` the objective is scikit-learn's (`saga`'s): the
+//! log-losses plus `(ρ ‖W‖₁ + (1 − ρ) ‖W‖² / 2) / C`, `ρ` the `l1_ratio`,
+//! intercepts unpenalized; two classes are scikit-learn's one weight vector
+//! (`binary.rs`), carried as the second class's row beside a row of zeros. It is
+//! fitted by OWL-QN, so weights the optimum zeroes are exactly zero, on the CPU
+//! only, wherever a GPU is offered.
 
+mod binary;
 mod objective;
 
+pub use binary::BinaryCrossEntropy;
 pub use objective::SoftmaxCrossEntropy;
+
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::convex::{ConvexLoss, LbfgsFit};
-use super::{GpuSoftmaxCrossEntropy, MAX_ITER, softmax};
+use super::convex::{ConvexLoss, LbfgsFit, OwlqnFit};
+use super::{GpuSoftmaxCrossEntropy, MAX_ITER, Objective, softmax};
 use crate::compute::{ComputeError, GpuDevice};
 use crate::export::graph::{self, Graph, ML_DOMAIN, batch, finite, fixed};
 use crate::export::onnx::{ExportError, LABEL, PROBABILITIES, check_width};
@@ -37,19 +51,64 @@ const PARAMS: &[ParamSpec] = &[
         log_scale: true,
         help: "Inverse regularization strength: smaller values keep the weights small and the model simpler.",
     },
+    ParamSpec {
+        name: "penalty",
+        aliases: &[],
+        label: "Penalty",
+        kind: ParamKind::Choice(&["l2", "l1", "elasticnet"]),
+        default: ParamDefault::Choice("l2"),
+        optional: true,
+        log_scale: false,
+        help: "What keeps the weights small: l2 their squares, l1 their sizes (setting some to \
+               exactly zero), elasticnet a mix of the two by l1_ratio; none leaves them free and \
+               C unused. l1 and elasticnet train on the CPU.",
+    },
+    ParamSpec {
+        name: "l1_ratio",
+        aliases: &[],
+        label: "L1 ratio",
+        kind: ParamKind::Float {
+            min: 0.0,
+            max: 1.0,
+            min_exclusive: false,
+        },
+        default: ParamDefault::Float(0.5),
+        optional: false,
+        log_scale: false,
+        help: "With the elasticnet penalty, its L1 share: 1 is l1, 0 is l2, between them a mix.",
+    },
     MAX_ITER,
 ];
 
+/// The penalty on the weights.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Penalty {
+    /// `strength · ‖W‖² / 2`: `1 / C`, or 0 for no penalty (scikit-learn's `None`).
+    L2 { strength: f64 },
+    /// `(ρ ‖W‖₁ + (1 − ρ) ‖W‖² / 2) / C`; `l1` is `ρ = 1`.
+    ElasticNet { c: f64, l1_ratio: f64 },
+}
+
 /// Checked hyperparameters.
 struct LogisticParams {
-    c: f64,
+    penalty: Penalty,
     max_iter: usize,
 }
 
 impl LogisticParams {
     fn from(params: &Resolved) -> Result<Self, FitError> {
+        let c = params.float("C")?;
+        let penalty = match params.choice("penalty")? {
+            Some("l2") => Penalty::L2 { strength: 1.0 / c },
+            None => Penalty::L2 { strength: 0.0 },
+            Some("l1") => Penalty::ElasticNet { c, l1_ratio: 1.0 },
+            _ => Penalty::ElasticNet {
+                c,
+                l1_ratio: params.float("l1_ratio")?,
+            },
+        };
         Ok(Self {
-            c: params.float("C")?,
+            penalty,
             max_iter: params.count("max_iter")?,
         })
     }
@@ -80,31 +139,15 @@ impl Family for Logistic {
                 param: None,
             });
         };
-        let objective = Classes {
-            loss: SoftmaxCrossEntropy {
-                x: data.x,
-                inputs: data.inputs,
-                labels,
-                classes: classes.len(),
-                penalty: 1.0 / p.c,
-            },
-            classes,
-        };
-        Ok(Box::new(LbfgsFit::new(
-            objective,
-            p.max_iter,
-            |o, params| {
-                let (d, k) = (o.loss.inputs, o.classes.len());
-                let stride = d + 1;
-                Fitted::new(LogisticModel {
-                    coef: (0..k)
-                        .map(|c| params[c * stride..c * stride + d].to_vec())
-                        .collect(),
-                    intercept: (0..k).map(|c| params[c * stride + d]).collect(),
-                    classes: o.classes.clone(),
-                })
-            },
-        )))
+        Ok(match p.penalty {
+            Penalty::L2 { strength } => {
+                l2_fit(data.x, data.inputs, labels, classes, strength, p.max_iter)
+            }
+            Penalty::ElasticNet { c, l1_ratio } => {
+                let (l2, l1) = ((1.0 - l1_ratio) / c, l1_ratio / c);
+                l1_fit(data.x, data.inputs, labels, classes, l2, l1, p.max_iter)
+            }
+        })
     }
 
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {
@@ -121,13 +164,105 @@ impl Family for Logistic {
     }
 }
 
-/// The objective with the class names the model will carry.
-struct Classes {
-    loss: SoftmaxCrossEntropy,
+/// L-BFGS on the multinomial objective with an L2 penalty of `strength`, on the
+/// GPU where one is offered.
+fn l2_fit(
+    x: Arc<[f64]>,
+    inputs: usize,
+    labels: Vec<usize>,
+    classes: Vec<String>,
+    strength: f64,
+    max_iter: usize,
+) -> Box<dyn Fit> {
+    let objective = Classes {
+        loss: SoftmaxCrossEntropy {
+            x,
+            inputs,
+            labels,
+            classes: classes.len(),
+            penalty: strength,
+        },
+        classes,
+    };
+    Box::new(LbfgsFit::new(objective, max_iter, multinomial_model))
+}
+
+/// OWL-QN on scikit-learn's objective with an L2 penalty of `l2` and an L1
+/// weight of `l1` on every weight (none on the intercepts), on the CPU.
+fn l1_fit(
+    x: Arc<[f64]>,
+    inputs: usize,
+    labels: Vec<usize>,
+    classes: Vec<String>,
+    l2: f64,
+    l1: f64,
+    max_iter: usize,
+) -> Box<dyn Fit> {
+    // One class's parameters: its weights, then its intercept.
+    let mut weights = vec![l1; inputs];
+    weights.push(0.0);
+    if classes.len() == 2 {
+        let objective = Classes {
+            loss: BinaryCrossEntropy {
+                x,
+                inputs,
+                positive: labels.iter().map(|&c| c == 1).collect(),
+                penalty: l2,
+            },
+            classes,
+        };
+        return Box::new(OwlqnFit::new(objective, weights, max_iter, binary_model));
+    }
+    let weights = weights.repeat(classes.len());
+    let objective = Classes {
+        loss: SoftmaxCrossEntropy {
+            x,
+            inputs,
+            labels,
+            classes: classes.len(),
+            penalty: l2,
+        },
+        classes,
+    };
+    Box::new(OwlqnFit::new(
+        objective,
+        weights,
+        max_iter,
+        multinomial_model,
+    ))
+}
+
+/// The model at multinomial parameters, laid out class by class.
+fn multinomial_model(o: &Classes<SoftmaxCrossEntropy>, params: &[f64]) -> Fitted {
+    let (d, k) = (o.loss.inputs, o.classes.len());
+    let stride = d + 1;
+    Fitted::new(LogisticModel {
+        coef: (0..k)
+            .map(|c| params[c * stride..c * stride + d].to_vec())
+            .collect(),
+        intercept: (0..k).map(|c| params[c * stride + d]).collect(),
+        classes: o.classes.clone(),
+    })
+}
+
+/// The model at two-class parameters `[v, c]`: the first class's row zero, the
+/// second's `v` and `c`, so that the softmax is `[1 − σ(z), σ(z)]`.
+fn binary_model(o: &Classes<BinaryCrossEntropy>, params: &[f64]) -> Fitted {
+    let d = o.loss.inputs;
+    Fitted::new(LogisticModel {
+        coef: vec![vec![0.0; d], params[..d].to_vec()],
+        intercept: vec![0.0, params[d]],
+        classes: o.classes.clone(),
+    })
+}
+
+/// An objective with the class names the model will carry.
+struct Classes<L> {
+    loss: L,
     classes: Vec<String>,
 }
 
-impl super::Objective for Classes {
+impl<L: Objective> Objective for Classes<L> {
     fn dim(&self) -> usize {
         self.loss.dim()
     }
@@ -137,7 +272,7 @@ impl super::Objective for Classes {
     }
 }
 
-impl ConvexLoss for Classes {
+impl ConvexLoss for Classes<SoftmaxCrossEntropy> {
     type OnGpu = GpuSoftmaxCrossEntropy;
 
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError> {
