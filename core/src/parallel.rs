@@ -51,6 +51,19 @@ pub fn map<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
     (0..count).map(work).collect()
 }
 
+/// Rows below which splitting `0..n` over threads costs more than it saves.
+const SPLIT_ROWS: usize = 16_384;
+
+/// `work` over `0..n` cut into one contiguous range per thread (one range when
+/// `n` is small), the answers in order.
+pub fn ranges<T: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    let parts = if n < SPLIT_ROWS { 1 } else { threads() };
+    let per = n.div_ceil(parts.max(1)).max(1);
+    map(n.div_ceil(per).max(1), |i| {
+        work(i * per..((i + 1) * per).min(n))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -58,5 +71,16 @@ mod tests {
         let squares = super::map(100, |i| i * i);
         assert_eq!(squares, (0..100).map(|i| i * i).collect::<Vec<_>>());
         assert!(super::map(0, |i| i).is_empty());
+    }
+
+    #[test]
+    fn ranges_cover_every_row_once_in_order() {
+        for n in [0, 1, 5, 16_384, 100_001] {
+            let covered: Vec<usize> = super::ranges(n, |r| r.collect::<Vec<_>>())
+                .into_iter()
+                .flatten()
+                .collect();
+            assert_eq!(covered, (0..n).collect::<Vec<_>>());
+        }
     }
 }

@@ -127,6 +127,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--devices", default="cpu,gpu")
     parser.add_argument("--models", default="linear")
+    parser.add_argument("--tasks", default="classification,regression")
     args = parser.parse_args()
     if not os.path.exists(STUDIO):
         sys.exit("build the CLI first: cargo build --release -p studio-cli")
@@ -137,7 +138,7 @@ def main():
     print("| model | task | Studio device | Studio | scikit-learn | Studio ÷ scikit-learn | Studio metric | scikit-learn metric |")
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        for task in ["classification", "regression"]:
+        for task in args.tasks.split(","):
             path = os.path.join(tmp, f"{task}.csv")
             make_data(path, args.rows, args.features, task)
             for family in args.models.split(","):

@@ -6,6 +6,8 @@
 //! log-loss (the log-odds of the second class), one per class for the
 //! multinomial loss.
 
+use crate::parallel;
+
 /// What the rows are: values, or class indices among `classes`.
 #[derive(Debug, Clone, Copy)]
 pub enum Truth<'a> {
@@ -59,58 +61,64 @@ impl Truth<'_> {
         }
     }
 
-    /// Writes each row's gradient and hessian for target `k` of `raw`.
+    /// Writes each row's gradient and hessian for target `k` of `raw`, rows
+    /// shared out over threads (each row's own, so the answer is the same).
     pub fn gradients(&self, raw: &[f64], k: usize, g: &mut [f32], h: &mut [f32]) {
-        let targets = self.targets();
-        match *self {
-            Truth::Values(values) => {
-                for (r, &y) in values.iter().enumerate() {
-                    g[r] = (raw[r] - y) as f32;
-                    h[r] = 1.0;
-                }
+        let parts = parallel::ranges(self.rows(), |rows| {
+            let mut part = Vec::with_capacity(rows.len());
+            for r in rows {
+                part.push(self.gradient(raw, k, r));
             }
-            Truth::Classes { labels, .. } if targets == 1 => {
-                for (r, &l) in labels.iter().enumerate() {
-                    let p = sigmoid(raw[r]);
-                    g[r] = (p - f64::from(u8::from(l == 1))) as f32;
-                    h[r] = (p * (1.0 - p)) as f32;
-                }
-            }
-            Truth::Classes { labels, .. } => {
-                for (r, &l) in labels.iter().enumerate() {
-                    let p = softmax(&raw[r * targets..(r + 1) * targets]);
-                    g[r] = (p[k] - f64::from(u8::from(l == k))) as f32;
-                    h[r] = (p[k] * (1.0 - p[k])) as f32;
-                }
-            }
+            part
+        });
+        for (r, (gr, hr)) in parts.into_iter().flatten().enumerate() {
+            g[r] = gr;
+            h[r] = hr;
         }
     }
 
-    /// The mean loss of `raw`.
+    /// Row `r`'s gradient and hessian for target `k`, in f32 as scikit-learn keeps
+    /// them.
+    fn gradient(&self, raw: &[f64], k: usize, r: usize) -> (f32, f32) {
+        let targets = self.targets();
+        let (g, h) = match *self {
+            Truth::Values(values) => (raw[r] - values[r], 1.0),
+            Truth::Classes { labels, .. } if targets == 1 => {
+                let p = sigmoid(raw[r]);
+                (p - f64::from(u8::from(labels[r] == 1)), p * (1.0 - p))
+            }
+            Truth::Classes { labels, .. } => {
+                let p = softmax(&raw[r * targets..(r + 1) * targets]);
+                (
+                    p[k] - f64::from(u8::from(labels[r] == k)),
+                    p[k] * (1.0 - p[k]),
+                )
+            }
+        };
+        (g as f32, h as f32)
+    }
+
+    /// The mean loss of `raw`, its rows summed on threads.
     pub fn loss(&self, raw: &[f64]) -> f64 {
         let n = self.rows().max(1) as f64;
+        let parts = parallel::ranges(self.rows(), |rows| {
+            rows.map(|r| self.row_loss(raw, r)).sum::<f64>()
+        });
+        parts.iter().sum::<f64>() / n
+    }
+
+    fn row_loss(&self, raw: &[f64], r: usize) -> f64 {
         let targets = self.targets();
-        let total: f64 = match *self {
-            Truth::Values(values) => values
-                .iter()
-                .zip(raw)
-                .map(|(y, s)| 0.5 * (y - s) * (y - s))
-                .sum(),
-            Truth::Classes { labels, .. } if targets == 1 => labels
-                .iter()
-                .zip(raw)
-                .map(|(&l, &s)| log1p_exp(s) - if l == 1 { s } else { 0.0 })
-                .sum(),
-            Truth::Classes { labels, .. } => labels
-                .iter()
-                .enumerate()
-                .map(|(r, &l)| {
-                    let z = &raw[r * targets..(r + 1) * targets];
-                    log_sum_exp(z) - z[l]
-                })
-                .sum(),
-        };
-        total / n
+        match *self {
+            Truth::Values(values) => 0.5 * (values[r] - raw[r]) * (values[r] - raw[r]),
+            Truth::Classes { labels, .. } if targets == 1 => {
+                log1p_exp(raw[r]) - if labels[r] == 1 { raw[r] } else { 0.0 }
+            }
+            Truth::Classes { labels, .. } => {
+                let z = &raw[r * targets..(r + 1) * targets];
+                log_sum_exp(z) - z[labels[r]]
+            }
+        }
     }
 }
 

@@ -28,6 +28,7 @@ use crate::learner::{
 };
 use crate::model::tree::ensemble::Ensemble;
 use crate::model::tree::{MAX_DEPTH, MIN_SAMPLES_LEAF, RANDOM_STATE};
+use crate::parallel;
 use crate::prep::{Arithmetic, Numbers};
 use crate::rng::SplitMix64;
 use crate::train::Task;
@@ -37,6 +38,9 @@ use loss::{Truth, sigmoid, softmax};
 
 #[derive(Debug)]
 pub struct Gbdt;
+
+/// The most training rows the loss curve is measured on.
+const CURVE_ROWS: usize = 10_000;
 
 /// scikit-learn's threshold for `early_stopping="auto"`.
 const AUTO_EARLY_STOPPING_ROWS: usize = 10_000;
@@ -258,6 +262,9 @@ impl Family for Gbdt {
         let bins = (0..data.inputs).map(|f| binner.bins(f)).collect();
         let truth = owned.subset(&train);
         let validation_truth = owned.subset(&validation);
+        let step = train.len().div_ceil(CURVE_ROWS).max(1);
+        let curve_rows: Vec<usize> = (0..train.len()).step_by(step).collect();
+        let curve_truth = truth.subset(&curve_rows);
         let baseline = truth.truth().baseline();
         let targets = truth.truth().targets();
         let raw = baseline.repeat(train.len());
@@ -287,6 +294,8 @@ impl Family for Gbdt {
             trees: Vec::new(),
             scores: Vec::new(),
             train_loss: f64::NAN,
+            curve_truth,
+            curve_rows,
             early,
             n_iter_no_change: p.count("n_iter_no_change")?,
             tol: p.float("tol")?,
@@ -395,8 +404,12 @@ struct GbdtFit {
     /// The negated loss after every iteration, the first before any: on the
     /// validation rows with early stopping, else on the training rows.
     scores: Vec<f64>,
-    /// The mean training loss after the last iteration.
+    /// The mean training loss after the last iteration, on `curve_rows`: at most
+    /// [`CURVE_ROWS`] evenly spaced training rows, as scikit-learn scores its
+    /// `train_score_` on a 10,000-row sample, so the curve costs little on large data.
     train_loss: f64,
+    curve_rows: Vec<usize>,
+    curve_truth: Owned,
     early: bool,
     n_iter_no_change: usize,
     tol: f64,
@@ -412,7 +425,13 @@ impl GbdtFit {
     /// Takes the training loss (the curve's point) and, with early stopping,
     /// the validation score.
     fn score(&mut self) {
-        self.train_loss = self.truth.truth().loss(&self.raw);
+        let k = self.targets;
+        let raw: Vec<f64> = self
+            .curve_rows
+            .iter()
+            .flat_map(|&r| self.raw[r * k..(r + 1) * k].iter().copied())
+            .collect();
+        self.train_loss = self.curve_truth.truth().loss(&raw);
         let loss = if self.early {
             self.validation_truth.truth().loss(&self.validation_raw)
         } else {
@@ -562,22 +581,32 @@ impl Model for GbdtModel {
     }
 
     fn predict(&self, x: &[f64]) -> Output {
-        let rows = x.chunks(self.inputs.max(1));
-        match self.classes.len() {
-            0 => Output::Values(rows.map(|row| self.raw(row)[0]).collect()),
-            2 => Output::Classes {
-                classes: self.classes.clone(),
-                probabilities: rows
-                    .map(|row| {
-                        let p = sigmoid(self.raw(row)[0]);
+        let width = self.inputs.max(1);
+        // Rows are scored on threads, each row on its own.
+        let answers: Vec<Vec<f64>> = parallel::ranges(x.len() / width, |rows| {
+            rows.map(|r| {
+                let raw = self.raw(&x[r * width..(r + 1) * width]);
+                match self.classes.len() {
+                    0 => raw,
+                    2 => {
+                        let p = sigmoid(raw[0]);
                         vec![1.0 - p, p]
-                    })
-                    .collect(),
-            },
-            _ => Output::Classes {
+                    }
+                    _ => softmax(&raw),
+                }
+            })
+            .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        if self.classes.is_empty() {
+            Output::Values(answers.into_iter().map(|a| a[0]).collect())
+        } else {
+            Output::Classes {
                 classes: self.classes.clone(),
-                probabilities: rows.map(|row| softmax(&self.raw(row))).collect(),
-            },
+                probabilities: answers,
+            }
         }
     }
 

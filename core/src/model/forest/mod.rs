@@ -293,13 +293,21 @@ impl Model for ForestModel {
     }
 
     fn predict(&self, x: &[f64]) -> Output {
-        let rows = x.chunks(self.inputs.max(1));
+        let width = self.inputs.max(1);
+        // Rows are scored on threads, each row on its own.
+        let averages: Vec<Vec<f64>> = parallel::ranges(x.len() / width, |rows| {
+            rows.map(|r| self.average(&x[r * width..(r + 1) * width]))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         if self.classes.is_empty() {
-            Output::Values(rows.map(|row| self.average(row)[0]).collect())
+            Output::Values(averages.into_iter().map(|a| a[0]).collect())
         } else {
             Output::Classes {
                 classes: self.classes.clone(),
-                probabilities: rows.map(|row| self.average(row)).collect(),
+                probabilities: averages,
             }
         }
     }
