@@ -65,8 +65,10 @@ test('the keyboard alone opens a file, chooses a target, trains, stops and downl
   await openStudio(page);
   // Settled: the device is chosen and the data cell drawn.
   await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
-  // The saved datasets' list has arrived too: nothing above Open CSV is drawn again.
+  // The saved datasets' list has arrived too, with the storage it uses: nothing above
+  // Open CSV is drawn again.
   await expect(page.getByRole('region', { name: 'Saved datasets' })).toBeVisible();
+  await expect(page.getByLabel('Storage used')).toBeVisible();
   await tabTo(page, page.getByLabel('Open CSV'));
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
   await chooser.setFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: bigCsv(60_000, 24) });
