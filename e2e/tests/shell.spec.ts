@@ -147,9 +147,14 @@ test('responses carry the security headers, and nothing can pair a new page with
     expect(headers['content-security-policy'], path).toContain("connect-src 'self'");
     expect(headers['x-content-type-options'], path).toBe('nosniff');
     expect(headers['referrer-policy'], path).toBe('no-referrer');
-    // The page and the worker's unhashed scripts are revalidated on every load.
-    expect(headers['cache-control'], path).toBe('no-cache');
+    // The page is revalidated on every load. The worker's files keep their names, but
+    // are asked for with the build in the query, so each build's URLs are its own and
+    // are kept for good.
+    expect(headers['cache-control'], path).toBe(path === '/' ? 'no-cache' : 'public, max-age=31536000, immutable');
   }
+  const boot = await (await request.get('/worker-boot.js')).text();
+  expect(boot).toContain("importScripts('./studio-worker.js' + query)");
+  expect(boot).toContain("module_or_path: './studio-worker_bg.wasm' + query");
   const page = await (await request.get('/')).text();
   const hashed = /src="\/?(studio-app-[0-9a-f]+\.js)"|data-js="\/?(studio-app-[0-9a-f]+\.js)"/.exec(page);
   expect(hashed).not.toBeNull();
