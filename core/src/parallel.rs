@@ -64,6 +64,19 @@ pub fn ranges<T: Send>(n: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sy
     })
 }
 
+/// `score(row)` for every `width`-wide row of `x` (row-major), rows shared out over
+/// threads, the answers in row order.
+pub fn rows<T: Send>(x: &[f64], width: usize, score: impl Fn(&[f64]) -> T + Sync) -> Vec<T> {
+    let width = width.max(1);
+    ranges(x.len() / width, |rows| {
+        rows.map(|r| score(&x[r * width..(r + 1) * width]))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

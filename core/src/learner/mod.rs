@@ -165,6 +165,25 @@ pub enum Output {
     },
 }
 
+impl Output {
+    /// Per-row answers of a classifier (class probabilities) or, with no
+    /// `classes`, of a regressor (the value first in each row).
+    pub fn per_row(classes: &[String], rows: Vec<Vec<f64>>) -> Output {
+        if classes.is_empty() {
+            Output::Values(
+                rows.into_iter()
+                    .map(|r| r.first().copied().unwrap_or(f64::NAN))
+                    .collect(),
+            )
+        } else {
+            Output::Classes {
+                classes: classes.to_vec(),
+                probabilities: rows,
+            }
+        }
+    }
+}
+
 /// A fitted model, separate from the spec that made it.
 pub trait Model: std::fmt::Debug + Send + Sync {
     /// The family's [`Family::name`], which tags its JSON.

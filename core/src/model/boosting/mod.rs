@@ -581,33 +581,19 @@ impl Model for GbdtModel {
     }
 
     fn predict(&self, x: &[f64]) -> Output {
-        let width = self.inputs.max(1);
         // Rows are scored on threads, each row on its own.
-        let answers: Vec<Vec<f64>> = parallel::ranges(x.len() / width, |rows| {
-            rows.map(|r| {
-                let raw = self.raw(&x[r * width..(r + 1) * width]);
-                match self.classes.len() {
-                    0 => raw,
-                    2 => {
-                        let p = sigmoid(raw[0]);
-                        vec![1.0 - p, p]
-                    }
-                    _ => softmax(&raw),
+        let answers = parallel::rows(x, self.inputs, |row| {
+            let raw = self.raw(row);
+            match self.classes.len() {
+                0 => raw,
+                2 => {
+                    let p = sigmoid(raw[0]);
+                    vec![1.0 - p, p]
                 }
-            })
-            .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        if self.classes.is_empty() {
-            Output::Values(answers.into_iter().map(|a| a[0]).collect())
-        } else {
-            Output::Classes {
-                classes: self.classes.clone(),
-                probabilities: answers,
+                _ => softmax(&raw),
             }
-        }
+        });
+        Output::per_row(&self.classes, answers)
     }
 
     fn to_json(&self) -> serde_json::Value {

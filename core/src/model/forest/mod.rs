@@ -293,23 +293,9 @@ impl Model for ForestModel {
     }
 
     fn predict(&self, x: &[f64]) -> Output {
-        let width = self.inputs.max(1);
         // Rows are scored on threads, each row on its own.
-        let averages: Vec<Vec<f64>> = parallel::ranges(x.len() / width, |rows| {
-            rows.map(|r| self.average(&x[r * width..(r + 1) * width]))
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        if self.classes.is_empty() {
-            Output::Values(averages.into_iter().map(|a| a[0]).collect())
-        } else {
-            Output::Classes {
-                classes: self.classes.clone(),
-                probabilities: averages,
-            }
-        }
+        let averages = parallel::rows(x, self.inputs, |row| self.average(row));
+        Output::per_row(&self.classes, averages)
     }
 
     fn to_json(&self) -> serde_json::Value {
