@@ -32,6 +32,14 @@ pub fn worker_script() -> String {
     format!("./worker-boot.js?build={BUILD}")
 }
 
+/// Starts the worker script at `url` under `name` (`self.name` inside it), so that
+/// the browser's tools and the tests can tell the compute worker from its helper.
+pub fn start_worker(url: &str, name: &str) -> Result<web_sys::Worker, wasm_bindgen::JsValue> {
+    let options = web_sys::WorkerOptions::new();
+    options.set_name(name);
+    web_sys::Worker::new_with_options(url, &options)
+}
+
 /// Plain data as a structured-clone value. 64-bit integers travel as `BigInt`s, so a
 /// seed above 2^53 arrives as it was written instead of failing the message.
 pub fn to_js<T: Serialize>(value: &T) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {

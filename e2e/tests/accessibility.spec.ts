@@ -61,6 +61,13 @@ async function tabTo(page: Page, target: Locator, limit = 400) {
   throw new Error(`could not reach ${target} with Tab`);
 }
 
+/// Focuses `select` and steps through its options with `key` until `value` is chosen.
+async function chooseByArrows(page: Page, select: Locator, key: 'ArrowUp' | 'ArrowDown', value: string) {
+  await tabTo(page, select);
+  for (let i = 0; i < 20 && (await select.inputValue()) !== value; i++) await page.keyboard.press(key);
+  await expect(select).toHaveValue(value);
+}
+
 test('the keyboard alone opens a file, chooses a target, trains, stops and downloads', async ({ page }, info) => {
   await openStudio(page);
   // Settled: the device is chosen and the data cell drawn.
@@ -82,6 +89,10 @@ test('the keyboard alone opens a file, chooses a target, trains, stops and downl
   await page.keyboard.press('ArrowDown');
   await expect(target).toHaveValue('label');
 
+  // A hundred trees on 48,000 rows train for long enough to be stopped: the
+  // logistic default can converge before Stop is reached.
+  const model = page.getByLabel('Model');
+  await chooseByArrows(page, model, 'ArrowDown', 'random_forest');
   await tabTo(page, page.getByRole('button', { name: 'Train', exact: true }));
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: /Training · iteration [1-9]/ })).toBeVisible({ timeout: 60_000 });
@@ -89,6 +100,7 @@ test('the keyboard alone opens a file, chooses a target, trains, stops and downl
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Training stopped.' })).toBeVisible();
 
+  await chooseByArrows(page, model, 'ArrowUp', 'logistic');
   // Iris is the first sample in the list.
   await tabTo(page, page.getByLabel('Sample datasets'));
   await page.keyboard.press('ArrowDown');

@@ -2,7 +2,7 @@
 // kept aside, jobs that always answer, crashes that never loop, stale workers replaced.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page, type Worker } from '@playwright/test';
-import { UNIT_METRIC, bigCsv, expectedDevice, openSample, openStudio, train, panicUi } from './support';
+import { UNIT_METRIC, bigCsv, computeWorker, expectedDevice, openSample, openStudio, train, panicUi } from './support';
 
 const NOTEBOOKS = 'studio.notebooks';
 
@@ -154,7 +154,7 @@ test('the crash panel reloads the page even on an address with a fragment', asyn
 });
 
 test('a training run that crashed the worker is offered again, not re-run, also after a reload', async ({ page }, info) => {
-  const workerStarted = page.waitForEvent('worker');
+  const workerStarted = computeWorker(page);
   await openStudio(page);
   const worker = await workerStarted;
   await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: bigCsv(60_000, 24) });

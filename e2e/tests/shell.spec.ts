@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { expectedDevice, openStudio, panicUi } from './support';
+import { computeWorker, expectedDevice, openStudio, panicUi } from './support';
 
 test('shows the notebook layout: header, rail of cells, main area', async ({ page }) => {
   await openStudio(page);
@@ -83,7 +83,7 @@ test('no request leaves the page origin, and the CSP blocks inline and other-ori
   const origins = new Set<string>();
   context.on('request', (request) => origins.add(new URL(request.url()).origin));
   const other = await otherOrigin();
-  const workerStarted = page.waitForEvent('worker');
+  const workerStarted = computeWorker(page);
   await openStudio(page);
   const worker = await workerStarted;
   await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
@@ -173,7 +173,7 @@ test('a panic on the UI thread shows a readable crash panel', async ({ page }) =
 });
 
 test('a crashed worker is detected, restarted, and the person is told', async ({ page }, info) => {
-  const workerStarted = page.waitForEvent('worker');
+  const workerStarted = computeWorker(page);
   await openStudio(page);
   const worker = await workerStarted;
   const status = page.getByRole('status', { name: 'Compute device' });

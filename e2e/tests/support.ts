@@ -1,5 +1,15 @@
 // Helpers the specs share: opening Studio and samples, training, test data.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Page, type Worker } from '@playwright/test';
+
+/// The page's next compute worker (named so by the page), not its fingerprint
+/// helper, a worker of the same script: call before the page starts it.
+export function computeWorker(page: Page): Promise<Worker> {
+  return new Promise((resolve) => {
+    page.on('worker', async (started) => {
+      if ((await started.evaluate(() => self.name).catch(() => '')) === 'compute') resolve(started);
+    });
+  });
+}
 
 // What the device status must say in each project of the suite.
 export function expectedDevice(project: string): RegExp {
