@@ -63,6 +63,7 @@ fn step<D: Compute>(device: &D, t: &mut Training<D::Buffer>) {
         lr: 0.5,
         momentum: 0.9,
         weight_decay: 0.0,
+        nesterov: true,
     };
     device.sgd(sgd, &mut t.w, &t.g, &mut t.v).expect("update");
     let total = Reduce {

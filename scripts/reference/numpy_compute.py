@@ -16,7 +16,8 @@ Definitions, as Studio documents them (core/src/compute/ops.rs):
   histogram   numpy.histogram over [lo, hi] (values outside are clipped into the
               edge bins first; NaN skipped), optionally weighted
   col. stats  nanmean, nanstd (ddof 0), nanmin, nanmax per column
-  sgd         v = momentum v + g + decay p; p -= lr v   (PyTorch's SGD)
+  sgd         v = momentum v + g + decay p; p -= lr v   (PyTorch's SGD), and with
+              nesterov p -= lr (g + decay p + momentum v)
   adam        PyTorch's Adam with L2 weight decay, two steps from step 3
 
 Rerun from the repository root (deterministic; overwrites the JSON file):
@@ -211,6 +212,18 @@ for step in (3, 4):
     p64 = p64 - lr * m_hat / (np.sqrt(v_hat) + eps)
 case("adam", {"lr": lr, "beta1": b1, "beta2": b2, "eps": eps, "weight_decay": decay, "step": 3},
      {"params": p, "grads": g, "m": m1, "v": m2}, {"params": p64, "m": m64, "v": v64})
+
+# PyTorch's SGD with nesterov=True: the step looks ahead along the new velocity.
+# Drawn last, so that the cases above keep their inputs.
+p, g, vel = uniform(10), uniform(10), uniform(10)
+lr, momentum, decay = 0.1, 0.9, 1e-3
+p64, v64 = p.astype(np.float64), vel.astype(np.float64)
+for _ in range(2):
+    grad = g + decay * p64
+    v64 = momentum * v64 + grad
+    p64 = p64 - lr * (grad + momentum * v64)
+case("sgd", {"lr": lr, "momentum": momentum, "weight_decay": decay, "nesterov": True},
+     {"params": p, "grads": g, "velocity": vel}, {"params": p64, "velocity": v64})
 
 # One case per line keeps the file diffable.
 header = {

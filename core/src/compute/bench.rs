@@ -354,6 +354,7 @@ impl<'a, D: Compute> Work<'a, D> {
                     lr: 0.1,
                     momentum: 0.9,
                     weight_decay: 0.0,
+                    nesterov: false,
                 };
                 device.sgd(sgd, w, g, v)
             }

@@ -106,6 +106,7 @@ impl Case {
                 if *weighted { " weighted" } else { "" }
             ),
             Case::ColumnStats(c) => format!("column_stats {}×{}", c.shape.rows, c.shape.cols),
+            Case::Sgd { op, len } if op.nesterov => format!("sgd (Nesterov) ×{len}"),
             Case::Sgd { len, .. } => format!("sgd ×{len}"),
             Case::Adam { len, .. } => format!("adam ×{len}"),
         }
@@ -243,6 +244,11 @@ pub fn cases() -> Vec<Case> {
     }
     for len in lens {
         cases.push(Case::Sgd { op: SGD, len });
+        let nesterov = Sgd {
+            nesterov: true,
+            ..SGD
+        };
+        cases.push(Case::Sgd { op: nesterov, len });
         cases.push(Case::Adam { op: adam(), len });
     }
     cases
@@ -306,6 +312,7 @@ const SGD: Sgd = Sgd {
     lr: 0.1,
     momentum: 0.9,
     weight_decay: 1e-3,
+    nesterov: false,
 };
 
 fn adam() -> Adam {

@@ -450,12 +450,16 @@ impl ColumnStats {
 }
 
 /// One step of stochastic gradient descent with momentum and L2 weight decay:
-/// `v ← momentum·v + g + decay·p`, then `p ← p − lr·v`.
+/// `v ← momentum·v + g + decay·p`, then `p ← p − lr·v`, or with `nesterov`
+/// `p ← p − lr·(g + decay·p + momentum·v)` from the new `v` (PyTorch's SGD and its
+/// `nesterov`; at a constant rate, scikit-learn's `nesterovs_momentum`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sgd {
     pub lr: f32,
     pub momentum: f32,
     pub weight_decay: f32,
+    #[serde(default)]
+    pub nesterov: bool,
 }
 
 /// One Adam step (Kingma & Ba, with L2 weight decay added to the gradient):

@@ -2,8 +2,14 @@ use crate::compute::ops::{Adam, Sgd};
 
 pub fn sgd(op: Sgd, params: &mut [f32], grads: &[f32], velocity: &mut [f32]) {
     for ((p, &g), v) in params.iter_mut().zip(grads).zip(velocity) {
-        *v = op.momentum * *v + g + op.weight_decay * *p;
-        *p -= op.lr * *v;
+        let g = g + op.weight_decay * *p;
+        *v = op.momentum * *v + g;
+        *p -= op.lr
+            * if op.nesterov {
+                g + op.momentum * *v
+            } else {
+                *v
+            };
     }
 }
 

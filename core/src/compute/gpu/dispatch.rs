@@ -251,7 +251,7 @@ impl Compute for GpuDevice {
         if params.is_empty() {
             return Ok(());
         }
-        let values = Params::new(&[u32s(params.len())?])
+        let values = Params::new(&[u32s(params.len())?, 0, 0, 0, u32::from(op.nesterov)])
             .float(1, op.lr)
             .float(2, op.momentum)
             .float(3, op.weight_decay);
