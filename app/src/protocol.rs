@@ -32,8 +32,13 @@ pub fn worker_script() -> String {
     format!("./worker-boot.js?build={BUILD}")
 }
 
-/// Starts the worker script at `url` under `name` (`self.name` inside it), so that
-/// the browser's tools and the tests can tell the compute worker from its helper.
+/// The name (`self.name`) of the worker the page talks to; the tests find it by it.
+pub const COMPUTE_WORKER: &str = "compute";
+/// The name of that worker's fingerprint helper, which runs the same script.
+pub const FINGERPRINT_WORKER: &str = "fingerprint";
+
+/// Starts the worker script at `url` under `name`, so that the browser's tools and
+/// the tests can tell the compute worker from its helper.
 pub fn start_worker(url: &str, name: &str) -> Result<web_sys::Worker, wasm_bindgen::JsValue> {
     let options = web_sys::WorkerOptions::new();
     options.set_name(name);

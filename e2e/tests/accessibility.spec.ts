@@ -61,9 +61,10 @@ async function tabTo(page: Page, target: Locator, limit = 400) {
   throw new Error(`could not reach ${target} with Tab`);
 }
 
-/// Tabs to Open CSV and presses Enter until the file chooser opens. The data cell
-/// can still be drawn again just after the page settles, which drops the focus
-/// (a known defect): a person would tab back, and so does this.
+/// Tabs to Open CSV and presses Enter until the file chooser opens. Once, in a full
+/// run on a busy machine, the first Enter opened none; watching the focus and the
+/// page after it settles showed no redraw, so the cause is open. A person would
+/// press again, and so does this.
 async function chooserByKeyboard(page: Page) {
   for (let attempt = 0; attempt < 3; attempt++) {
     await tabTo(page, page.getByLabel('Open CSV'));

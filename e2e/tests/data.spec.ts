@@ -205,6 +205,9 @@ async function recordedSha256(page: Page): Promise<string> {
 }
 
 test('a file of many slices is fingerprinted with the SHA-256 of its bytes, also after a cancel and a re-read', async ({ page }) => {
+  // Nine million rows read, some of them twice: beside another heavy test on two
+  // cores this has run past the default minute.
+  test.slow();
   const dir = mkdtempSync(join(tmpdir(), 'studio-e2e-'));
   // Cancelled part way: the second worker hashing it is stopped with the load.
   const large = join(dir, 'large.csv');

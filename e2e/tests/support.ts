@@ -5,9 +5,12 @@ import { expect, type Page, type Worker } from '@playwright/test';
 /// helper, a worker of the same script: call before the page starts it.
 export function computeWorker(page: Page): Promise<Worker> {
   return new Promise((resolve) => {
-    page.on('worker', async (started) => {
-      if ((await started.evaluate(() => self.name).catch(() => '')) === 'compute') resolve(started);
-    });
+    const listener = async (started: Worker) => {
+      if ((await started.evaluate(() => self.name).catch(() => '')) !== 'compute') return;
+      page.off('worker', listener);
+      resolve(started);
+    };
+    page.on('worker', listener);
   });
 }
 

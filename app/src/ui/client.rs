@@ -16,8 +16,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::guard;
 use crate::protocol::{
-    BUILD, FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope, start_worker,
-    worker_script,
+    BUILD, COMPUTE_WORKER, FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope,
+    start_worker, worker_script,
 };
 
 /// A worker that crashes this many times within [`CRASH_WINDOW_MS`] is not restarted again.
@@ -248,7 +248,7 @@ fn spawn(generation: u32, fresh: bool) -> Result<(Worker, Listeners), String> {
     if fresh {
         url.push_str(&format!("&fresh={}", js_sys::Date::now()));
     }
-    let worker = start_worker(&url, "compute").map_err(|e| describe(&e))?;
+    let worker = start_worker(&url, COMPUTE_WORKER).map_err(|e| describe(&e))?;
     let message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         match serde_wasm_bindgen::from_value::<FromWorker>(event.data()) {
             Ok(message) => receive(generation, message),

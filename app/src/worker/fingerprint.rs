@@ -19,7 +19,8 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 use super::post;
 use super::slices::{PIECE, Slices, read_error};
 use crate::protocol::{
-    FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope, start_worker, worker_script,
+    FINGERPRINT_WORKER, FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope,
+    start_worker, worker_script,
 };
 
 /// Slices sent to the helper and not yet hashed, past which the sender waits: a
@@ -269,7 +270,7 @@ struct Helper {
 
 impl Helper {
     fn spawn() -> Result<Self, JsValue> {
-        let worker = start_worker(&worker_script(), "fingerprint")?;
+        let worker = start_worker(&worker_script(), FINGERPRINT_WORKER)?;
         let shared = Rc::new(RefCell::new(Shared::default()));
         let (helper, state) = (worker.clone(), Rc::clone(&shared));
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
