@@ -275,6 +275,7 @@ fn every_registered_family_has_a_conformance_case() {
         "gaussian_nb",
         "knn",
         "linear_svm",
+        "mlp",
         "kmeans",
     ];
     for family in registry::FAMILIES {
@@ -381,5 +382,20 @@ conformance!(
     "breast_cancer.csv",
     Some("diagnosis"),
     ["C" = 0.5]
+);
+conformance!(mlp, "mlp", "iris.csv", Some("species"), ["max_iter" = 30.0]);
+conformance!(
+    mlp_binary,
+    "mlp",
+    "breast_cancer.csv",
+    Some("diagnosis"),
+    ["max_iter" = 20.0, "activation" = "tanh"]
+);
+conformance!(
+    mlp_regression,
+    "mlp",
+    "diabetes.csv",
+    Some("progression"),
+    ["max_iter" = 20.0, "solver" = "sgd", "learning_rate_init" = 0.01]
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

@@ -10,6 +10,7 @@ use crate::model::{
     linear::Linear,
     linear_svm::LinearSvm,
     logistic::Logistic,
+    mlp::Mlp,
     naive_bayes::GaussianNb,
     sparse::{ElasticNet, Lasso},
     tree::DecisionTree,
@@ -29,6 +30,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &GaussianNb,
     &Knn,
     &LinearSvm,
+    &Mlp,
     &KMeans,
 ];
 
@@ -91,7 +93,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gbdt, gaussian_nb, knn, linear_svm, kmeans"
+                 random_forest, gbdt, gaussian_nb, knn, linear_svm, mlp, kmeans"
                     .into()
             )
         );

@@ -18,9 +18,11 @@ pub mod lbfgs;
 pub mod linear;
 pub mod linear_svm;
 pub mod logistic;
+pub mod mlp;
 pub mod naive_bayes;
 mod owlqn;
 pub mod sparse;
+mod split;
 pub mod tree;
 
 pub use gpu::{GpuLinearLoss, GpuSoftmaxCrossEntropy, GpuSquaredError, RowLoss};

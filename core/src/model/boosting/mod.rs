@@ -26,11 +26,11 @@ use crate::learner::{
     Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
     Progress, Resolved, Target, TrainingSet,
 };
+use crate::model::split;
 use crate::model::tree::ensemble::Ensemble;
 use crate::model::tree::{MAX_DEPTH, MIN_SAMPLES_LEAF, RANDOM_STATE};
 use crate::parallel;
 use crate::prep::{Arithmetic, Numbers};
-use crate::rng::SplitMix64;
 use crate::train::Task;
 use bins::Binner;
 use grow::{GrowParams, Grower, Tree};
@@ -349,36 +349,13 @@ impl Owned {
         }
     }
 
-    /// The first `rows` split into training and validation rows: a seeded
-    /// shuffle, and for classes the same share of each class held out.
+    /// The first `rows` split into training and validation rows.
     fn hold_out(&self, rows: usize, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
-        let mut rng = SplitMix64::new(seed);
-        let groups: Vec<Vec<usize>> = match self {
-            Owned::Values(_) => vec![(0..rows).collect()],
-            Owned::Classes(labels, classes) => {
-                let mut groups = vec![Vec::new(); *classes];
-                for (r, &l) in labels.iter().enumerate().take(rows) {
-                    groups[l].push(r);
-                }
-                groups
-            }
+        let labels = match self {
+            Owned::Values(_) => None,
+            Owned::Classes(labels, classes) => Some((&labels[..], *classes)),
         };
-        let (mut train, mut validation) = (Vec::new(), Vec::new());
-        for group in groups {
-            let order = rng.permutation(group.len());
-            let held = (fraction * group.len() as f64).ceil() as usize;
-            let held = held.min(group.len().saturating_sub(1));
-            for (i, &at) in order.iter().enumerate() {
-                if i < held {
-                    validation.push(group[at]);
-                } else {
-                    train.push(group[at]);
-                }
-            }
-        }
-        train.sort_unstable();
-        validation.sort_unstable();
-        (train, validation)
+        split::hold_out(rows, labels, fraction, seed)
     }
 }
 
