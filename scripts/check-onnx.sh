@@ -57,5 +57,9 @@ check data/samples/iris.csv species linear_svm
 check data/samples/wine.csv class linear_svm --param loss=hinge --param class_weight=balanced
 check data/samples/breast_cancer.csv diagnosis linear_svm --param C=0.1 --param intercept_scaling=2
 check core/tests/fixtures/mixed.csv label linear_svm --param fit_intercept=false
+check data/samples/iris.csv species mlp
+check data/samples/breast_cancer.csv diagnosis mlp --param hidden_layer_sizes=32,16 --param activation=tanh
+check data/samples/diabetes.csv progression mlp --param activation=logistic --param learning_rate_init=0.01
+check core/tests/fixtures/mixed.csv label mlp --param activation=identity --param max_iter=50
 check data/samples/iris.csv - kmeans --param n_clusters=3
 check data/samples/penguins.csv - kmeans --param n_clusters=3

@@ -396,6 +396,10 @@ conformance!(
     "mlp",
     "diabetes.csv",
     Some("progression"),
-    ["max_iter" = 20.0, "solver" = "sgd", "learning_rate_init" = 0.01]
+    [
+        "max_iter" = 20.0,
+        "solver" = "sgd",
+        "learning_rate_init" = 0.01
+    ]
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

@@ -48,6 +48,11 @@ pub fn train_as(r: &Value, family: &str, task: Task) -> Trained {
         let value = match value {
             Value::Bool(b) => ParamValue::Bool(*b),
             Value::String(s) => ParamValue::Text(s.clone()),
+            Value::Array(list) => ParamValue::Integers(
+                list.iter()
+                    .map(|v| v.as_i64().expect("a whole number"))
+                    .collect(),
+            ),
             other => ParamValue::Number(other.as_f64().expect("number")),
         };
         model.params.insert(name.clone(), value);

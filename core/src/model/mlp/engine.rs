@@ -424,7 +424,7 @@ fn batch<C: Compute>(
                         lr,
                         beta1,
                         beta2,
-                        eps,
+                        eps: sklearn_eps(eps, beta2, step),
                         weight_decay: decay,
                         step,
                     };
@@ -448,6 +448,14 @@ fn batch<C: Compute>(
         }
     }
     Ok(())
+}
+
+/// The op's ε that puts scikit-learn's outside the bias correction: the op
+/// divides by `√v / √(1 − β₂ᵗ) + ε′`, scikit-learn by `(√v + ε) / √(1 − β₂ᵗ)`
+/// (Kingma and Ba's "efficient" form), which are one when `ε′ = ε / √(1 − β₂ᵗ)`.
+fn sklearn_eps(eps: f32, beta2: f32, step: u32) -> f32 {
+    let correction = 1.0 - f64::from(beta2).powf(f64::from(step));
+    (f64::from(eps) / correction.sqrt()) as f32
 }
 
 fn unary(activation: Activation) -> Option<Unary> {
