@@ -222,3 +222,41 @@ test('k-nearest neighbours votes by distance and its ONNX download finds the sam
   // Distance weights put each training row on itself: every training row is right.
   expect(rightInOnnxRuntime(onnxPath, IRIS, 'species')).toBeGreaterThanOrEqual(145);
 });
+
+test('a neural network takes its hidden layers as a list, trains epoch by epoch, and its ONNX download agrees', async ({ page }, info) => {
+  await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
+  await page.getByLabel('Model').selectOption('mlp');
+  const layers = page.getByRole('textbox', { name: /^Hidden layer sizes/ });
+  await expect(layers).toHaveValue('100');
+  await layers.fill('32,0');
+  await layers.press('Tab');
+  await expect(page.getByRole('alert').filter({ hasText: 'hidden_layer_sizes' })).toHaveText(
+    'hidden_layer_sizes should be a list of whole numbers from 1 to 4096, such as 64,32, but is 32,0.',
+  );
+  await layers.fill('32,16');
+  await layers.press('Tab');
+  await expect(layers).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel(/^Activation/).selectOption('tanh');
+  const epochs = page.getByRole('textbox', { name: /^Maximum epochs/ });
+  await expect(epochs).toHaveValue('200');
+  await epochs.fill('40');
+  await epochs.press('Tab');
+  let metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  // The curve starts before the first epoch; the loss keeps falling for all forty.
+  await expect(page.getByRole('img', { name: /^Loss curve: objective from 0\.\d{4} to 0\.\d{4} over 40 iterations$/ })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · mlp → diagnosis');
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('mlp.onnx');
+  await onnx.saveAs(onnxPath);
+  expect(rightInOnnxRuntime(onnxPath, BREAST_CANCER, 'diagnosis')).toBeGreaterThanOrEqual(550);
+
+  // Early stopping holds out rows and stops once their accuracy stops improving.
+  await page.getByRole('checkbox', { name: /^Early stopping/ }).check();
+  await epochs.fill('500');
+  await epochs.press('Tab');
+  metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(page.getByRole('img', { name: /^Loss curve: .* over \d{2,3} iterations$/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /over 500 iterations$/ })).toHaveCount(0);
+});

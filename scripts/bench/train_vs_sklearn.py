@@ -9,7 +9,9 @@ on a 2-core machine), Gaussian naive Bayes (`--models nb`, classification only),
 (`--models lasso`, regression only, alpha = 1), k-nearest neighbours (`--models knn`: 5
 neighbours, uniform weights, Euclidean, brute-force search on both sides; its time is nearly
 all in predicting the held-out rows) or a linear SVM (`--models svm`, classification only:
-`LinearSVC`'s defaults with `dual=True`, liblinear's dual coordinate descent on both sides),
+`LinearSVC`'s defaults with `dual=True`, liblinear's dual coordinate descent on both sides)
+or a multi-layer perceptron (`--models mlp`: both at their defaults, one hidden layer of 100
+ReLU units, Adam, batches of 200, at most 200 epochs with the same stopping rule),
 and score the held-out rows.
 The data is synthetic and seeded, written once to a temporary directory.
 
@@ -35,6 +37,7 @@ import sklearn
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
 from sklearn.linear_model import Lasso, LogisticRegression, Ridge
 from sklearn.naive_bayes import GaussianNB
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
@@ -78,7 +81,7 @@ def time_studio(path, device, repeats, family):
 
 # Studio's name for each family the script knows besides the linear default.
 STUDIO_NAMES = {"tree": "tree", "forest": "random_forest", "nb": "gaussian_nb", "lasso": "lasso",
-                "knn": "knn", "svm": "linear_svm"}
+                "knn": "knn", "svm": "linear_svm", "mlp": "mlp"}
 # The task each family serves, where it serves only one.
 ONLY = {"nb": "classification", "lasso": "regression", "svm": "classification"}
 
@@ -94,6 +97,9 @@ def sklearn_model(task, family):
     if family == "knn":
         knn = KNeighborsClassifier if task == "classification" else KNeighborsRegressor
         return make_pipeline(StandardScaler(), knn(n_neighbors=5, algorithm="brute"))
+    if family == "mlp":
+        mlp = MLPClassifier if task == "classification" else MLPRegressor
+        return make_pipeline(StandardScaler(), mlp(random_state=0))
     if family == "svm":
         return make_pipeline(StandardScaler(), LinearSVC(dual=True))
     if family == "tree":
