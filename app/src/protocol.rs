@@ -79,6 +79,11 @@ pub enum ToWorker {
     Cancel {
         id: JobId,
     },
+    /// Pauses, resumes or ends a running training job between two of its steps.
+    Steer {
+        id: JobId,
+        steer: Steer,
+    },
     /// The next bytes of a [`Job::Fingerprint`]'s file, as the attachment (an
     /// `ArrayBuffer`, transferred); `last` ends the file. Each is acknowledged with
     /// a `Progress` whose `done` counts the feeds taken in so far.
@@ -86,6 +91,17 @@ pub enum ToWorker {
         id: JobId,
         last: bool,
     },
+}
+
+/// What the person asks of a training run while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Steer {
+    /// Wait after the current step, holding the model as it stands.
+    Pause,
+    Resume,
+    /// End after the current step and answer with the model as it stands.
+    Finish,
 }
 
 /// Work the worker can do.
@@ -207,6 +223,9 @@ pub enum FromWorker {
         message: String,
         /// A number the step produced, such as the training objective.
         value: Option<f64>,
+        /// What a training job's steps are (`epoch`, `tree`); empty for other jobs.
+        #[serde(default)]
+        unit: String,
     },
     Done {
         id: JobId,
@@ -425,6 +444,17 @@ pub struct TrainSummary {
     pub classes: Vec<String>,
     pub loss_curve: Vec<f64>,
     pub converged: bool,
+    /// Stopped by the person before it was done: the metrics are the model's so far.
+    #[serde(default)]
+    pub stopped: bool,
+    /// The steps taken, of how many there could have been, and what a step was
+    /// (`epoch`, `tree`).
+    #[serde(default)]
+    pub done: usize,
+    #[serde(default)]
+    pub total: Option<usize>,
+    #[serde(default)]
+    pub unit: String,
     /// What the model reports of itself, such as a forest's out-of-bag score.
     #[serde(default)]
     pub facts: Vec<Fact>,
@@ -539,6 +569,7 @@ mod tests {
             total: 8,
             message: "matvec 2×3".to_owned(),
             value: Some(0.5),
+            unit: String::new(),
         });
     }
 }

@@ -139,6 +139,10 @@ pub struct Trained {
     /// for families that minimize none.
     pub loss_curve: Vec<f64>,
     pub converged: bool,
+    /// Stopped by the person before it was done: the model as it stood.
+    pub stopped: bool,
+    /// Where the fit stood after its last step.
+    pub progress: Progress,
     /// The device that ran the last step.
     pub device: DeviceKind,
     /// Where and why the run left the GPU, if it did.
@@ -392,6 +396,14 @@ impl Trainer {
     }
 
     /// Ends the run (finished or stopped early) with the model as it stands.
+    /// Ends the run where it stands, before it is done: the model so far.
+    pub fn stop(self) -> Trained {
+        Trained {
+            stopped: true,
+            ..self.finish()
+        }
+    }
+
     pub fn finish(self) -> Trained {
         let model = self.run.model();
         let rows = self.split.test.clone();
@@ -480,6 +492,8 @@ impl Trainer {
             predictions,
             loss_curve: self.run.loss_curve().to_vec(),
             converged: self.run.converged(),
+            stopped: false,
+            progress: self.run.progress(),
             device: self.run.device(),
             fallback: self.run.fallback().cloned(),
         }

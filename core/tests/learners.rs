@@ -402,4 +402,15 @@ conformance!(
         "learning_rate_init" = 0.01
     ]
 );
+conformance!(
+    mlp_dropout,
+    "mlp",
+    "wine.csv",
+    Some("class"),
+    [
+        "max_iter" = 25.0,
+        "dropout" = 0.3,
+        "activation" = "logistic"
+    ]
+);
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);

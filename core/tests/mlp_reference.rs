@@ -175,3 +175,13 @@ fn early_stopping_on_breast_cancer_scores_as_scikit_learn() {
 fn tanh_regression_on_diabetes_scores_as_scikit_learn() {
     quality("mlp_diabetes_tanh.json", 0.05);
 }
+
+#[test]
+fn dropout_changes_the_path_and_still_learns() {
+    let mut r = load("mlp_wine_defaults.json");
+    let plain = train_as(&r, "mlp", Task::Classification);
+    r["params"]["dropout"] = 0.3.into();
+    let dropped = train_as(&r, "mlp", Task::Classification);
+    assert_ne!(plain.pipeline.model, dropped.pipeline.model);
+    assert!(metric(&dropped) >= 0.9, "accuracy {}", metric(&dropped));
+}

@@ -105,14 +105,19 @@ test('the keyboard alone opens a file, chooses a target, trains, stops and downl
 
   // A hundred trees on 48,000 rows train for long enough to be stopped: the
   // logistic default can converge before Stop is reached.
-  const model = page.getByLabel('Model');
+  const model = page.getByRole('combobox', { name: /^Model/ });
   await chooseByArrows(page, model, 'ArrowDown', 'random_forest');
   await tabTo(page, page.getByRole('button', { name: 'Train', exact: true }));
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: /Training · iteration [1-9]/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status').filter({ hasText: /Training · tree [1-9]/ })).toBeVisible({ timeout: 60_000 });
+  await tabTo(page, page.getByRole('button', { name: 'Pause' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: /^Paused at tree \d+ of 100/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeFocused();
+  await page.keyboard.press('Enter');
   await tabTo(page, page.getByRole('button', { name: 'Stop' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: 'Training stopped.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^Stopped at tree \d+ of 100: / })).toBeVisible();
 
   await chooseByArrows(page, model, 'ArrowUp', 'logistic');
   // Iris is the first sample in the list.

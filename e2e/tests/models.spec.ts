@@ -1,9 +1,10 @@
 // Model families from the registry: the clustering family on a sample, and the
 // hyperparameter form generated from each family's declaration.
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { openSample, openStudio, train } from './support';
+import { bigCsv, openSample, openStudio, train } from './support';
 
 const ONNX_PYTHON = fileURLToPath(new URL('../../.tools/onnx-venv/bin/python', import.meta.url));
 const IRIS = fileURLToPath(new URL('../../data/samples/iris.csv', import.meta.url));
@@ -259,4 +260,59 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
   await expect(page.getByRole('img', { name: /^Loss curve: .* over \d{2,3} iterations$/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /over 500 iterations$/ })).toHaveCount(0);
+});
+
+test('a neural network pauses, resumes and stops midway, and the model so far has metrics and an ONNX download', async ({ page }, info) => {
+  const csv = bigCsv(60_000, 24);
+  await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: csv });
+  await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
+  await page.getByLabel('Model').selectOption('mlp');
+  // No stopping on a flat loss: the run lasts until it is stopped. Large batches
+  // keep an epoch short on a software GPU (SwiftShader), which runs each of the
+  // batch's operations slowly.
+  for (const [name, value] of [[/^Tolerance/, '0'], [/^Batch size/, '2000'], [/^Initial learning rate/, '0.01']] as const) {
+    const field = page.getByRole('textbox', { name });
+    await field.fill(value);
+    await field.press('Tab');
+  }
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const status = page.getByRole('status').filter({ hasText: / epoch / });
+  await expect(status).toHaveText(
+    /^Training · epoch [1-9]\d* of 200 · objective \d\.\d{4} · [\d.]+ m?s per epoch · at most [\w .]+ left$/,
+    { timeout: 60_000 },
+  );
+
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(status).toHaveText(/^Paused at epoch \d+ of 200 · objective \d\.\d{4} · [\d.]+ m?s per epoch$/);
+  // The epoch under way when the pause came ends; then none is taken.
+  await page.waitForTimeout(1_000);
+  const paused = await status.textContent();
+  await page.waitForTimeout(1_500);
+  await expect(status).toHaveText(paused ?? '');
+  const epoch = Number(/epoch (\d+)/.exec(paused ?? '')?.[1]);
+
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await expect(status).toHaveText(/^Training · epoch \d+/);
+  await expect(async () => {
+    const now = Number(/epoch (\d+)/.exec((await status.textContent()) ?? '')?.[1]);
+    expect(now).toBeGreaterThan(epoch);
+  }).toPass({ timeout: 30_000 });
+
+  await page.getByRole('button', { name: 'Stop' }).click();
+  const stopped = page.getByRole('status').filter({ hasText: /^Stopped at epoch \d+ of 200: the metrics and downloads are of the model as it stood\.$/ });
+  await expect(stopped).toBeVisible();
+  const at = Number(/epoch (\d+)/.exec((await stopped.textContent()) ?? '')?.[1]);
+  expect(at).toBeGreaterThan(epoch);
+  expect(at).toBeLessThan(200);
+  const metrics = page.getByRole('region', { name: 'Metrics' });
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.[89]\d{3}$/);
+  await expect(metrics).toContainText('(stopped before converging)');
+
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('mlp-stopped.onnx');
+  await onnx.saveAs(onnxPath);
+  const csvPath = info.outputPath('big.csv');
+  writeFileSync(csvPath, csv);
+  // The partial model labels most rows right in ONNX Runtime too.
+  expect(rightInOnnxRuntime(onnxPath, csvPath, 'label')).toBeGreaterThan(48_000);
 });

@@ -59,7 +59,7 @@ fn state(session: Session, id: u32) -> Option<(&'static str, String)> {
             DatasetState::Failed(_) => ("failed", "failed".to_owned()),
         }),
         Kind::Train => Some(match session.train_state(id) {
-            TrainState::Running { iteration, .. } => ("running", format!("running · {iteration}")),
+            TrainState::Running(live) => ("running", format!("running · {}", live.done)),
             TrainState::Done { hash: trained, .. } if Some(trained) == hash => {
                 ("done", "done".to_owned())
             }

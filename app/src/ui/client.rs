@@ -16,7 +16,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::guard;
 use crate::protocol::{
-    BUILD, COMPUTE_WORKER, FromWorker, Job, JobError, JobId, JobOutput, ToWorker, envelope,
+    BUILD, COMPUTE_WORKER, FromWorker, Job, JobError, JobId, JobOutput, Steer, ToWorker, envelope,
     start_worker, worker_script,
 };
 
@@ -32,6 +32,7 @@ pub enum JobEvent {
         total: u32,
         message: String,
         value: Option<f64>,
+        unit: String,
     },
     Done(JobOutput),
     Failed(JobError),
@@ -172,6 +173,11 @@ pub fn start_guarded(
     id
 }
 
+/// Pauses, resumes or ends training job `id` between two of its steps.
+pub fn steer(id: JobId, steer: Steer) {
+    send(ToWorker::Steer { id, steer }, JsValue::UNDEFINED);
+}
+
 /// Asks the worker to stop job `id`; its handler then hears `Cancelled`.
 pub fn cancel(id: JobId) {
     send(ToWorker::Cancel { id }, JsValue::UNDEFINED);
@@ -310,6 +316,7 @@ fn receive(generation: u32, message: FromWorker) {
             total,
             message,
             value,
+            unit,
         } => (
             id,
             JobEvent::Progress {
@@ -317,6 +324,7 @@ fn receive(generation: u32, message: FromWorker) {
                 total,
                 message,
                 value,
+                unit,
             },
             false,
         ),

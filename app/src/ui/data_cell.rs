@@ -50,6 +50,15 @@ pub fn open_file(session: Session, cell: u32, file: web_sys::File) {
 
 #[component]
 pub fn DataCell(session: Session, id: u32) -> impl IntoView {
+    // The dataset as the view is built from: whether its columns are saved yet
+    // is left out, so that news rebuilds only the storage line.
+    let shown = Memo::new(move |_| {
+        let mut state = session.dataset(id);
+        if let DatasetState::Ready(summary) = &mut state {
+            summary.saved = None;
+        }
+        state
+    });
     let on_file = move |ev: leptos::ev::Event| {
         let input: Option<web_sys::HtmlInputElement> = ev.target().and_then(|t| t.dyn_into().ok());
         if let Some(file) = input
@@ -104,7 +113,7 @@ pub fn DataCell(session: Session, id: u32) -> impl IntoView {
             <SyntheticForm session=session cell=id />
             <SavedDatasets session=session cell=id />
             {move || session.notice(id).map(|notice| view! { <p class="warning" role="alert">{notice}</p> })}
-            {move || match session.dataset(id) {
+            {move || match shown.get() {
                 DatasetState::Empty => view! { <p class="empty">"No data yet."</p> }.into_any(),
                 DatasetState::Loading(loading) => loading_view(loading).into_any(),
                 DatasetState::NeedsFile { name, rows, columns } => view! {
@@ -151,17 +160,25 @@ fn dataset_view(session: Session, cell: u32, summary: DatasetSummary) -> impl In
         summary.rows,
         summary.columns.len()
     );
-    let saved = match &summary.saved {
-        Some(Ok(_)) => Some(view! {
-            <p class="hint" aria-label="Storage">"Saved in this browser: it reopens without reading the file again."</p>
+    // Read on its own: the columns are saved after the table is shown, and that
+    // news must not rebuild the view (the reading options being edited, the
+    // table's scroll).
+    let saved = move || {
+        let DatasetState::Ready(summary) = session.dataset(cell) else {
+            return None;
+        };
+        match &summary.saved {
+            Some(Ok(_)) => Some(view! {
+                <p class="hint" aria-label="Storage">"Saved in this browser: it reopens without reading the file again."</p>
+            }
+            .into_any()),
+            Some(Err(error)) => Some(view! { <p class="warning" role="alert">{format!("Not saved in this browser: {error}")}</p> }.into_any()),
+            None if matches!(summary.origin, Origin::File) => Some(view! {
+                <p class="hint" role="status" aria-label="Storage">"Saving the parsed columns in this browser…"</p>
+            }
+            .into_any()),
+            None => None,
         }
-        .into_any()),
-        Some(Err(error)) => Some(view! { <p class="warning" role="alert">{format!("Not saved in this browser: {error}")}</p> }.into_any()),
-        None if matches!(summary.origin, Origin::File) => Some(view! {
-            <p class="hint" role="status" aria-label="Storage">"Saving the parsed columns in this browser…"</p>
-        }
-        .into_any()),
-        None => None,
     };
     let origin = match &summary.origin {
         Origin::File => "local file",

@@ -17,6 +17,7 @@ mod device;
 mod download;
 mod guard;
 mod job_run;
+mod live;
 mod load_report;
 mod loss_curve;
 mod metrics;

@@ -10,6 +10,7 @@ use wasm_bindgen::JsValue;
 
 use super::client::{self, JobEvent};
 use super::device::DeviceState;
+use super::live::Live;
 use super::notebook_store::{self, Damaged, Stored};
 use crate::protocol::{
     DatasetSummary, Job, JobError, JobId, JobOutput, Origin, SavedList, TrainSummary,
@@ -41,13 +42,7 @@ pub struct Loading {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainState {
     Idle,
-    Running {
-        id: JobId,
-        iteration: u32,
-        curve: Vec<f64>,
-        /// Why the run left the GPU for the CPU, once it has.
-        fallback: Option<String>,
-    },
+    Running(Live),
     /// Finished, for the cell as it was when it started (its hash).
     Done {
         summary: TrainSummary,
@@ -259,10 +254,10 @@ impl Session {
     fn stop_training(self, data: Option<u32>) {
         let readers = data.map(|data| self.notebook.with_untracked(|nb| nb.trains_of(data)));
         for (cell, state) in self.training.get_untracked() {
-            if let TrainState::Running { id, .. } = state
+            if let TrainState::Running(live) = state
                 && readers.as_ref().is_none_or(|r| r.contains(&cell))
             {
-                client::cancel(id);
+                client::cancel(live.id);
             }
         }
     }

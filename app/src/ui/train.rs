@@ -5,11 +5,12 @@ use studio_core::train::Task;
 
 use super::client::{self, JobEvent};
 use super::download;
+use super::live::Live;
 use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
 use super::params::{ParamField, sentence, with_param};
 use super::session::{DatasetState, Session, TrainState};
-use crate::protocol::{ExportFormat, Job, JobError, JobOutput};
+use crate::protocol::{ExportFormat, Job, JobError, JobOutput, Steer, TrainSummary};
 use wasm_bindgen::JsValue;
 
 /// Runs train cell `cell` (and the stale cells it reads) in the worker's executor.
@@ -28,23 +29,17 @@ pub fn start(session: Session, cell: u32) {
     let handle = move |event| match event {
         JobEvent::Progress {
             done,
+            total,
             value,
             message,
-            ..
+            unit,
         } => session.training.update(|runs| {
-            if let Some(TrainState::Running {
-                iteration,
-                curve,
-                fallback,
-                ..
-            }) = runs.get_mut(&cell)
-            {
+            if let Some(TrainState::Running(live)) = runs.get_mut(&cell) {
                 // The worker's message is empty unless the GPU failed under the run.
                 if !message.is_empty() {
-                    *fallback = Some(message);
+                    live.fallback = Some(message);
                 }
-                *iteration = done;
-                curve.extend(value);
+                live.stepped(done, total, unit, value, js_sys::Date::now());
             }
         }),
         JobEvent::Done(JobOutput::Trained(summary)) => {
@@ -72,18 +67,14 @@ pub fn start(session: Session, cell: u32) {
     if id != 0 {
         session.set_train_state(
             cell,
-            TrainState::Running {
-                id,
-                iteration: 0,
-                curve: Vec::new(),
-                fallback: None,
-            },
+            TrainState::Running(Live::new(id, js_sys::Date::now())),
         );
     }
 }
 
-/// The train cell: target, task, model and its settings; Train and Stop; the loss
-/// curve while it runs; then the test metrics and the downloads.
+/// The train cell: target, task, model and its settings; Train, Pause or Resume,
+/// and Stop; the loss curve and the pace while it runs; then the test metrics and
+/// the downloads, of the model as it stood where it was stopped.
 #[component]
 pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
     let settings = move || {
@@ -105,7 +96,8 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
             .collect(),
         _ => Vec::new(),
     };
-    let running = move || matches!(state(), TrainState::Running { .. });
+    let running = move || matches!(state(), TrainState::Running(_));
+    let paused = move || matches!(state(), TrainState::Running(live) if live.paused);
     let ready = move || matches!(dataset(), DatasetState::Ready(_));
     // A setting the notebook would not reopen with is shown here and not kept, so
     // that the saved notebook always loads after a reload.
@@ -186,13 +178,26 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
             download_error.set(Some(sentence(&error.message)))
         });
     };
-    let stop = move |_| {
-        if let TrainState::Running { id: job, .. } = session
-            .training
-            .with_untracked(|runs| runs.get(&id).cloned().unwrap_or(TrainState::Idle))
-        {
-            client::cancel(job);
-        }
+    // Pause, Resume and Stop act between two steps; Stop keeps the model so far.
+    let steer = move |steer: Steer| {
+        session.training.update(|runs| {
+            if let Some(TrainState::Running(live)) = runs.get_mut(&id) {
+                let now = js_sys::Date::now();
+                match steer {
+                    Steer::Pause => live.pause(now),
+                    Steer::Resume => live.resume(now),
+                    Steer::Finish => {}
+                }
+                client::steer(live.id, steer);
+            }
+        });
+    };
+    let pause_or_resume = move |_| {
+        steer(if paused() {
+            Steer::Resume
+        } else {
+            Steer::Pause
+        })
     };
     let task = move || settings().task.unwrap_or(Task::Classification);
 
@@ -259,16 +264,22 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                 >
                     "Train"
                 </button>
-                <button class="ghost" on:click=stop disabled=move || !running()>"Stop"</button>
+                <button class="ghost" on:click=pause_or_resume disabled=move || !running()>
+                    {move || if paused() { "Resume" } else { "Pause" }}
+                </button>
+                <button class="ghost" on:click=move |_| steer(Steer::Finish) disabled=move || !running()>
+                    "Stop"
+                </button>
                 {move || match state() {
-                    TrainState::Running { iteration, curve, fallback, .. } => view! {
-                        <span role="status">{format!(
-                            "Training · iteration {iteration}{}",
-                            curve.last().map(|l| format!(" · objective {l:.4}")).unwrap_or_default()
-                        )}</span>
-                        {fallback.map(|note| view! {
+                    TrainState::Running(live) => view! {
+                        <span role="status">{live.status()}</span>
+                        {live.fallback.map(|note| view! {
                             <p class="notice" role="alert" aria-label="Training device">{sentence(&note)}</p>
                         })}
+                    }
+                    .into_any(),
+                    TrainState::Done { summary, .. } if summary.stopped => view! {
+                        <span role="status">{stopped_at(&summary)}</span>
                     }
                     .into_any(),
                     TrainState::Stopped => view! { <span role="status">"Training stopped."</span> }.into_any(),
@@ -284,7 +295,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                 }}
             </div>
             {move || match state() {
-                TrainState::Running { curve, .. } => view! { <LossCurve values=curve /> }.into_any(),
+                TrainState::Running(live) => view! { <LossCurve values=live.curve /> }.into_any(),
                 TrainState::Done { summary, .. } => view! {
                     <LossCurve values=summary.loss_curve.clone() />
                     <MetricsView summary=summary />
@@ -299,6 +310,23 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// `Stopped at epoch 12 of 200: the metrics and downloads are of the model as it stood.`
+fn stopped_at(summary: &TrainSummary) -> String {
+    let unit = if summary.unit.is_empty() {
+        "iteration"
+    } else {
+        &summary.unit
+    };
+    let of = summary
+        .total
+        .map(|total| format!(" of {total}"))
+        .unwrap_or_default();
+    format!(
+        "Stopped at {unit} {}{of}: the metrics and downloads are of the model as it stood.",
+        summary.done
+    )
 }
 
 /// `classification` → `Classification`.

@@ -4,18 +4,20 @@
 //! hold it across a step, and exports read a cell's artifact by its hash.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use studio_core::frame::Frame;
 use studio_core::ingest::LoadOptions;
 use studio_core::learner::Progress;
-use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Observer, Sources};
+use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Observer, Sources, Verdict};
 use studio_core::notebook::{CellKind, DataSource, Notebook};
 use studio_core::train::{Fallback, OnGpuFailure, Trained};
 
 use super::jobs::Stop;
 use super::{data, detect, exclusive, post, yield_now};
-use crate::protocol::{FromWorker, JobError, JobId, JobOutput, TrainSummary};
+use crate::protocol::{FromWorker, JobError, JobId, JobOutput, Steer, TrainSummary};
 
 thread_local! {
     static EXECUTOR: RefCell<Executor> = RefCell::new(Executor::default());
@@ -41,14 +43,49 @@ impl Sources for OpenData {
     }
 }
 
-/// Streams a train cell's progress, and stops it when the page cancels the job.
+/// How the page steers a running train job: set by `Steer` messages.
+#[derive(Debug, Default)]
+struct Steering {
+    paused: Cell<bool>,
+    finish: Cell<bool>,
+}
+
+thread_local! {
+    static STEERING: RefCell<HashMap<JobId, Rc<Steering>>> = RefCell::new(HashMap::new());
+}
+
+/// Pauses, resumes or ends train job `id`; a job that is not running ignores it.
+pub fn steer(id: JobId, steer: Steer) {
+    STEERING.with_borrow(|all| {
+        if let Some(steering) = all.get(&id) {
+            match steer {
+                Steer::Pause => steering.paused.set(true),
+                Steer::Resume => steering.paused.set(false),
+                Steer::Finish => steering.finish.set(true),
+            }
+        }
+    });
+}
+
+/// How long a paused run sleeps between looks at its flags.
+const PAUSED_POLL_MS: u32 = 50;
+
+/// Streams a train cell's progress; waits while the page has it paused, ends it
+/// with the model so far when the page says finish, and drops it when the page
+/// cancels the job.
 struct Streamed<'a> {
     id: JobId,
     cancelled: &'a Cell<bool>,
+    steering: Rc<Steering>,
 }
 
 impl Observer for Streamed<'_> {
-    async fn progress(&mut self, _: u32, progress: Progress, fallback: Option<&Fallback>) -> bool {
+    async fn progress(
+        &mut self,
+        _: u32,
+        progress: Progress,
+        fallback: Option<&Fallback>,
+    ) -> Verdict {
         post(&FromWorker::Progress {
             id: self.id,
             done: u32::try_from(progress.done).unwrap_or(u32::MAX),
@@ -58,10 +95,21 @@ impl Observer for Streamed<'_> {
             // Empty unless the run left the GPU: the page shows it when it is not.
             message: fallback.map(ToString::to_string).unwrap_or_default(),
             value: progress.loss,
+            unit: progress.unit.to_owned(),
         });
-        // Lets a `Cancel` arrive before the next step.
+        // Lets a `Cancel` or a `Steer` arrive before the next step.
         yield_now().await;
-        !self.cancelled.get()
+        let steering = &self.steering;
+        while steering.paused.get() && !steering.finish.get() && !self.cancelled.get() {
+            gloo_timers::future::TimeoutFuture::new(PAUSED_POLL_MS).await;
+        }
+        if self.cancelled.get() {
+            Verdict::Cancel
+        } else if steering.finish.get() {
+            Verdict::Finish
+        } else {
+            Verdict::Go
+        }
     }
 }
 
@@ -76,6 +124,9 @@ pub async fn run(
 ) -> Result<JobOutput, Stop> {
     let _turn = exclusive::turn(cancelled).await?;
     let (device, report) = detect::selected().await;
+    let steering = Rc::new(Steering::default());
+    STEERING.with_borrow_mut(|all| all.insert(id, Rc::clone(&steering)));
+    let _unregister = Unregister(id);
     let mut copy = EXECUTOR.with_borrow(Clone::clone);
     let outcomes = copy
         .run(
@@ -84,7 +135,11 @@ pub async fn run(
             &mut OpenData,
             &device,
             OnGpuFailure::GoOnOnCpu,
-            &mut Streamed { id, cancelled },
+            &mut Streamed {
+                id,
+                cancelled,
+                steering,
+            },
         )
         .await;
     let ran: Vec<u32> = outcomes
@@ -113,6 +168,15 @@ pub async fn run(
     Ok(JobOutput::Trained(summary(&trained, model, report)))
 }
 
+/// Forgets a job's steering when its run ends, however it ends.
+struct Unregister(JobId);
+
+impl Drop for Unregister {
+    fn drop(&mut self) {
+        STEERING.with_borrow_mut(|all| all.remove(&self.0));
+    }
+}
+
 fn summary(
     trained: &Trained,
     model: String,
@@ -136,6 +200,10 @@ fn summary(
         classes: trained.pipeline.model.classes().to_vec(),
         loss_curve: trained.loss_curve.clone(),
         converged: trained.converged,
+        stopped: trained.stopped,
+        done: trained.progress.done,
+        total: trained.progress.total,
+        unit: trained.progress.unit.to_owned(),
         facts: trained.pipeline.model.facts(),
         fallback,
     }

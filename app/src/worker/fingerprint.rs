@@ -79,6 +79,7 @@ pub fn feed(id: JobId, slice: &JsValue, last: bool) {
             total: 0,
             message: String::new(),
             value: None,
+            unit: String::new(),
         });
     }
 }

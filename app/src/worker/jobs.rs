@@ -166,6 +166,7 @@ async fn compute_check(
                 total,
                 message: case.label(),
                 value: None,
+                unit: String::new(),
             });
         }
         // The CPU is the reference: comparing it with itself would prove nothing.

@@ -37,6 +37,7 @@ pub async fn conformance(id: JobId, cancelled: &Cell<bool>) -> Result<JobOutput,
             total,
             message: outcome.label.clone(),
             value: None,
+            unit: String::new(),
         });
         rows.push(outcome);
     }

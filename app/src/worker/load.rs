@@ -106,5 +106,6 @@ fn progress(id: JobId, done: f64, total: f64, rows: u64) {
         total: (total / 1024.0) as u32,
         message: format!("{} of {} · {rows} rows", size(done), size(total)),
         value: Some(rows as f64),
+        unit: String::new(),
     });
 }

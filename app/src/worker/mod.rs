@@ -80,6 +80,7 @@ fn receive(message: ToWorker, attachment: JsValue) {
                 post(&answer);
             });
         }
+        ToWorker::Steer { id, steer } => cells::steer(id, steer),
         ToWorker::Cancel { id } => {
             if fingerprint::cancel(id) {
                 return post(&FromWorker::Cancelled { id });

@@ -122,16 +122,28 @@ pub trait Sources {
     ) -> Result<Arc<Frame>, CellError>;
 }
 
+/// What a train cell does after a step, as its observer says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Go on to the next step.
+    Go,
+    /// End here and keep the model as it stands.
+    Finish,
+    /// Drop the run: the cell fails as stopped.
+    Cancel,
+}
+
 /// Hears a train cell's progress between steps.
 #[allow(async_fn_in_trait)] // Used by concrete type only.
 pub trait Observer {
-    /// After each step; `false` stops the cell, which fails as stopped.
+    /// After each step: whether the cell goes on, ends with its model so far, or
+    /// is dropped.
     async fn progress(
         &mut self,
         cell: u32,
         progress: Progress,
         fallback: Option<&Fallback>,
-    ) -> bool;
+    ) -> Verdict;
 }
 
 /// An observer that lets every cell run to the end.
@@ -139,8 +151,8 @@ pub trait Observer {
 pub struct Quiet;
 
 impl Observer for Quiet {
-    async fn progress(&mut self, _: u32, _: Progress, _: Option<&Fallback>) -> bool {
-        true
+    async fn progress(&mut self, _: u32, _: Progress, _: Option<&Fallback>) -> Verdict {
+        Verdict::Go
     }
 }
 
@@ -383,14 +395,18 @@ impl Executor {
                     .map_err(failed)?;
                 loop {
                     let more = trainer.step().await.map_err(failed)?;
-                    if !observer
+                    match observer
                         .progress(cell.id, trainer.progress(), trainer.fallback())
                         .await
                     {
-                        return Err(CellError::new(cell.id, ErrorKind::Stopped, "stopped"));
-                    }
-                    if !more {
-                        break;
+                        Verdict::Cancel => {
+                            return Err(CellError::new(cell.id, ErrorKind::Stopped, "stopped"));
+                        }
+                        Verdict::Finish if more => {
+                            return Ok(Artifact::Trained(Arc::new(trainer.stop())));
+                        }
+                        _ if !more => break,
+                        _ => {}
                     }
                 }
                 Ok(Artifact::Trained(Arc::new(trainer.finish())))
@@ -598,5 +614,55 @@ mod tests {
             "{}",
             error(unwired)
         );
+    }
+
+    /// Says `Finish` (or `Cancel`) once `after` steps are done.
+    struct StopAfter {
+        after: usize,
+        verdict: Verdict,
+    }
+
+    impl Observer for StopAfter {
+        async fn progress(&mut self, _: u32, p: Progress, _: Option<&Fallback>) -> Verdict {
+            if p.done >= self.after {
+                self.verdict
+            } else {
+                Verdict::Go
+            }
+        }
+    }
+
+    #[test]
+    fn finishing_early_keeps_the_model_so_far_and_cancelling_keeps_nothing() {
+        let (notebook, first, _) = iris_with_two_models();
+        let cpu = Device::Cpu(CpuDevice::default());
+        let run = |verdict| {
+            let mut executor = Executor::default();
+            let outcomes = pollster::block_on(executor.run(
+                &notebook,
+                Some(&[first]),
+                &mut Samples::default(),
+                &cpu,
+                OnGpuFailure::Stop,
+                &mut StopAfter { after: 3, verdict },
+            ));
+            (executor, outcomes)
+        };
+        let (finished, outcomes) = run(Verdict::Finish);
+        assert!(outcomes.contains(&(first, Ok(()))));
+        let trained = finished.trained(&notebook, first).expect("kept");
+        assert!(trained.stopped && !trained.converged);
+        // The curve's start and three iterations; the test rows are all scored.
+        assert_eq!(trained.loss_curve.len(), 4);
+        assert_eq!(trained.predictions.labels.len(), trained.split.test.len());
+
+        let (cancelled, outcomes) = run(Verdict::Cancel);
+        let error = outcomes
+            .iter()
+            .find(|(c, _)| *c == first)
+            .and_then(|(_, o)| o.clone().err())
+            .expect("failed");
+        assert_eq!(error.kind, ErrorKind::Stopped);
+        assert!(cancelled.trained(&notebook, first).is_none());
     }
 }

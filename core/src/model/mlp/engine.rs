@@ -6,12 +6,14 @@
 //! then the activation), the fused loss and its gradient at the output
 //! (`δ = p − y`), the gradients `(Aᵀδ + α W) / b` and `mean(δ)`, the deltas
 //! `δ Wᵀ ⊙ f'(A)` back through the hidden layers, and an Adam or SGD step on
-//! every weight and bias. The sum over the epoch of each batch's loss times its
+//! every weight and bias; with dropout, each hidden layer's outputs (and its
+//! deltas) times a fresh mask per batch. The sum over the epoch of each batch's loss times its
 //! rows (`½α‖W‖²` per batch included) stays on the device until the epoch ends.
 
 use super::network::Activation;
 use crate::compute::ops::{Adam, Gemm, Gemv, Loss, LossKind, Sgd, Shape};
 use crate::compute::{Binary, Compute, ComputeError, DeviceBuffer, Unary};
+use crate::rng::SplitMix64;
 
 /// What the last layer's outputs are trained as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,9 @@ pub struct Layout {
     pub solver: Solver,
     /// The L2 penalty `alpha`.
     pub alpha: f32,
+    /// The share of hidden units dropped in each batch (inverted dropout: the
+    /// kept ones scaled by `1 / (1 − p)`, so prediction uses every unit as it is).
+    pub dropout: f32,
     pub batch: usize,
 }
 
@@ -134,6 +139,10 @@ struct Pass<B> {
     /// for the activation's derivative.
     back: Vec<B>,
     scratch: Vec<[B; 2]>,
+    /// With dropout, per hidden layer: the batch's mask (0, or `1 / (1 − p)`)
+    /// and the layer's outputs times it, which the next layer reads.
+    mask: Vec<B>,
+    dropped: Vec<B>,
 }
 
 pub struct Engine<C: Compute> {
@@ -147,6 +156,7 @@ pub struct Engine<C: Compute> {
     /// The batch's rows gathered on the host before they are written.
     staging: Vec<f32>,
     staging_targets: Vec<f32>,
+    staging_mask: Vec<f32>,
 }
 
 impl<C: Compute> Engine<C> {
@@ -190,6 +200,7 @@ impl<C: Compute> Engine<C> {
         Ok(Self {
             staging: Vec::with_capacity(batch * layout.widths[0]),
             staging_targets: Vec::with_capacity(batch),
+            staging_mask: Vec::new(),
             device,
             layout,
             layers,
@@ -200,13 +211,14 @@ impl<C: Compute> Engine<C> {
     }
 
     /// Records one epoch over the rows of `x` (row-major, `inputs` wide) in
-    /// `order`, each row with one target value.
+    /// `order`, each row with one target value; dropout masks come from `rng`.
     pub fn epoch(
         &mut self,
         x: &[f32],
         targets: &[f32],
         order: &[usize],
         epoch: Epoch,
+        rng: &mut SplitMix64,
     ) -> Result<(), ComputeError> {
         let inputs = self.layout.widths[0];
         self.device.write(&mut self.total, &[0.0])?;
@@ -227,6 +239,19 @@ impl<C: Compute> Engine<C> {
             self.device.write(&mut pass.x, &self.staging)?;
             self.device
                 .write(&mut pass.targets, &self.staging_targets)?;
+            let keep = 1.0 - f64::from(self.layout.dropout);
+            for mask in &mut pass.mask {
+                self.staging_mask.clear();
+                self.staging_mask.extend((0..mask.len()).map(|_| {
+                    let unit = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                    if unit < keep {
+                        (1.0 / keep) as f32
+                    } else {
+                        0.0
+                    }
+                }));
+                self.device.write(mask, &self.staging_mask)?;
+            }
             batch(
                 &self.device,
                 &self.layout,
@@ -276,12 +301,12 @@ impl<B> Pass<B> {
         let zeros = |layers: usize| -> Result<Vec<B>, ComputeError> {
             (0..layers).map(|l| device.zeros(out(l))).collect()
         };
-        // The identity needs no activations and no derivative.
-        let hidden = if layout.activation == Activation::Identity {
-            0
-        } else {
-            n - 1
-        };
+        // The identity needs no activations and no derivative, and without
+        // dropout none of what masks them.
+        let identity = layout.activation == Activation::Identity;
+        let dropout = if layout.dropout > 0.0 { n - 1 } else { 0 };
+        let hidden = if identity { 0 } else { n - 1 };
+        let back = if identity { dropout } else { n - 1 };
         Ok(Self {
             rows,
             x: device.zeros(rows * layout.widths[0])?,
@@ -291,12 +316,14 @@ impl<B> Pass<B> {
             z: zeros(n)?,
             delta: zeros(n)?,
             a: zeros(hidden)?,
-            back: zeros(hidden)?,
+            back: zeros(back)?,
             scratch: zeros(hidden)?
                 .into_iter()
                 .zip(zeros(hidden)?)
                 .map(|(s1, s2)| [s1, s2])
                 .collect(),
+            mask: zeros(dropout)?,
+            dropped: zeros(dropout)?,
         })
     }
 
@@ -304,6 +331,7 @@ impl<B> Pass<B> {
     fn input(&self, l: usize, activation: Activation) -> &B {
         match l {
             0 => &self.x,
+            _ if !self.dropped.is_empty() => &self.dropped[l - 1],
             _ if activation == Activation::Identity => &self.z[l - 1],
             _ => &self.a[l - 1],
         }
@@ -321,6 +349,7 @@ fn batch<C: Compute>(
     step: u32,
 ) -> Result<(), ComputeError> {
     let (n, rows, act) = (layout.layers(), pass.rows, layout.activation);
+    let dropout = !pass.mask.is_empty();
     let scale = 1.0 / rows as f32;
     // Forward.
     for l in 0..n {
@@ -328,14 +357,26 @@ fn batch<C: Compute>(
         let (below, above) = pass.z.split_at_mut(l);
         let input = match l {
             0 => &pass.x,
+            _ if dropout => &pass.dropped[l - 1],
             _ if act == Activation::Identity => &below[l - 1],
             _ => &pass.a[l - 1],
         };
         let z = &mut above[0];
         device.gemm(Gemm::new(rows, fan_out, fan_in), input, &layers[l].w, z)?;
         device.add_row(Shape::new(rows, fan_out), z, &layers[l].b)?;
-        if let (true, Some(op)) = (l + 1 < n, unary(act)) {
+        if l + 1 == n {
+            continue;
+        }
+        if let Some(op) = unary(act) {
             device.unary(op, z, &mut pass.a[l])?;
+        }
+        if dropout {
+            let out = if act == Activation::Identity {
+                &*z
+            } else {
+                &pass.a[l]
+            };
+            device.binary(Binary::Mul, out, &pass.mask[l], &mut pass.dropped[l])?;
         }
     }
     // The loss and the output layer's delta.
@@ -373,16 +414,29 @@ fn batch<C: Compute>(
         if l == 0 {
             break;
         }
-        // δ of the layer below: δ Wᵀ, times the activation's derivative.
+        // δ of the layer below: δ Wᵀ, times the dropout mask and the
+        // activation's derivative.
         let (below, above) = pass.delta.split_at_mut(l);
-        let back = Gemm::new(rows, fan_in, fan_out).transpose_b();
-        if act == Activation::Identity {
-            device.gemm(back, &above[0], &layers[l].w, &mut below[l - 1])?;
+        let product = Gemm::new(rows, fan_in, fan_out).transpose_b();
+        let h = l - 1;
+        if act == Activation::Identity && !dropout {
+            device.gemm(product, &above[0], &layers[l].w, &mut below[h])?;
             continue;
         }
-        let h = l - 1;
-        device.gemm(back, &above[0], &layers[l].w, &mut pass.back[h])?;
-        let (a, back, delta) = (&pass.a[h], &pass.back[h], &mut below[h]);
+        device.gemm(product, &above[0], &layers[l].w, &mut pass.back[h])?;
+        if act == Activation::Identity {
+            device.binary(Binary::Mul, &pass.back[h], &pass.mask[h], &mut below[h])?;
+            continue;
+        }
+        let back = if dropout {
+            // The masked outputs were read for this layer's gradient: free now.
+            let masked = &mut pass.dropped[h];
+            device.binary(Binary::Mul, &pass.back[h], &pass.mask[h], masked)?;
+            &pass.dropped[h]
+        } else {
+            &pass.back[h]
+        };
+        let (a, delta) = (&pass.a[h], &mut below[h]);
         let [s1, s2] = &mut pass.scratch[h];
         match act {
             Activation::Relu => {

@@ -249,11 +249,11 @@ impl MlpFit {
         };
         let (total, state) = match &mut self.runner {
             Runner::Cpu(engine) => {
-                engine.epoch(&self.x, &self.targets, &next.order, epoch)?;
+                engine.epoch(&self.x, &self.targets, &next.order, epoch, &mut next.rng)?;
                 engine.read().await?
             }
             Runner::Gpu(engine) => {
-                engine.epoch(&self.x, &self.targets, &next.order, epoch)?;
+                engine.epoch(&self.x, &self.targets, &next.order, epoch, &mut next.rng)?;
                 engine.read().await?
             }
         };

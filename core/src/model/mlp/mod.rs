@@ -78,6 +78,18 @@ const PARAMS: &[ParamSpec] = &[
                and the fit smoother.",
     },
     ParamSpec {
+        name: "dropout",
+        aliases: &[],
+        label: "Dropout",
+        kind: float(0.0, 0.9, false),
+        default: ParamDefault::Float(0.0),
+        optional: false,
+        log_scale: false,
+        help: "The share of hidden units switched off at random in each batch while \
+               training (none when predicting), so that no unit can lean on another; not \
+               in scikit-learn.",
+    },
+    ParamSpec {
         name: "batch_size",
         aliases: &[],
         label: "Batch size",
@@ -369,6 +381,7 @@ impl Family for Mlp {
             head: fit::head(classes.len()),
             solver,
             alpha: p.float("alpha")? as f32,
+            dropout: p.float("dropout")? as f32,
         };
         let mut rng = SplitMix64::new(seed);
         let (weights, biases) = glorot(&layout.widths, activation, &mut rng);

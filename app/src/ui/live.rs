@@ -1,0 +1,174 @@
+//! A training run as the page follows it: the steps done of how many, the loss
+//! curve so far, whether it is paused, and the clock that gives the time per
+//! step and the time left (paused time not counted).
+
+use crate::protocol::JobId;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Live {
+    pub id: JobId,
+    /// Steps done, and how many there will be at most (0: not known).
+    pub done: u32,
+    pub total: u32,
+    /// What a step is: `epoch`, `tree`, `iteration`.
+    pub unit: String,
+    pub curve: Vec<f64>,
+    /// Why the run left the GPU for the CPU, once it has.
+    pub fallback: Option<String>,
+    pub paused: bool,
+    clock: Clock,
+}
+
+/// Milliseconds on the page's clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Clock {
+    started: f64,
+    /// When the latest step was heard of.
+    last: f64,
+    paused_since: Option<f64>,
+    /// Time spent paused so far.
+    paused: f64,
+}
+
+impl Live {
+    pub fn new(id: JobId, now: f64) -> Self {
+        Self {
+            id,
+            done: 0,
+            total: 0,
+            unit: String::new(),
+            curve: Vec::new(),
+            fallback: None,
+            paused: false,
+            clock: Clock {
+                started: now,
+                last: now,
+                paused_since: None,
+                paused: 0.0,
+            },
+        }
+    }
+
+    /// Step `done` (of `total`) was taken, with its objective if it has one.
+    pub fn stepped(&mut self, done: u32, total: u32, unit: String, loss: Option<f64>, now: f64) {
+        self.done = done;
+        self.total = total;
+        if !unit.is_empty() {
+            self.unit = unit;
+        }
+        self.curve.extend(loss);
+        self.clock.last = now;
+    }
+
+    pub fn pause(&mut self, now: f64) {
+        self.paused = true;
+        self.clock.paused_since.get_or_insert(now);
+    }
+
+    pub fn resume(&mut self, now: f64) {
+        self.paused = false;
+        if let Some(since) = self.clock.paused_since.take() {
+            self.clock.paused += (now - since).max(0.0);
+        }
+    }
+
+    /// The mean time of a step so far, once one has been taken.
+    pub fn per_step(&self) -> Option<f64> {
+        // A pause that began before the latest step was heard of ends it: count
+        // only the running time up to that step.
+        let paused = self.clock.paused
+            + self
+                .clock
+                .paused_since
+                .map_or(0.0, |since| (self.clock.last - since).max(0.0));
+        let running = self.clock.last - self.clock.started - paused;
+        (self.done > 0 && running > 0.0).then(|| running / f64::from(self.done))
+    }
+
+    /// The time the steps still allowed would take at that pace: an upper bound
+    /// for a fit that may stop sooner.
+    pub fn left(&self) -> Option<f64> {
+        let per_step = self.per_step()?;
+        (self.total > self.done).then(|| per_step * f64::from(self.total - self.done))
+    }
+
+    /// One line for the status: `Training · epoch 12 of 200 · objective 0.1234 ·
+    /// 35 ms per epoch · at most 7 s left`, or `Paused at epoch 12 of 200 · …`.
+    pub fn status(&self) -> String {
+        let unit = if self.unit.is_empty() {
+            "iteration"
+        } else {
+            &self.unit
+        };
+        let of = if self.total > 0 {
+            format!(" of {}", self.total)
+        } else {
+            String::new()
+        };
+        let mut line = if self.paused {
+            format!("Paused at {unit} {}{of}", self.done)
+        } else {
+            format!("Training · {unit} {}{of}", self.done)
+        };
+        if let Some(loss) = self.curve.last() {
+            line.push_str(&format!(" · objective {loss:.4}"));
+        }
+        if let Some(per_step) = self.per_step() {
+            line.push_str(&format!(" · {} per {unit}", duration(per_step)));
+        }
+        if let (false, Some(left)) = (self.paused, self.left()) {
+            line.push_str(&format!(" · at most {} left", duration(left)));
+        }
+        line
+    }
+}
+
+/// `35 ms`, `4.2 s`, `3 min 20 s`.
+pub fn duration(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{} ms", ms.round().max(1.0))
+    } else if ms < 60_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        let seconds = (ms / 1000.0).round() as u64;
+        format!("{} min {} s", seconds / 60, seconds % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pace_leaves_out_paused_time_and_the_line_says_what_a_step_is() {
+        let mut live = Live::new(1, 1000.0);
+        assert_eq!(live.status(), "Training · iteration 0");
+        live.stepped(1, 10, "epoch".into(), Some(0.5), 1100.0);
+        live.stepped(2, 10, String::new(), Some(0.25), 1200.0);
+        assert_eq!(live.per_step(), Some(100.0));
+        assert_eq!(
+            live.status(),
+            "Training · epoch 2 of 10 · objective 0.2500 · 100 ms per epoch · at most 800 ms left"
+        );
+        live.pause(1250.0);
+        assert_eq!(
+            live.status(),
+            "Paused at epoch 2 of 10 · objective 0.2500 · 100 ms per epoch"
+        );
+        // The step under way when the pause came is heard of within the pause.
+        live.stepped(3, 10, String::new(), None, 1300.0);
+        assert_eq!(live.per_step(), Some(250.0 / 3.0));
+        live.resume(6300.0);
+        live.stepped(4, 10, String::new(), None, 6400.0);
+        assert_eq!(live.per_step(), Some(87.5));
+        assert_eq!(live.left(), Some(525.0));
+    }
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(duration(0.2), "1 ms");
+        assert_eq!(duration(35.4), "35 ms");
+        assert_eq!(duration(4_210.0), "4.2 s");
+        assert_eq!(duration(200_000.0), "3 min 20 s");
+    }
+}
