@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use studio_core::bench::{BenchOp, BenchResult};
+use studio_core::boundary::{Boundary, BoundarySpec};
 use studio_core::compute::conformance::Conformance;
 use studio_core::compute::{CheckOutcome, DeviceKind, DeviceReport};
 use studio_core::frame::profile::Profile;
@@ -185,6 +186,16 @@ pub enum Job {
     RunCell {
         notebook: Box<Notebook>,
         cell: u32,
+        /// While a classifier trains, its decision boundary over these columns,
+        /// redrawn as it goes (`View` messages).
+        #[serde(default)]
+        boundary: Option<BoundarySpec>,
+    },
+    /// Train cell `cell`'s decision boundary, as `notebook` has the cell now.
+    Boundary {
+        notebook: Box<Notebook>,
+        cell: u32,
+        spec: BoundarySpec,
     },
     /// Train cell `cell`'s fitted pipeline, as `notebook` has it now, as a
     /// downloadable file (for CSV, data cell `cell`'s open dataset).
@@ -237,6 +248,11 @@ pub enum FromWorker {
     },
     Cancelled {
         id: JobId,
+    },
+    /// A view of a training job's model as it stands, between two `Progress`.
+    View {
+        id: JobId,
+        boundary: Box<Boundary>,
     },
     /// The worker panicked; it is unusable and the UI must replace it.
     Crashed {
@@ -323,6 +339,7 @@ pub enum JobOutput {
     Bench(BenchResult),
     Dataset(Box<DatasetSummary>),
     Trained(TrainSummary),
+    Boundary(Box<Boundary>),
     File(ExportedFile),
     Rows(RowWindow),
     Saved(SavedList),

@@ -18,6 +18,7 @@
 //! ```
 
 pub mod bench;
+pub mod boundary;
 pub mod compute;
 pub mod eval;
 pub mod export;

@@ -11,6 +11,7 @@ use thiserror::Error;
 
 pub use crate::learner::run::{Fallback, OnGpuFailure};
 
+use crate::boundary::{self, Boundary, BoundaryError, BoundarySpec};
 use crate::compute::{ComputeError, CpuDevice, Device, DeviceKind};
 use crate::eval::{self, ClassificationMetrics, ClusteringMetrics, RegressionMetrics};
 use crate::frame::{Column, ColumnType, Frame, Role};
@@ -395,7 +396,35 @@ impl Trainer {
         self.run.progress()
     }
 
-    /// Ends the run (finished or stopped early) with the model as it stands.
+    /// The decision boundary of the model as it stands, over `frame` (the data
+    /// the run trains on): what the page redraws while a classifier trains.
+    pub fn boundary(&self, frame: &Frame, spec: &BoundarySpec) -> Result<Boundary, BoundaryError> {
+        let pipeline = Pipeline {
+            target: self.spec.target.clone(),
+            task: self.spec.task,
+            preprocessing: self.prep.clone(),
+            model: self.run.model(),
+        };
+        let predicted: Vec<String> = match pipeline.model.predict(&self.test_x) {
+            Output::Classes {
+                classes,
+                probabilities,
+            } => probabilities
+                .iter()
+                .map(|p| classes[argmax(p)].clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        boundary::boundary(
+            &pipeline,
+            frame,
+            &self.split.train,
+            &self.split.test,
+            &predicted,
+            spec,
+        )
+    }
+
     /// Ends the run where it stands, before it is done: the model so far.
     pub fn stop(self) -> Trained {
         Trained {
@@ -404,6 +433,7 @@ impl Trainer {
         }
     }
 
+    /// Ends the run (finished or stopped early) with the model as it stands.
     pub fn finish(self) -> Trained {
         let model = self.run.model();
         let rows = self.split.test.clone();

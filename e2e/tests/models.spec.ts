@@ -263,6 +263,8 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
 });
 
 test('a neural network pauses, resumes and stops midway, and the model so far has metrics and an ONNX download', async ({ page }, info) => {
+  // Sixty thousand rows, some epochs of them on a software GPU in the WebGPU run.
+  test.slow();
   const csv = bigCsv(60_000, 24);
   await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: csv });
   await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
@@ -298,6 +300,14 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
     expect(now).toBeGreaterThan(epoch);
   }).toPass({ timeout: 30_000 });
 
+  // The decision boundary over the first two features is redrawn from the
+  // model as it stands.
+  const drawn = page.getByRole('img', { name: /^Decision boundary over f0 and f1 at epoch \d+: / });
+  await expect(drawn).toBeVisible({ timeout: 30_000 });
+  const epochOf = async () => Number(/at epoch (\d+)/.exec((await drawn.getAttribute('aria-label')) ?? '')?.[1]);
+  const first = await epochOf();
+  await expect(async () => expect(await epochOf()).toBeGreaterThan(first)).toPass({ timeout: 30_000 });
+
   await page.getByRole('button', { name: 'Stop' }).click();
   const stopped = page.getByRole('status').filter({ hasText: /^Stopped at epoch \d+ of 200: the metrics and downloads are of the model as it stood\.$/ });
   await expect(stopped).toBeVisible();
@@ -315,4 +325,40 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
   writeFileSync(csvPath, csv);
   // The partial model labels most rows right in ONNX Runtime too.
   expect(rightInOnnxRuntime(onnxPath, csvPath, 'label')).toBeGreaterThan(48_000);
+});
+
+test('the decision boundary over two penguin features is drawn for every classifier, with the test rows on top', async ({ page }) => {
+  await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
+  await page.getByLabel('Target column').selectOption('species');
+  const view = page.getByRole('region', { name: 'Decision boundary' });
+  await expect(view.getByLabel('Horizontal feature')).toHaveValue('bill_length_mm');
+  await expect(view.getByLabel('Vertical feature')).toHaveValue('bill_depth_mm');
+  await view.getByLabel('Vertical feature').selectOption('flipper_length_mm');
+  let metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  const chart = view.getByRole('img', {
+    name: /^Decision boundary over bill_length_mm and flipper_length_mm: [23] of 3 classes on the grid, 6\d test rows, \d of them misclassified$/,
+  });
+  await expect(chart).toBeVisible();
+  // One circle per test row with both values, coloured by its class.
+  const label = (await chart.getAttribute('aria-label')) ?? '';
+  const rows = Number(/(\d+) test rows/.exec(label)?.[1]);
+  await expect(chart.locator('circle')).toHaveCount(rows);
+  const fills = await chart.locator('rect[fill-opacity]').evaluateAll((rects) => new Set(rects.map((r) => r.getAttribute('fill'))).size);
+  expect(fills).toBeGreaterThanOrEqual(2);
+  await expect(view.getByRole('list', { name: 'Classes' })).toHaveText(/Adelie.*Chinstrap.*Gentoo/);
+
+  // Another family, the same view; changing a column redraws it.
+  for (const family of ['tree', 'knn', 'gaussian_nb']) {
+    await page.getByRole('combobox', { name: /^Model/ }).selectOption(family);
+    metrics = await train(page);
+    await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.\d{4}$|^1\.0000$/);
+    await expect(view.getByRole('img', { name: /^Decision boundary over bill_length_mm and flipper_length_mm: / })).toBeVisible();
+  }
+  await view.getByLabel('Horizontal feature').selectOption('body_mass_g');
+  await expect(view.getByRole('img', { name: /^Decision boundary over body_mass_g and flipper_length_mm: / })).toBeVisible();
+
+  // A regressor has no classes to draw.
+  await page.getByLabel('Target column').selectOption('body_mass_g');
+  await expect(view).toHaveCount(0);
 });

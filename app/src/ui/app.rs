@@ -154,7 +154,8 @@ pub fn detect(device: RwSignal<DeviceState>) {
             super::mark("studio:device-ready");
         }
         JobEvent::Failed(error) => device.set(DeviceState::Unavailable(error.message)),
-        JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
+        JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled | JobEvent::View(_) => {
+        }
     });
 }
 

@@ -15,6 +15,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker};
 
 use super::guard;
+use studio_core::boundary::Boundary;
+
 use crate::protocol::{
     BUILD, COMPUTE_WORKER, FromWorker, Job, JobError, JobId, JobOutput, Steer, ToWorker, envelope,
     start_worker, worker_script,
@@ -37,6 +39,8 @@ pub enum JobEvent {
     Done(JobOutput),
     Failed(JobError),
     Cancelled,
+    /// A training job's model as it stands, drawn between two steps.
+    View(Box<Boundary>),
 }
 
 /// Told to the app after the worker crashed.
@@ -331,6 +335,7 @@ fn receive(generation: u32, message: FromWorker) {
         FromWorker::Done { id, output } => (id, JobEvent::Done(output), true),
         FromWorker::Failed { id, error } => (id, JobEvent::Failed(error), true),
         FromWorker::Cancelled { id } => (id, JobEvent::Cancelled, true),
+        FromWorker::View { id, boundary } => (id, JobEvent::View(boundary), false),
     };
     let handler = CLIENT.with_borrow_mut(|client| {
         let client = client.as_mut().filter(|c| c.generation == generation)?;

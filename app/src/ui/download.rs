@@ -29,7 +29,8 @@ pub fn export(
             }
         }
         JobEvent::Failed(error) => failed(error),
-        JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled => {}
+        JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled | JobEvent::View(_) => {
+        }
     });
 }
 

@@ -2,6 +2,8 @@
 //! curve so far, whether it is paused, and the clock that gives the time per
 //! step and the time left (paused time not counted).
 
+use studio_core::boundary::Boundary;
+
 use crate::protocol::JobId;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +18,9 @@ pub struct Live {
     /// Why the run left the GPU for the CPU, once it has.
     pub fallback: Option<String>,
     pub paused: bool,
+    /// The decision boundary of the model as it stood at the latest redraw,
+    /// and the step it was drawn after.
+    pub boundary: Option<(Box<Boundary>, u32)>,
     clock: Clock,
 }
 
@@ -40,6 +45,7 @@ impl Live {
             curve: Vec::new(),
             fallback: None,
             paused: false,
+            boundary: None,
             clock: Clock {
                 started: now,
                 last: now,
@@ -92,14 +98,19 @@ impl Live {
         (self.total > self.done).then(|| per_step * f64::from(self.total - self.done))
     }
 
-    /// One line for the status: `Training · epoch 12 of 200 · objective 0.1234 ·
-    /// 35 ms per epoch · at most 7 s left`, or `Paused at epoch 12 of 200 · …`.
-    pub fn status(&self) -> String {
-        let unit = if self.unit.is_empty() {
+    /// What a step is called: `epoch`, `tree`, or `iteration` until told.
+    pub fn unit_name(&self) -> &str {
+        if self.unit.is_empty() {
             "iteration"
         } else {
             &self.unit
-        };
+        }
+    }
+
+    /// One line for the status: `Training · epoch 12 of 200 · objective 0.1234 ·
+    /// 35 ms per epoch · at most 7 s left`, or `Paused at epoch 12 of 200 · …`.
+    pub fn status(&self) -> String {
+        let unit = self.unit_name();
         let of = if self.total > 0 {
             format!(" of {}", self.total)
         } else {

@@ -5,6 +5,7 @@
 
 mod app;
 mod bench;
+mod boundary;
 mod cells;
 mod check;
 pub mod client;

@@ -64,6 +64,9 @@ pub struct Session {
     datasets: RwSignal<HashMap<u32, DatasetState>>,
     /// Each train cell's run, by cell id.
     pub training: RwSignal<HashMap<u32, TrainState>>,
+    /// The two columns each train cell's decision boundary is drawn over, once
+    /// the person has chosen them.
+    pub boundary_axes: RwSignal<HashMap<u32, (String, String)>>,
     pub device: RwSignal<DeviceState>,
     /// A warning about a data cell's data, such as a file that differs from the
     /// notebook's, by cell id.
@@ -93,6 +96,7 @@ impl Session {
             damaged: RwSignal::new(damaged),
             datasets: RwSignal::new(HashMap::new()),
             training: RwSignal::new(HashMap::new()),
+            boundary_axes: RwSignal::new(HashMap::new()),
             device: RwSignal::new(DeviceState::Detecting),
             notices: RwSignal::new(HashMap::new()),
             expected: RwSignal::new(HashMap::new()),
@@ -445,7 +449,7 @@ impl Session {
                     loading.progress = Some((done, total, message));
                 }
             }),
-            JobEvent::Done(_) => {}
+            JobEvent::Done(_) | JobEvent::View(_) => {}
         }
     }
 

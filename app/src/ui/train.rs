@@ -3,6 +3,7 @@ use studio_core::learner::{ParamValue, registry};
 use studio_core::notebook::{NotebookError, TrainCell as TrainSettings, executor};
 use studio_core::train::Task;
 
+use super::boundary::{self, BoundaryView};
 use super::client::{self, JobEvent};
 use super::download;
 use super::live::Live;
@@ -52,10 +53,17 @@ pub fn start(session: Session, cell: u32) {
         JobEvent::Done(_) => {}
         JobEvent::Failed(error) => session.set_train_state(cell, TrainState::Failed(error)),
         JobEvent::Cancelled => session.set_train_state(cell, TrainState::Stopped),
+        JobEvent::View(boundary) => session.training.update(|runs| {
+            if let Some(TrainState::Running(live)) = runs.get_mut(&cell) {
+                // Posted right after its step's progress: drawn after `done` steps.
+                live.boundary = Some((boundary, live.done));
+            }
+        }),
     };
     let job = Job::RunCell {
         notebook: Box::new(notebook),
         cell,
+        boundary: boundary::spec(session, cell),
     };
     let id = client::start_guarded(job, JsValue::UNDEFINED, "training", move |event| {
         // A run on data that is no longer open has nothing to show.
@@ -308,6 +316,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                 .into_any(),
                 _ => ().into_any(),
             }}
+            <BoundaryView session=session cell=id />
         </section>
     }
 }

@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use studio_core::boundary::BoundarySpec;
 use studio_core::frame::Frame;
 use studio_core::ingest::LoadOptions;
-use studio_core::learner::Progress;
 use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Observer, Sources, Verdict};
 use studio_core::notebook::{CellKind, DataSource, Notebook};
-use studio_core::train::{Fallback, OnGpuFailure, Trained};
+use studio_core::train::{OnGpuFailure, Trained, Trainer};
 
 use super::jobs::Stop;
 use super::{data, detect, exclusive, post, yield_now};
@@ -69,6 +69,9 @@ pub fn steer(id: JobId, steer: Steer) {
 
 /// How long a paused run sleeps between looks at its flags.
 const PAUSED_POLL_MS: u32 = 50;
+/// The least time between two boundaries drawn while a model trains, so that
+/// drawing never costs the run more than a small share of its time.
+const REDRAW_MS: f64 = 250.0;
 
 /// Streams a train cell's progress; waits while the page has it paused, ends it
 /// with the model so far when the page says finish, and drops it when the page
@@ -77,15 +80,38 @@ struct Streamed<'a> {
     id: JobId,
     cancelled: &'a Cell<bool>,
     steering: Rc<Steering>,
+    /// The decision boundary the page follows, and when it was last drawn.
+    boundary: Option<BoundarySpec>,
+    drawn: f64,
+}
+
+impl Streamed<'_> {
+    /// Posts the boundary of the model as it stands, if the page follows one
+    /// and the last is old enough. A boundary that cannot be drawn (a
+    /// regressor, a column the model does not read) is not posted: the page
+    /// asks for the finished model's and shows why.
+    fn redraw(&mut self, trainer: &Trainer, frame: &Frame) {
+        let Some(spec) = &self.boundary else {
+            return;
+        };
+        let now = js_sys::Date::now();
+        if now - self.drawn < REDRAW_MS {
+            return;
+        }
+        if let Ok(boundary) = trainer.boundary(frame, spec) {
+            post(&FromWorker::View {
+                id: self.id,
+                boundary: Box::new(boundary),
+            });
+        }
+        // Measured after drawing, so a slow model draws less often.
+        self.drawn = js_sys::Date::now();
+    }
 }
 
 impl Observer for Streamed<'_> {
-    async fn progress(
-        &mut self,
-        _: u32,
-        progress: Progress,
-        fallback: Option<&Fallback>,
-    ) -> Verdict {
+    async fn progress(&mut self, _: u32, trainer: &Trainer, frame: &Frame) -> Verdict {
+        let (progress, fallback) = (trainer.progress(), trainer.fallback());
         post(&FromWorker::Progress {
             id: self.id,
             done: u32::try_from(progress.done).unwrap_or(u32::MAX),
@@ -97,6 +123,7 @@ impl Observer for Streamed<'_> {
             value: progress.loss,
             unit: progress.unit.to_owned(),
         });
+        self.redraw(trainer, frame);
         // Lets a `Cancel` or a `Steer` arrive before the next step.
         yield_now().await;
         let steering = &self.steering;
@@ -120,6 +147,7 @@ pub async fn run(
     id: JobId,
     notebook: &Notebook,
     cell: u32,
+    boundary: Option<BoundarySpec>,
     cancelled: &Cell<bool>,
 ) -> Result<JobOutput, Stop> {
     let _turn = exclusive::turn(cancelled).await?;
@@ -139,6 +167,8 @@ pub async fn run(
                 id,
                 cancelled,
                 steering,
+                boundary,
+                drawn: f64::NEG_INFINITY,
             },
         )
         .await;
@@ -207,6 +237,32 @@ fn summary(
         facts: trained.pipeline.model.facts(),
         fallback,
     }
+}
+
+/// Train cell `cell`'s decision boundary, from its model as `notebook` has it now.
+pub fn boundary(
+    notebook: &Notebook,
+    cell: u32,
+    spec: &BoundarySpec,
+) -> Result<JobOutput, JobError> {
+    let trained = trained(notebook, cell)?;
+    let data = notebook
+        .data_of(cell)
+        .ok_or_else(|| JobError::internal("the train cell reads no data cell"))?;
+    let frame = data::frame(data.id).map_err(JobError::data)?;
+    studio_core::boundary::boundary(
+        &trained.pipeline,
+        &frame,
+        &trained.split.train,
+        &trained.split.test,
+        &trained.predictions.labels,
+        spec,
+    )
+    .map(|b| JobOutput::Boundary(Box::new(b)))
+    .map_err(|e| JobError {
+        cell: Some(cell),
+        ..JobError::new(ErrorKind::Input, e.to_string())
+    })
 }
 
 /// Train cell `cell`'s result for `notebook` as it is now.

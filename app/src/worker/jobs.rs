@@ -75,7 +75,19 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
                 .map_err(Stop::Failed),
             Err(e) => Err(Stop::Failed(e)),
         },
-        Job::RunCell { notebook, cell } => cells::run(id, &notebook, cell, cancelled).await,
+        Job::RunCell {
+            notebook,
+            cell,
+            boundary,
+        } => cells::run(id, &notebook, cell, boundary, cancelled).await,
+        Job::Boundary {
+            notebook,
+            cell,
+            spec,
+        } => match checkpoint(cancelled).await {
+            Ok(()) => cells::boundary(&notebook, cell, &spec).map_err(Stop::Error),
+            Err(stop) => Err(stop),
+        },
         Job::Export {
             format,
             cell,

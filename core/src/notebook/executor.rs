@@ -12,8 +12,8 @@ use super::{Cell, CellKind, DataSource, Notebook, SplitCell};
 use crate::compute::Device;
 use crate::frame::Frame;
 use crate::ingest::LoadOptions;
-use crate::learner::{ParamError, Progress, SpecError};
-use crate::train::{Fallback, OnGpuFailure, TrainError, Trained, Trainer};
+use crate::learner::{ParamError, SpecError};
+use crate::train::{OnGpuFailure, TrainError, Trained, Trainer};
 
 /// A cell's hash: its settings and, through theirs, everything it reads.
 pub type CellHash = u64;
@@ -136,14 +136,9 @@ pub enum Verdict {
 /// Hears a train cell's progress between steps.
 #[allow(async_fn_in_trait)] // Used by concrete type only.
 pub trait Observer {
-    /// After each step: whether the cell goes on, ends with its model so far, or
-    /// is dropped.
-    async fn progress(
-        &mut self,
-        cell: u32,
-        progress: Progress,
-        fallback: Option<&Fallback>,
-    ) -> Verdict;
+    /// After each step of `trainer`, which trains on `frame`: whether the cell
+    /// goes on, ends with its model so far, or is dropped.
+    async fn progress(&mut self, cell: u32, trainer: &Trainer, frame: &Frame) -> Verdict;
 }
 
 /// An observer that lets every cell run to the end.
@@ -151,7 +146,7 @@ pub trait Observer {
 pub struct Quiet;
 
 impl Observer for Quiet {
-    async fn progress(&mut self, _: u32, _: Progress, _: Option<&Fallback>) -> Verdict {
+    async fn progress(&mut self, _: u32, _: &Trainer, _: &Frame) -> Verdict {
         Verdict::Go
     }
 }
@@ -395,10 +390,7 @@ impl Executor {
                     .map_err(failed)?;
                 loop {
                     let more = trainer.step().await.map_err(failed)?;
-                    match observer
-                        .progress(cell.id, trainer.progress(), trainer.fallback())
-                        .await
-                    {
+                    match observer.progress(cell.id, &trainer, frame).await {
                         Verdict::Cancel => {
                             return Err(CellError::new(cell.id, ErrorKind::Stopped, "stopped"));
                         }
@@ -623,8 +615,8 @@ mod tests {
     }
 
     impl Observer for StopAfter {
-        async fn progress(&mut self, _: u32, p: Progress, _: Option<&Fallback>) -> Verdict {
-            if p.done >= self.after {
+        async fn progress(&mut self, _: u32, trainer: &Trainer, _: &Frame) -> Verdict {
+            if trainer.progress().done >= self.after {
                 self.verdict
             } else {
                 Verdict::Go
