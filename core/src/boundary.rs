@@ -273,15 +273,9 @@ mod tests {
     fn the_grid_holds_the_models_own_predictions_and_the_test_rows_sit_on_it() {
         for family in ["logistic", "tree", "knn", "mlp"] {
             let (frame, trained) = penguins(family);
-            let b = boundary(
-                &trained.pipeline,
-                &frame,
-                &trained.split.train,
-                &trained.split.test,
-                &trained.predictions.labels,
-                &spec("bill_length_mm", "flipper_length_mm"),
-            )
-            .expect("draws");
+            let b = trained
+                .boundary(&frame, &spec("bill_length_mm", "flipper_length_mm"))
+                .expect("draws");
             assert_eq!(b.cells.len(), 40 * 40);
             assert_eq!(b.classes, ["Adelie", "Chinstrap", "Gentoo"]);
             // Bill length and flipper length separate the species: the slice
@@ -301,16 +295,7 @@ mod tests {
     #[test]
     fn the_wrong_columns_or_task_are_refused_with_what_to_choose() {
         let (frame, trained) = penguins("logistic");
-        let draw = |spec: &BoundarySpec| {
-            boundary(
-                &trained.pipeline,
-                &frame,
-                &trained.split.train,
-                &trained.split.test,
-                &trained.predictions.labels,
-                spec,
-            )
-        };
+        let draw = |spec: &BoundarySpec| trained.boundary(&frame, spec);
         let island = draw(&spec("island", "bill_depth_mm")).expect_err("a category");
         assert!(
             island.to_string().contains("bill_length_mm, bill_depth_mm"),

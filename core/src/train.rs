@@ -150,6 +150,21 @@ pub struct Trained {
     pub fallback: Option<Fallback>,
 }
 
+impl Trained {
+    /// The finished model's decision boundary over `frame`, the data it was
+    /// trained and tested on.
+    pub fn boundary(&self, frame: &Frame, spec: &BoundarySpec) -> Result<Boundary, BoundaryError> {
+        boundary::boundary(
+            &self.pipeline,
+            frame,
+            &self.split.train,
+            &self.split.test,
+            &self.predictions.labels,
+            spec,
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum TrainError {
     #[error("there is no column \"{0}\" to predict; choose one of the data's columns")]

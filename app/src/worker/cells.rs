@@ -250,19 +250,13 @@ pub fn boundary(
         .data_of(cell)
         .ok_or_else(|| JobError::internal("the train cell reads no data cell"))?;
     let frame = data::frame(data.id).map_err(JobError::data)?;
-    studio_core::boundary::boundary(
-        &trained.pipeline,
-        &frame,
-        &trained.split.train,
-        &trained.split.test,
-        &trained.predictions.labels,
-        spec,
-    )
-    .map(|b| JobOutput::Boundary(Box::new(b)))
-    .map_err(|e| JobError {
-        cell: Some(cell),
-        ..JobError::new(ErrorKind::Input, e.to_string())
-    })
+    trained
+        .boundary(&frame, spec)
+        .map(|b| JobOutput::Boundary(Box::new(b)))
+        .map_err(|e| JobError {
+            cell: Some(cell),
+            ..JobError::new(ErrorKind::Input, e.to_string())
+        })
 }
 
 /// Train cell `cell`'s result for `notebook` as it is now.
