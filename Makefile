@@ -68,6 +68,11 @@ bench-gemm:
 bench-gemm-browser: build
 	node e2e/bench/gemm.mjs
 
+# MLP training throughput in headless Chromium: Studio's CPU path against TensorFlow.js's wasm backend.
+.PHONY: bench-mlp-browser
+bench-mlp-browser: build
+	node e2e/bench/mlp.mjs
+
 # Every compute operation on the GPU (Vulkan) and the CPU: run it on a machine with a GPU.
 bench-gpu:
 	bench/gpu.sh
