@@ -280,6 +280,7 @@ fn one_gpu_evaluation_matches_the_cpu_objectives() {
         labels,
         classes,
         penalty: 0.5,
+        class_weights: Vec::new(),
     };
     let on_gpu = block_on(GpuSoftmaxCrossEntropy::upload(&gpu, &softmax)).expect("uploads");
     assert_eq!(on_gpu.parts(), 1);

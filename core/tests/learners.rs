@@ -302,6 +302,13 @@ conformance!(
     Some("species"),
     ["penalty" = "elasticnet", "l1_ratio" = 0.5]
 );
+conformance!(
+    logistic_balanced,
+    "logistic",
+    "penguins.csv",
+    Some("species"),
+    ["class_weight" = "balanced"]
+);
 conformance!(linear, "linear", "diabetes.csv", Some("progression"), []);
 conformance!(
     lasso,

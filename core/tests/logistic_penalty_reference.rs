@@ -1,5 +1,5 @@
-//! Studio's logistic regression with the L1 and elastic-net penalties (and none)
-//! against scikit-learn's `LogisticRegression`.
+//! Studio's logistic regression with the L1 and elastic-net penalties (and none),
+//! and with balanced class weights, against scikit-learn's `LogisticRegression`.
 //!
 //! The reference files `tests/reference/logistic_*.json` are written by
 //! `scripts/reference/sklearn_logistic_penalty.py` (scikit-learn 1.9, `saga` at a
@@ -148,4 +148,19 @@ fn breast_cancer_with_the_elastic_net_matches_scikit_learn() {
 #[test]
 fn noisy_classes_without_a_penalty_match_scikit_learn() {
     check("logistic_noisy_none.json");
+}
+
+#[test]
+fn breast_cancer_with_balanced_class_weights_and_the_l1_penalty_matches_scikit_learn() {
+    check("logistic_breast_cancer_l1_balanced.json");
+}
+
+#[test]
+fn wine_with_balanced_class_weights_matches_scikit_learn() {
+    check("logistic_wine_l2_balanced.json");
+}
+
+#[test]
+fn noisy_classes_with_balanced_class_weights_and_no_penalty_match_scikit_learn() {
+    check("logistic_noisy_none_balanced.json");
 }

@@ -362,3 +362,14 @@ test('the decision boundary over two penguin features is drawn for every classif
   await page.getByLabel('Target column').selectOption('body_mass_g');
   await expect(view).toHaveCount(0);
 });
+
+test('balanced class weights make logistic regression count a small class as much as a large one', async ({ page }) => {
+  await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
+  const weights = page.getByLabel(/^Class weights/);
+  await expect(weights).toHaveValue('');
+  await weights.selectOption('balanced');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$/);
+  // Weighted rows have no GPU kernel: the fit says where it ran.
+  await expect(metrics).toContainText('Device: CPU');
+});

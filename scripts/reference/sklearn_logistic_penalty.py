@@ -1,5 +1,6 @@
 """Outside oracle: scikit-learn's LogisticRegression with the L1 and elastic-net
-penalties (and none) for Studio's `logistic` family's `penalty` and `l1_ratio`.
+penalties (and none) for Studio's `logistic` family's `penalty` and `l1_ratio`,
+and with `class_weight="balanced"` (each row's loss weighed by n / (k n_class)).
 
 Per case, fits the model on the data preprocessed as Studio does and writes
 `core/tests/reference/logistic_<case>.json`; `core/tests/logistic_penalty_reference.rs`
@@ -57,6 +58,7 @@ MAX_ITER = 100_000
 IRIS = ("data/samples/iris.csv", "species")
 CANCER = ("data/samples/breast_cancer.csv", "diagnosis")
 NOISY = ("core/tests/fixtures/forest_classes.csv", "label")
+WINE = ("data/samples/wine.csv", "class")
 
 CASES = [
     # (case, (dataset, target), Studio's params, seed, test_size)
@@ -71,19 +73,34 @@ CASES = [
         0.2,
     ),
     ("noisy_none", NOISY, {"penalty": "none"}, 42, 0.2),
+    ("breast_cancer_l1_balanced", CANCER, {"penalty": "l1", "C": 0.1, "class_weight": "balanced"}, 42, 0.2),
+    ("wine_l2_balanced", WINE, {"penalty": "l2", "C": 0.5, "class_weight": "balanced"}, 42, 0.2),
+    ("noisy_none_balanced", NOISY, {"penalty": "none", "class_weight": "balanced"}, 7, 0.2),
 ]
 
 
 def sklearn_params(params):
     """Studio's penalty and l1_ratio as scikit-learn 1.9 spells them, and the solver."""
     penalty = params["penalty"]
+    weights = {"class_weight": params["class_weight"]} if "class_weight" in params else {}
     if penalty == "none":
-        return {"C": math.inf, "l1_ratio": 0.0, "solver": "lbfgs", "tol": 1e-12}
+        return {"C": math.inf, "l1_ratio": 0.0, "solver": "lbfgs", "tol": 1e-12, **weights}
+    if penalty == "l2":
+        return {"C": params["C"], "l1_ratio": 0.0, "solver": "lbfgs", "tol": 1e-12, **weights}
     l1_ratio = 1.0 if penalty == "l1" else params["l1_ratio"]
-    return {"C": params["C"], "l1_ratio": l1_ratio, "solver": "saga", "tol": TOL}
+    return {"C": params["C"], "l1_ratio": l1_ratio, "solver": "saga", "tol": TOL, **weights}
 
 
-def objective_and_check(model, x, y_labels, classes, c, l1_ratio):
+def row_weights(y_labels, classes, class_weight):
+    """Each row's weight: its class's n / (k n_class) with balanced, else 1."""
+    if class_weight != "balanced":
+        return np.ones(len(y_labels))
+    y = np.array(y_labels)
+    counts = {c: int((y == c).sum()) for c in classes}
+    return np.array([len(y) / (len(classes) * counts[v]) for v in y_labels])
+
+
+def objective_and_check(model, x, y_labels, classes, c, l1_ratio, class_weight=None):
     """The objective at scikit-learn's solution, and its optimality by hand: each
     nonzero weight's gradient balances its L1 slope, each zero weight's gradient
     lies within it, and the intercepts' gradients vanish."""
@@ -99,6 +116,9 @@ def objective_and_check(model, x, y_labels, classes, c, l1_ratio):
         p = softmax(z)
         losses = -np.log(p[np.arange(len(y_idx)), y_idx])
         residual = p - np.eye(len(classes))[y_idx]
+    sw = row_weights(y_labels, classes, class_weight)
+    losses = sw * losses
+    residual = sw[:, None] * residual
     l1 = l1_ratio / c if math.isfinite(c) else 0.0
     l2 = (1.0 - l1_ratio) / c if math.isfinite(c) else 0.0
     objective = float(losses.sum() + l1 * np.abs(w).sum() + 0.5 * l2 * (w * w).sum())
@@ -132,7 +152,9 @@ def run_case(case, data, params, seed, test_size, versions):
         model.fit(x_train, np.array(y_train, dtype=object))
     classes = [str(c) for c in model.classes_]
     assert classes == sorted(set(y_train)), classes
-    objective = objective_and_check(model, x_train, y_train, classes, sk["C"], sk["l1_ratio"])
+    objective = objective_and_check(
+        model, x_train, y_train, classes, sk["C"], sk["l1_ratio"], sk.get("class_weight")
+    )
     pred = [str(v) for v in model.predict(x_test)]
     out = {
         "dataset": dataset,

@@ -36,6 +36,7 @@ impl LogisticFit {
             labels: (0..rows).map(|i| i % classes).collect(),
             classes,
             penalty: 1.0,
+            class_weights: Vec::new(),
         };
         let objective = match device {
             Device::Cpu(_) => Evaluated::Cpu(objective),

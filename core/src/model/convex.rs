@@ -15,6 +15,11 @@ use crate::learner::{Fit, Fitted, Local, Progress};
 pub trait ConvexLoss: Objective {
     type OnGpu: Objective;
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError>;
+
+    /// Whether this objective has a GPU form; one without trains on the CPU.
+    fn has_gpu_path(&self) -> bool {
+        true
+    }
 }
 
 /// L-BFGS on `L`, starting at zero.
@@ -95,6 +100,9 @@ impl<L: ConvexLoss + 'static> Fit for LbfgsFit<L> {
 
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
+            if !self.cpu.has_gpu_path() {
+                return Ok(false);
+            }
             self.gpu = Some(self.cpu.upload(gpu).await?);
             Ok(true)
         })

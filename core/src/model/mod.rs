@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod boosting;
+mod class_weight;
 mod convex;
 pub mod forest;
 mod gpu;

@@ -16,6 +16,7 @@ mod model;
 pub use model::LinearSvmModel;
 
 use super::MAX_ITER;
+use super::class_weight::{self, CLASS_WEIGHT};
 use crate::compute::ComputeError;
 use crate::learner::{
     Family, Fit, FitError, Fitted, Local, Model, ParamDefault, ParamKind, ParamSpec, Progress,
@@ -71,17 +72,7 @@ const PARAMS: &[ParamSpec] = &[
         help: "Fitting stops once the projected gradients of all the rows' dual variables lie \
                within this of each other.",
     },
-    ParamSpec {
-        name: "class_weight",
-        aliases: &[],
-        label: "Class weights",
-        kind: ParamKind::Choice(&["balanced"]),
-        default: ParamDefault::Unset,
-        optional: true,
-        log_scale: false,
-        help: "balanced charges a class's rows in inverse proportion to its size, so that a \
-               small class counts as much as a large one; none charges every row alike.",
-    },
+    CLASS_WEIGHT,
     ParamSpec {
         name: "fit_intercept",
         aliases: &[],
@@ -146,7 +137,7 @@ impl SvmParams {
             },
             max_iter: p.count("max_iter")?,
             tol: p.float("tol")?,
-            balanced: p.choice("class_weight")? == Some("balanced"),
+            balanced: class_weight::is_balanced(p)?,
             bias: p
                 .boolean("fit_intercept")?
                 .then(|| p.float("intercept_scaling"))
@@ -232,15 +223,9 @@ fn class_costs(labels: &[usize], classes: usize, c: f64, balanced: bool) -> Vec<
     if !balanced {
         return vec![c; classes];
     }
-    let mut counts = vec![0usize; classes];
-    for &label in labels {
-        if let Some(count) = counts.get_mut(label) {
-            *count += 1;
-        }
-    }
-    counts
-        .iter()
-        .map(|&count| c * labels.len() as f64 / (classes * count.max(1)) as f64)
+    class_weight::balanced(labels, classes)
+        .into_iter()
+        .map(|w| c * w)
         .collect()
 }
 

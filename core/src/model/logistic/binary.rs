@@ -5,9 +5,10 @@ use std::sync::Arc;
 use crate::compute::ComputeError;
 use crate::model::Objective;
 
-/// `Σᵢ log(1 + exp(zᵢ)) − tᵢ zᵢ + ‖v‖² · penalty / 2` with `zᵢ = v·xᵢ + c` and
-/// `tᵢ` 1 for the second class: two-class logistic regression with one weight
-/// vector and the intercept unpenalized, as scikit-learn fits two classes.
+/// `Σᵢ ω(tᵢ) (log(1 + exp(zᵢ)) − tᵢ zᵢ) + ‖v‖² · penalty / 2` with
+/// `zᵢ = v·xᵢ + c` and `tᵢ` 1 for the second class: two-class logistic regression
+/// with one weight vector and the intercept unpenalized, as scikit-learn fits two
+/// classes, each row weighed by its class's weight `ω` (1 without class weights).
 ///
 /// Parameters: `[v₀ … v(d−1), c]`.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +19,8 @@ pub struct BinaryCrossEntropy {
     /// Whether each row is of the second class.
     pub positive: Vec<bool>,
     pub penalty: f64,
+    /// The two classes' weights; empty when every row counts once.
+    pub class_weights: Vec<f64>,
 }
 
 impl Objective for BinaryCrossEntropy {
@@ -43,8 +46,13 @@ impl Objective for BinaryCrossEntropy {
                 let e = logit.exp();
                 (e.ln_1p(), e / (1.0 + e))
             };
-            loss += softplus - t * logit;
-            *z = sigmoid - t;
+            let weight = self
+                .class_weights
+                .get(usize::from(positive))
+                .copied()
+                .unwrap_or(1.0);
+            loss += weight * (softplus - t * logit);
+            *z = weight * (sigmoid - t);
         }
         // The gradient: Xᵀ residuals for the weights, their sum for the intercept.
         let grad_v = x.t().dot(&z);
@@ -68,6 +76,7 @@ mod tests {
             inputs: 2,
             positive: vec![true, false, true],
             penalty: 0.7,
+            class_weights: vec![0.6, 1.9],
         };
         let params = [0.4, -0.2, 0.1];
         let mut grad = [0.0; 3];
@@ -88,8 +97,9 @@ mod tests {
                 grad[j]
             );
         }
-        // At zero every row's log-loss is ln 2.
+        // At zero every row's log-loss is ln 2, times its class's weight: two
+        // rows of the second class (1.9) and one of the first (0.6).
         let at_zero = pollster::block_on(objective.eval(&[0.0; 3], &mut grad)).expect("zero");
-        assert!((at_zero - 3.0 * std::f64::consts::LN_2).abs() < 1e-12);
+        assert!((at_zero - 4.4 * std::f64::consts::LN_2).abs() < 1e-12);
     }
 }

@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::class_weight::{self, CLASS_WEIGHT};
 use super::convex::{ConvexLoss, LbfgsFit, OwlqnFit};
 use super::{GpuSoftmaxCrossEntropy, MAX_ITER, Objective, softmax};
 use crate::compute::{ComputeError, GpuDevice};
@@ -77,6 +78,7 @@ const PARAMS: &[ParamSpec] = &[
         log_scale: false,
         help: "With the elasticnet penalty, its L1 share: 1 is l1, 0 is l2, between them a mix.",
     },
+    CLASS_WEIGHT,
     MAX_ITER,
 ];
 
@@ -92,6 +94,7 @@ enum Penalty {
 /// Checked hyperparameters.
 struct LogisticParams {
     penalty: Penalty,
+    balanced: bool,
     max_iter: usize,
 }
 
@@ -109,6 +112,7 @@ impl LogisticParams {
         };
         Ok(Self {
             penalty,
+            balanced: class_weight::is_balanced(params)?,
             max_iter: params.count("max_iter")?,
         })
     }
@@ -139,13 +143,23 @@ impl Family for Logistic {
                 param: None,
             });
         };
+        let weights = if p.balanced {
+            class_weight::balanced(&labels, classes.len())
+        } else {
+            Vec::new()
+        };
+        let rows = Rows {
+            x: data.x,
+            inputs: data.inputs,
+            labels,
+            classes,
+            weights,
+        };
         Ok(match p.penalty {
-            Penalty::L2 { strength } => {
-                l2_fit(data.x, data.inputs, labels, classes, strength, p.max_iter)
-            }
+            Penalty::L2 { strength } => l2_fit(rows, strength, p.max_iter),
             Penalty::ElasticNet { c, l1_ratio } => {
                 let (l2, l1) = ((1.0 - l1_ratio) / c, l1_ratio / c);
-                l1_fit(data.x, data.inputs, labels, classes, l2, l1, p.max_iter)
+                l1_fit(rows, l2, l1, p.max_iter)
             }
         })
     }
@@ -164,16 +178,25 @@ impl Family for Logistic {
     }
 }
 
-/// L-BFGS on the multinomial objective with an L2 penalty of `strength`, on the
-/// GPU where one is offered.
-fn l2_fit(
+/// The training rows and their classes' weights (empty: all one).
+struct Rows {
     x: Arc<[f64]>,
     inputs: usize,
     labels: Vec<usize>,
     classes: Vec<String>,
-    strength: f64,
-    max_iter: usize,
-) -> Box<dyn Fit> {
+    weights: Vec<f64>,
+}
+
+/// L-BFGS on the multinomial objective with an L2 penalty of `strength`, on the
+/// GPU where one is offered (and the rows are not weighed by class).
+fn l2_fit(rows: Rows, strength: f64, max_iter: usize) -> Box<dyn Fit> {
+    let Rows {
+        x,
+        inputs,
+        labels,
+        classes,
+        weights,
+    } = rows;
     let objective = Classes {
         loss: SoftmaxCrossEntropy {
             x,
@@ -181,6 +204,7 @@ fn l2_fit(
             labels,
             classes: classes.len(),
             penalty: strength,
+            class_weights: weights,
         },
         classes,
     };
@@ -189,15 +213,14 @@ fn l2_fit(
 
 /// OWL-QN on scikit-learn's objective with an L2 penalty of `l2` and an L1
 /// weight of `l1` on every weight (none on the intercepts), on the CPU.
-fn l1_fit(
-    x: Arc<[f64]>,
-    inputs: usize,
-    labels: Vec<usize>,
-    classes: Vec<String>,
-    l2: f64,
-    l1: f64,
-    max_iter: usize,
-) -> Box<dyn Fit> {
+fn l1_fit(rows: Rows, l2: f64, l1: f64, max_iter: usize) -> Box<dyn Fit> {
+    let Rows {
+        x,
+        inputs,
+        labels,
+        classes,
+        weights: class_weights,
+    } = rows;
     // One class's parameters: its weights, then its intercept.
     let mut weights = vec![l1; inputs];
     weights.push(0.0);
@@ -208,6 +231,7 @@ fn l1_fit(
                 inputs,
                 positive: labels.iter().map(|&c| c == 1).collect(),
                 penalty: l2,
+                class_weights,
             },
             classes,
         };
@@ -221,6 +245,7 @@ fn l1_fit(
             labels,
             classes: classes.len(),
             penalty: l2,
+            class_weights,
         },
         classes,
     };
@@ -274,6 +299,11 @@ impl<L: Objective> Objective for Classes<L> {
 
 impl ConvexLoss for Classes<SoftmaxCrossEntropy> {
     type OnGpu = GpuSoftmaxCrossEntropy;
+
+    /// The fused GPU kernels weigh every row alike.
+    fn has_gpu_path(&self) -> bool {
+        self.loss.class_weights.is_empty()
+    }
 
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError> {
         GpuSoftmaxCrossEntropy::upload(gpu, &self.loss).await

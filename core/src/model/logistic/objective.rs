@@ -5,8 +5,9 @@ use std::sync::Arc;
 use crate::compute::ComputeError;
 use crate::model::Objective;
 
-/// `Σᵢ cross-entropy(softmax(W xᵢ + b), yᵢ) + ‖W‖² / (2C)`: multinomial logistic
-/// regression with the intercepts unpenalized, as scikit-learn defines it.
+/// `Σᵢ ω(yᵢ) cross-entropy(softmax(W xᵢ + b), yᵢ) + ‖W‖² / (2C)`: multinomial
+/// logistic regression with the intercepts unpenalized, as scikit-learn defines
+/// it, each row weighed by its class's weight `ω` (1 without class weights).
 ///
 /// Parameters are laid out class by class: `[w_c0 … w_c(d−1), b_c]`.
 #[derive(Debug, Clone, Default)]
@@ -19,6 +20,8 @@ pub struct SoftmaxCrossEntropy {
     pub classes: usize,
     /// `1 / C`.
     pub penalty: f64,
+    /// Each class's weight; empty when every row counts once.
+    pub class_weights: Vec<f64>,
 }
 
 impl Objective for SoftmaxCrossEntropy {
@@ -40,9 +43,13 @@ impl Objective for SoftmaxCrossEntropy {
             let logit = row[label];
             row.mapv_inplace(|v| (v - max).exp());
             let sum = row.sum();
-            loss += max + sum.ln() - logit;
+            let weight = self.class_weights.get(label).copied().unwrap_or(1.0);
+            loss += weight * (max + sum.ln() - logit);
             row /= sum;
             row[label] -= 1.0;
+            if weight != 1.0 {
+                row *= weight;
+            }
         }
         // The gradient: residualsᵀ X for the weights, residual sums for the intercepts.
         let grad_w = z.t().dot(&x);
