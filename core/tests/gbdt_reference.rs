@@ -12,6 +12,9 @@
 //! the last bit of rounding picks one; there the test scores agree within 0.01
 //! and the probabilities closely on average. With early stopping the rows held
 //! out differ, so the score is compared with scikit-learn's over ten seeds.
+//! Balanced class weights are checked where every feature has fewer than 255
+//! distinct values: scikit-learn 1.9 weighs its quantile bins by the rows'
+//! weights, and Studio's bins are unweighted.
 
 mod common;
 mod roc;
@@ -161,6 +164,9 @@ fn several_classes_agree_but_for_tied_features() {
     check("wine_small_trees", bound);
     // Missing values: each split learned which way they go.
     check("penguins_missing", bound);
+    // Balanced class weights scale each row's gradient and hessian, the
+    // baseline's shares and the losses.
+    check("penguins_island_balanced", bound);
 }
 
 #[test]
@@ -183,4 +189,27 @@ fn early_stopping_stops_and_scores_as_scikit_learn_does() {
         iterations < 300 && trained.converged,
         "stopped early after {iterations} of 300 iterations"
     );
+}
+
+#[test]
+fn class_weights_on_a_regression_are_refused_at_the_parameter() {
+    let frame = common::frame(&load("gbdt_diabetes.json"));
+    let mut model = studio_core::learner::ModelSpec::new(
+        studio_core::learner::registry::family("gbdt").expect("registered"),
+    );
+    model.params.insert(
+        "class_weight".into(),
+        studio_core::learner::ParamValue::Text("balanced".into()),
+    );
+    let spec = studio_core::train::TrainSpec {
+        target: Some("progression".into()),
+        task: Task::Regression,
+        model,
+        test_size: 0.2,
+        seed: 42,
+    };
+    let error = pollster::block_on(studio_core::train::train(&frame, None, spec))
+        .expect_err("refused")
+        .to_string();
+    assert!(error.contains("class weights are for classes"), "{error}");
 }

@@ -348,6 +348,13 @@ conformance!(
 );
 conformance!(gbdt, "gbdt", "wine.csv", Some("class"), ["max_iter" = 15.0]);
 conformance!(
+    gbdt_balanced,
+    "gbdt",
+    "penguins.csv",
+    Some("island"),
+    ["max_iter" = 10.0, "class_weight" = "balanced"]
+);
+conformance!(
     gbdt_binary,
     "gbdt",
     "breast_cancer.csv",

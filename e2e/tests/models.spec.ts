@@ -363,7 +363,7 @@ test('the decision boundary over two penguin features is drawn for every classif
   await expect(view).toHaveCount(0);
 });
 
-test('balanced class weights make logistic regression count a small class as much as a large one', async ({ page }) => {
+test('balanced class weights make logistic regression and boosting count a small class as much as a large one', async ({ page }) => {
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
   const weights = page.getByLabel(/^Class weights/);
   await expect(weights).toHaveValue('');
@@ -372,4 +372,12 @@ test('balanced class weights make logistic regression count a small class as muc
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$/);
   // Weighted rows have no GPU kernel: the fit says where it ran.
   await expect(metrics).toContainText('Device: CPU');
+
+  // Boosting takes them too: the small island counts as much as the large one.
+  await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
+  await page.getByLabel('Target column').selectOption('island');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('gbdt');
+  await page.getByLabel(/^Class weights/).selectOption('balanced');
+  await expect(await train(page).then((m) => m.getByLabel('Macro F1'))).toHaveText(/^0\.\d{4}$/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · gbdt → island');
 });

@@ -49,6 +49,11 @@ CASES = [
      {"early_stopping": True, "max_iter": 300, "n_iter_no_change": 5}, 42, 0.2),
     ("values_bins", "core/tests/fixtures/forest_values.csv", "y", "regression",
      {"max_bins": 31, "max_iter": 150}, 42, 0.2),
+    # Balanced class weights (islands of 168, 124 and 52 penguins); every feature
+    # has fewer than 255 distinct values, so the bins are midpoints, which the
+    # weights do not move.
+    ("penguins_island_balanced", "data/samples/penguins.csv", "island", "classification",
+     {"max_iter": 30, "max_depth": 3, "class_weight": "balanced"}, 42, 0.2),
 ]
 
 

@@ -12,7 +12,18 @@ use crate::parallel;
 #[derive(Debug, Clone, Copy)]
 pub enum Truth<'a> {
     Values(&'a [f64]),
-    Classes { labels: &'a [usize], classes: usize },
+    /// `weights` are each class's weight (empty: every row counts once), which
+    /// scale the rows' gradients, hessians and losses and the baseline's shares.
+    Classes {
+        labels: &'a [usize],
+        classes: usize,
+        weights: &'a [f64],
+    },
+}
+
+/// Class `c`'s weight in `weights`, 1 when there are none.
+fn weight(weights: &[f64], c: usize) -> f64 {
+    weights.get(c).copied().unwrap_or(1.0)
 }
 
 impl Truth<'_> {
@@ -39,11 +50,16 @@ impl Truth<'_> {
         let n = self.rows().max(1) as f64;
         match *self {
             Truth::Values(values) => vec![values.iter().sum::<f64>() / n],
-            Truth::Classes { labels, classes } => {
+            Truth::Classes {
+                labels,
+                classes,
+                weights,
+            } => {
                 let mut shares = vec![0.0; classes.max(2)];
                 for &l in labels {
-                    shares[l] += 1.0;
+                    shares[l] += weight(weights, l);
                 }
+                let n: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
                 // scikit-learn clips the shares away from 0 and 1.
                 let eps = f64::EPSILON;
                 let shares: Vec<f64> = shares
@@ -81,30 +97,44 @@ impl Truth<'_> {
     /// them.
     fn gradient(&self, raw: &[f64], k: usize, r: usize) -> (f32, f32) {
         let targets = self.targets();
-        let (g, h) = match *self {
-            Truth::Values(values) => (raw[r] - values[r], 1.0),
-            Truth::Classes { labels, .. } if targets == 1 => {
+        let (g, h, w) = match *self {
+            Truth::Values(values) => (raw[r] - values[r], 1.0, 1.0),
+            Truth::Classes {
+                labels, weights, ..
+            } if targets == 1 => {
                 let p = sigmoid(raw[r]);
-                (p - f64::from(u8::from(labels[r] == 1)), p * (1.0 - p))
+                let t = f64::from(u8::from(labels[r] == 1));
+                (p - t, p * (1.0 - p), weight(weights, labels[r]))
             }
-            Truth::Classes { labels, .. } => {
+            Truth::Classes {
+                labels, weights, ..
+            } => {
                 let p = softmax(&raw[r * targets..(r + 1) * targets]);
-                (
-                    p[k] - f64::from(u8::from(labels[r] == k)),
-                    p[k] * (1.0 - p[k]),
-                )
+                let t = f64::from(u8::from(labels[r] == k));
+                (p[k] - t, p[k] * (1.0 - p[k]), weight(weights, labels[r]))
             }
         };
-        (g as f32, h as f32)
+        // Weighed in f64, then kept in f32, as scikit-learn's loss writes them.
+        ((g * w) as f32, (h * w) as f32)
     }
 
-    /// The mean loss of `raw`, its rows summed on threads.
+    /// The mean loss of `raw` (weighted by class where there are weights), its
+    /// rows summed on threads.
     pub fn loss(&self, raw: &[f64]) -> f64 {
-        let n = self.rows().max(1) as f64;
+        let row_weight = |r: usize| match *self {
+            Truth::Classes {
+                labels, weights, ..
+            } => weight(weights, labels[r]),
+            Truth::Values(_) => 1.0,
+        };
         let parts = parallel::ranges(self.rows(), |rows| {
-            rows.map(|r| self.row_loss(raw, r)).sum::<f64>()
+            rows.map(|r| (row_weight(r) * self.row_loss(raw, r), row_weight(r)))
+                .fold((0.0, 0.0), |(l, w), (rl, rw)| (l + rl, w + rw))
         });
-        parts.iter().sum::<f64>() / n
+        let (total, weight) = parts
+            .iter()
+            .fold((0.0, 0.0), |(l, w), (pl, pw)| (l + pl, w + pw));
+        total / weight.max(f64::MIN_POSITIVE)
     }
 
     fn row_loss(&self, raw: &[f64], r: usize) -> f64 {
@@ -161,6 +191,7 @@ mod tests {
         let truth = Truth::Classes {
             labels: &labels,
             classes: 3,
+            weights: &[],
         };
         let raw: Vec<f64> = (0..12).map(|i| (i as f64 * 0.37).sin()).collect();
         let (mut g, mut h) = (vec![0.0f32; 4], vec![0.0f32; 4]);
@@ -177,8 +208,16 @@ mod tests {
         let binary = Truth::Classes {
             labels: &[0, 1, 1],
             classes: 2,
+            weights: &[],
         };
         let baseline = binary.baseline();
         assert!((baseline[0] - 2f64.ln()).abs() < 1e-12);
+        // Balanced, the two classes weigh alike: even odds.
+        let balanced = Truth::Classes {
+            labels: &[0, 1, 1],
+            classes: 2,
+            weights: &[1.5, 0.75],
+        };
+        assert!(balanced.baseline()[0].abs() < 1e-12);
     }
 }

@@ -26,6 +26,7 @@ use crate::learner::{
     Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
     Progress, Resolved, Target, TrainingSet,
 };
+use crate::model::class_weight::{self, CLASS_WEIGHT};
 use crate::model::split;
 use crate::model::tree::ensemble::Ensemble;
 use crate::model::tree::{MAX_DEPTH, MIN_SAMPLES_LEAF, RANDOM_STATE};
@@ -176,6 +177,7 @@ const PARAMS: &[ParamSpec] = &[
         log_scale: true,
         help: "How much the validation loss must improve to count as improving.",
     },
+    CLASS_WEIGHT,
     RANDOM_STATE,
 ];
 
@@ -207,11 +209,28 @@ impl Family for Gbdt {
     }
 
     fn start(&self, p: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError> {
+        let balanced = class_weight::is_balanced(p)?;
         let (owned, classes) = match (&data.target, p.choice("loss")?) {
-            (Target::Classes { labels, classes }, None | Some("log_loss")) => (
-                Owned::Classes(labels.clone(), classes.len()),
-                classes.clone(),
-            ),
+            (Target::Classes { labels, classes }, None | Some("log_loss")) => {
+                // From every training row, before any are held out, as scikit-learn.
+                let weights = if balanced {
+                    class_weight::balanced(labels, classes.len())
+                } else {
+                    Vec::new()
+                };
+                (
+                    Owned::Classes(labels.clone(), classes.len(), weights),
+                    classes.clone(),
+                )
+            }
+            (Target::Values(_), _) if balanced => {
+                return Err(FitError::Data {
+                    message: "class weights are for classes; a regression weighs every row \
+                              alike: choose none"
+                        .into(),
+                    param: Some("class_weight"),
+                });
+            }
             (Target::Values(values), None | Some("squared_error")) => {
                 (Owned::Values(values.clone()), Vec::new())
             }
@@ -321,23 +340,25 @@ fn classes_target(target: &Target) -> bool {
 #[derive(Debug, Clone)]
 enum Owned {
     Values(Vec<f64>),
-    Classes(Vec<usize>, usize),
+    /// Labels, the number of classes, and each class's weight (empty: one).
+    Classes(Vec<usize>, usize, Vec<f64>),
 }
 
 impl Owned {
     fn rows(&self) -> usize {
         match self {
             Owned::Values(v) => v.len(),
-            Owned::Classes(l, _) => l.len(),
+            Owned::Classes(l, ..) => l.len(),
         }
     }
 
     fn truth(&self) -> Truth<'_> {
         match self {
             Owned::Values(values) => Truth::Values(values),
-            Owned::Classes(labels, classes) => Truth::Classes {
+            Owned::Classes(labels, classes, weights) => Truth::Classes {
                 labels,
                 classes: *classes,
+                weights,
             },
         }
     }
@@ -345,7 +366,9 @@ impl Owned {
     fn subset(&self, rows: &[usize]) -> Owned {
         match self {
             Owned::Values(v) => Owned::Values(rows.iter().map(|&r| v[r]).collect()),
-            Owned::Classes(l, k) => Owned::Classes(rows.iter().map(|&r| l[r]).collect(), *k),
+            Owned::Classes(l, k, w) => {
+                Owned::Classes(rows.iter().map(|&r| l[r]).collect(), *k, w.clone())
+            }
         }
     }
 
@@ -353,7 +376,7 @@ impl Owned {
     fn hold_out(&self, rows: usize, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
         let labels = match self {
             Owned::Values(_) => None,
-            Owned::Classes(labels, classes) => Some((&labels[..], *classes)),
+            Owned::Classes(labels, classes, _) => Some((&labels[..], *classes)),
         };
         split::hold_out(rows, labels, fraction, seed)
     }
