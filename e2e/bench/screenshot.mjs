@@ -1,5 +1,6 @@
 // Takes the README's screenshot (docs/screenshot.png): the studio in headless
-// Chromium with WebGPU on SwiftShader, after training on the Iris sample.
+// Chromium with WebGPU on SwiftShader, after training a neural network on the
+// penguins sample: its metrics and its decision boundary.
 //
 //   node e2e/bench/screenshot.mjs
 
@@ -19,11 +20,15 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto('http://127.0.0.1:8132/');
   await page.getByRole('status', { name: 'Compute device' }).filter({ hasText: /^WebGPU/ }).waitFor();
-  await page.getByLabel('Sample datasets').selectOption('iris.csv');
+  await page.getByLabel('Sample datasets').selectOption('penguins.csv');
   await page.getByLabel('Dataset shape').waitFor();
+  await page.getByLabel('Target column').selectOption('species');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('mlp');
+  await page.getByLabel('Vertical feature').selectOption('flipper_length_mm');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await page.getByRole('region', { name: 'Metrics' }).waitFor();
-  await page.getByRole('region', { name: 'Train' }).scrollIntoViewIfNeeded();
+  await page.getByRole('img', { name: /^Decision boundary over/ }).waitFor();
+  await page.getByRole('region', { name: 'Decision boundary' }).evaluate((e) => e.scrollIntoView({ block: 'end' }));
   await page.screenshot({ path: join(root, 'docs', 'screenshot.png') });
 } finally {
   await browser.close();

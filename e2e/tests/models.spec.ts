@@ -80,7 +80,7 @@ test('an out-of-range hyperparameter is refused at its field, with the rule', as
   await expect(message).toHaveCount(0);
   await expect(field).not.toHaveAttribute('aria-invalid', 'true');
   // Each field shows the name the CLI and notebooks spell.
-  await expect(page.locator('code.param-name')).toHaveText(['C', 'penalty', 'l1_ratio', 'max_iter']);
+  await expect(page.locator('code.param-name')).toHaveText(['C', 'penalty', 'l1_ratio', 'class_weight', 'max_iter']);
 });
 
 test('a hyperparameter the data do not allow is reported by the run at its field', async ({ page }) => {
