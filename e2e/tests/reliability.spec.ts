@@ -161,8 +161,14 @@ test('a training run that crashed the worker is offered again, not re-run, also 
   await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
   // Kept in this browser, so that Retry can reopen it without the file.
   await expect(page.getByRole('region', { name: 'Saved datasets' })).toContainText('big.csv');
+  // Twenty trees on 48,000 rows train for seconds: logistic regression can
+  // converge before the crash is sent.
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('random_forest');
+  const trees = page.getByRole('textbox', { name: /^Trees/ });
+  await trees.fill('20');
+  await trees.press('Tab');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: /Training · iteration [1-9]/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status').filter({ hasText: /Training · tree [1-9]/ })).toBeVisible({ timeout: 60_000 });
   await panicWorker(worker, 'simulated crash in training');
 
   const retry = page.getByRole('alert', { name: 'Interrupted work' });
@@ -170,12 +176,12 @@ test('a training run that crashed the worker is offered again, not re-run, also 
   await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
   // Nothing started again by itself.
   await page.waitForTimeout(1000);
-  await expect(page.getByRole('status').filter({ hasText: /Training · iteration/ })).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: /^Training · / })).toBeHidden();
 
   await page.reload();
   await expect(page.getByRole('alert', { name: 'Interrupted work' })).toContainText('Studio stopped while training');
   await page.waitForTimeout(1000);
-  await expect(page.getByRole('status').filter({ hasText: /Training · iteration/ })).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: /^Training · / })).toBeHidden();
   await expect(page.getByLabel('Dataset shape')).toBeHidden();
 
   await page.getByRole('alert', { name: 'Interrupted work' }).getByRole('button', { name: 'Retry' }).click();
@@ -205,15 +211,19 @@ test('opening other data while a model trains: the old run never shows or become
   await openStudio(page);
   await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: bigCsv(60_000, 24) });
   await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
+  // A hundred trees on 48,000 rows are still training when the other data open.
+  const model = page.getByRole('combobox', { name: /^Model/ });
+  await model.selectOption('random_forest');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: /Training · iteration [1-9]/ })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('status').filter({ hasText: /Training · tree [1-9]/ })).toBeVisible({ timeout: 60_000 });
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
-  await expect(page.getByRole('status').filter({ hasText: /Training · iteration/ })).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: /^Training · / })).toBeHidden();
   await page.waitForTimeout(3000);
   await expect(page.getByRole('region', { name: 'Metrics' })).toBeHidden();
   await expect(page.getByRole('button', { name: 'Download ONNX' })).toBeHidden();
 
   // Training the new data gives its own model.
+  await model.selectOption('logistic');
   const metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText('0.9333');
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download JSON' }).click()]);
