@@ -15,15 +15,15 @@
 // Results go to target/bench-data/gemm-browser.json.
 
 import { chromium } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startServer } from '../serve.mjs';
+import { TFJS_VERSION, loadTfjs, serveTfjs } from './tfjs.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
-const modules = join(here, '..', 'node_modules', '@tensorflow');
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1] : fallback;
@@ -34,13 +34,6 @@ const PORT = 8127;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const TFJS_FILES = {
-  'tf-core.min.js': join(modules, 'tfjs-core', 'dist', 'tf-core.min.js'),
-  'tf-backend-wasm.min.js': join(modules, 'tfjs-backend-wasm', 'dist', 'tf-backend-wasm.min.js'),
-  'tfjs-backend-wasm.wasm': join(modules, 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm.wasm'),
-  'tfjs-backend-wasm-simd.wasm': join(modules, 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-simd.wasm'),
-  'tfjs-backend-wasm-threaded-simd.wasm': join(modules, 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-threaded-simd.wasm'),
-};
 
 async function studioGemm(page, size) {
   const bench = page.getByRole('region', { name: 'Benchmark' });
@@ -85,24 +78,12 @@ async function main() {
   const server = await startServer({ dir: join(root, 'dist'), port: PORT });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ bypassCSP: true });
+  await serveTfjs(context);
   const page = await context.newPage();
-  await page.route('**/bench-tfjs/*', (route) => {
-    const name = new URL(route.request().url()).pathname.split('/').pop();
-    const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-    route.fulfill({ body: readFileSync(TFJS_FILES[name]), contentType: type });
-  });
   await page.goto(`http://127.0.0.1:${PORT}/`);
   await page.getByRole('status', { name: 'Compute device' }).filter({ hasText: /·/ }).waitFor();
   await page.getByRole('button', { name: 'Compute details' }).click();
-  await page.addScriptTag({ url: '/bench-tfjs/tf-core.min.js' });
-  await page.addScriptTag({ url: '/bench-tfjs/tf-backend-wasm.min.js' });
-  const backend = await page.evaluate(async () => {
-    window.tf.wasm.setWasmPaths('/bench-tfjs/');
-    await window.tf.setBackend('wasm');
-    await window.tf.ready();
-    return { backend: window.tf.getBackend(), simd: await window.tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-      threads: await window.tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') };
-  });
+  const backend = await loadTfjs(page, 'tf-core.min.js');
 
   const results = [];
   for (const size of SIZES) {
@@ -117,9 +98,8 @@ async function main() {
     results.push({ size, studio_gflops: s, tfjs_gflops: t, ratio: s / t, studio_runs: studio, tfjs_runs: tfjs });
     console.log(`gemm ${size}³: Studio ${s.toFixed(2)} GFLOP/s, TF.js wasm ${t.toFixed(2)} GFLOP/s, ratio ${(s / t).toFixed(2)}x`);
   }
-  const tfVersion = JSON.parse(readFileSync(join(modules, 'tfjs-backend-wasm', 'package.json'), 'utf8')).version;
   const record = {
-    date: new Date().toISOString(), chromium: browser.version(), tfjs_backend_wasm: tfVersion, tfjs: backend,
+    date: new Date().toISOString(), chromium: browser.version(), tfjs_backend_wasm: TFJS_VERSION, tfjs: backend,
     cpu: os.cpus()[0]?.model, threads: os.cpus().length, results,
   };
   mkdirSync(join(root, 'target', 'bench-data'), { recursive: true });

@@ -16,15 +16,15 @@
 // alternate; the best of each counts. Results go to target/bench-data/mlp-browser.json.
 
 import { chromium } from '@playwright/test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { startServer } from '../serve.mjs';
+import { TFJS_VERSION, loadTfjs, serveTfjs } from './tfjs.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..', '..');
-const modules = join(here, '..', 'node_modules', '@tensorflow');
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(name);
   return at > 0 ? process.argv[at + 1] : fallback;
@@ -39,14 +39,6 @@ const PORT = 8128;
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-const TFJS_FILES = {
-  // The union bundle: tfjs-core's own bundle registers no gradients.
-  'tf.min.js': join(modules, 'tfjs', 'dist', 'tf.min.js'),
-  'tf-backend-wasm.min.js': join(modules, 'tfjs-backend-wasm', 'dist', 'tf-backend-wasm.min.js'),
-  'tfjs-backend-wasm.wasm': join(modules, 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm.wasm'),
-  'tfjs-backend-wasm-simd.wasm': join(modules, 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-simd.wasm'),
-  'tfjs-backend-wasm-threaded-simd.wasm': join(modules, 'tfjs-backend-wasm', 'dist', 'tfjs-backend-wasm-threaded-simd.wasm'),
-};
 
 /** Seeded rows: uniform inputs, three classes cut from a linear score. */
 function data(rows, features) {
@@ -149,23 +141,11 @@ async function main() {
   const server = await startServer({ dir: join(root, 'dist'), port: PORT });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ bypassCSP: true });
+  await serveTfjs(context);
   const page = await context.newPage();
-  await page.route('**/bench-tfjs/*', (route) => {
-    const name = new URL(route.request().url()).pathname.split('/').pop();
-    const type = name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
-    route.fulfill({ body: readFileSync(TFJS_FILES[name]), contentType: type });
-  });
   await page.goto(`http://127.0.0.1:${PORT}/`);
   await page.getByRole('status', { name: 'Compute device' }).filter({ hasText: /·/ }).waitFor();
-  await page.addScriptTag({ url: '/bench-tfjs/tf.min.js' });
-  await page.addScriptTag({ url: '/bench-tfjs/tf-backend-wasm.min.js' });
-  const backend = await page.evaluate(async () => {
-    window.tf.wasm.setWasmPaths('/bench-tfjs/');
-    await window.tf.setBackend('wasm');
-    await window.tf.ready();
-    return { backend: window.tf.getBackend(), simd: await window.tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-      threads: await window.tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') };
-  });
+  const backend = await loadTfjs(page, 'tf.min.js');
   const device = await page.getByRole('status', { name: 'Compute device' }).textContent();
 
   const studio = [];
@@ -182,9 +162,8 @@ async function main() {
   const ratio = best(studio) / best(tfjs);
   console.log(`MLP ${FEATURES}→${HIDDEN}→3, batches of ${BATCH}, ${studio[0].trained} training rows: ` +
     `Studio ${best(studio).toFixed(0)} rows/s, TF.js wasm ${best(tfjs).toFixed(0)} rows/s, ratio ${ratio.toFixed(2)}x (device: ${device?.trim()})`);
-  const tfVersion = JSON.parse(readFileSync(join(modules, 'tfjs-backend-wasm', 'package.json'), 'utf8')).version;
   const record = {
-    date: new Date().toISOString(), chromium: browser.version(), tfjs_backend_wasm: tfVersion, tfjs: backend, device,
+    date: new Date().toISOString(), chromium: browser.version(), tfjs_backend_wasm: TFJS_VERSION, tfjs: backend, device,
     cpu: os.cpus()[0]?.model, threads: os.cpus().length, rows: ROWS, features: FEATURES, epochs: EPOCHS, studio, tfjs_runs: tfjs, ratio,
   };
   mkdirSync(join(root, 'target', 'bench-data'), { recursive: true });

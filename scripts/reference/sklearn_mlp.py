@@ -31,13 +31,11 @@ import os
 os.environ["OMP_NUM_THREADS"] = "1"
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
-import platform  # noqa: E402
 import sys  # noqa: E402
 import warnings  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
-import sklearn  # noqa: E402
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.metrics import accuracy_score, r2_score  # noqa: E402
 from sklearn.neural_network import MLPClassifier, MLPRegressor  # noqa: E402
@@ -54,6 +52,7 @@ from sklearn_reference import (  # noqa: E402
     read_csv,
     split,
     transform,
+    versions,
 )
 
 IRIS = ("data/samples/iris.csv", "species", "classification")
@@ -183,13 +182,8 @@ def run_case(case, kind, data, params, seed, test_size, versions):
 
 
 def main() -> int:
-    versions = {
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "scikit-learn": sklearn.__version__,
-    }
     for case in CASES:
-        run_case(*case, versions=versions)
+        run_case(*case, versions=versions())
     return 0
 
 

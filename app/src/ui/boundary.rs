@@ -69,14 +69,19 @@ pub fn spec(session: Session, cell: u32) -> Option<BoundarySpec> {
 /// The view under a classifier's train cell.
 #[component]
 pub fn BoundaryView(session: Session, cell: u32) -> impl IntoView {
+    // Memos, so that a run's progress, many times a second, neither derives
+    // them again nor asks the worker for anything.
+    let wanted = Memo::new(move |_| spec(session, cell));
+    let finished_run = Memo::new(move |_| match session.train_state(cell) {
+        TrainState::Done { hash, .. } => Some(hash),
+        _ => None,
+    });
     // The finished model's boundary, asked for whenever the model or the
     // columns change.
     let finished = RwSignal::new(None::<Result<Box<Boundary>, String>>);
     Effect::new(move |_| {
-        let done = matches!(session.train_state(cell), TrainState::Done { .. });
-        let wanted = spec(session, cell);
         finished.set(None);
-        let (true, Some(spec)) = (done, wanted) else {
+        let (Some(_), Some(spec)) = (finished_run.get(), wanted.get()) else {
             return;
         };
         let notebook = Box::new(session.notebook.get_untracked());
@@ -94,7 +99,7 @@ pub fn BoundaryView(session: Session, cell: u32) -> impl IntoView {
         );
     });
     let choose = move |axis: usize, name: String| {
-        let Some(current) = spec(session, cell) else {
+        let Some(current) = wanted.get_untracked() else {
             return;
         };
         let pair = match axis {
@@ -112,7 +117,8 @@ pub fn BoundaryView(session: Session, cell: u32) -> impl IntoView {
                 <select
                     on:change=move |ev| choose(axis, event_target_value(&ev))
                     prop:value=move || {
-                        spec(session, cell)
+                        wanted
+                            .get()
                             .map(|s| if axis == 0 { s.x } else { s.y })
                             .unwrap_or_default()
                     }
@@ -144,7 +150,7 @@ pub fn BoundaryView(session: Session, cell: u32) -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || spec(session, cell).is_some()>
+        <Show when=move || wanted.with(Option::is_some)>
             <section class="boundary" aria-label="Decision boundary">
                 <h3>"Decision boundary"</h3>
                 <div class="form">

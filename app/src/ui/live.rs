@@ -100,11 +100,7 @@ impl Live {
 
     /// What a step is called: `epoch`, `tree`, or `iteration` until told.
     pub fn unit_name(&self) -> &str {
-        if self.unit.is_empty() {
-            "iteration"
-        } else {
-            &self.unit
-        }
+        step_name(&self.unit)
     }
 
     /// One line for the status: `Training · epoch 12 of 200 · objective 0.1234 ·
@@ -132,6 +128,11 @@ impl Live {
         }
         line
     }
+}
+
+/// A step's unit as the worker said it, `iteration` where it said none.
+pub fn step_name(unit: &str) -> &str {
+    if unit.is_empty() { "iteration" } else { unit }
 }
 
 /// `35 ms`, `4.2 s`, `3 min 20 s`.

@@ -6,7 +6,7 @@ use studio_core::train::Task;
 use super::boundary::{self, BoundaryView};
 use super::client::{self, JobEvent};
 use super::download;
-use super::live::Live;
+use super::live::{Live, step_name};
 use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
 use super::params::{ParamField, sentence, with_param};
@@ -323,11 +323,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
 
 /// `Stopped at epoch 12 of 200: the metrics and downloads are of the model as it stood.`
 fn stopped_at(summary: &TrainSummary) -> String {
-    let unit = if summary.unit.is_empty() {
-        "iteration"
-    } else {
-        &summary.unit
-    };
+    let unit = step_name(&summary.unit);
     let of = summary
         .total
         .map(|total| format!(" of {total}"))

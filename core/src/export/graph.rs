@@ -1,7 +1,7 @@
 //! The shared ONNX graph builder: preprocessing steps and models add their nodes
 //! through it, so that names stay unique and the attribute encoding is written once.
 
-use super::onnx::ExportError;
+use super::onnx::{ExportError, LABEL, PROBABILITIES};
 use super::onnx_proto::attribute_proto::AttributeType;
 use super::onnx_proto::tensor_proto::DataType;
 use super::onnx_proto::tensor_shape_proto::{Dimension, dimension};
@@ -82,6 +82,44 @@ impl Graph {
             &[&names, &best],
             &[label],
             vec![int("axis", 0)],
+        );
+    }
+
+    /// Writes and declares the classifier outputs from raw `scores`: for two
+    /// classes one column, the log-odds of the second, as `[1 − σ(s), σ(s)]`; for
+    /// more, one column per class through a softmax. `label` is the class of the
+    /// largest probability.
+    pub fn classify(&mut self, scores: &str, classes: &[String]) {
+        if classes.len() == 2 {
+            let (second, one, first) = (
+                self.internal("second"),
+                self.constant("one", &[1], vec![1.0]),
+                self.internal("first"),
+            );
+            self.node("Sigmoid", "", &[scores], &[&second], vec![]);
+            self.node("Sub", "", &[&one, &second], &[&first], vec![]);
+            self.node(
+                "Concat",
+                "",
+                &[&first, &second],
+                &[PROBABILITIES],
+                vec![int("axis", 1)],
+            );
+        } else {
+            self.node(
+                "Softmax",
+                "",
+                &[scores],
+                &[PROBABILITIES],
+                vec![int("axis", 1)],
+            );
+        }
+        self.label_by_argmax(PROBABILITIES, classes, LABEL);
+        self.output(LABEL, DataType::String, &[batch()]);
+        self.output(
+            PROBABILITIES,
+            DataType::Float,
+            &[batch(), fixed(classes.len())],
         );
     }
 

@@ -80,6 +80,16 @@ pub(crate) fn rows(
     })
 }
 
+/// `1 / (1 + e⁻ᶻ)`, without overflow on either side.
+pub(crate) fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
 pub(crate) fn softmax(z: &[f64]) -> Vec<f64> {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let exp: Vec<f64> = z.iter().map(|v| (v - max).exp()).collect();

@@ -6,6 +6,7 @@
 //! log-loss (the log-odds of the second class), one per class for the
 //! multinomial loss.
 
+use crate::model::sigmoid;
 use crate::parallel;
 
 /// What the rows are: values, or class indices among `classes`.
@@ -149,15 +150,6 @@ impl Truth<'_> {
                 log_sum_exp(z) - z[labels[r]]
             }
         }
-    }
-}
-
-pub fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
     }
 }
 

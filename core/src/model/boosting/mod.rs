@@ -27,15 +27,15 @@ use crate::learner::{
     Progress, Resolved, Target, TrainingSet,
 };
 use crate::model::class_weight::{self, CLASS_WEIGHT};
-use crate::model::split;
 use crate::model::tree::ensemble::Ensemble;
 use crate::model::tree::{MAX_DEPTH, MIN_SAMPLES_LEAF, RANDOM_STATE};
+use crate::model::{sigmoid, split};
 use crate::parallel;
 use crate::prep::{Arithmetic, Numbers};
 use crate::train::Task;
 use bins::Binner;
 use grow::{GrowParams, Grower, Tree};
-use loss::{Truth, sigmoid, softmax};
+use loss::{Truth, softmax};
 
 #[derive(Debug)]
 pub struct Gbdt;
@@ -648,33 +648,9 @@ impl Model for GbdtModel {
         }
         let raw = graph.internal("boosting_raw");
         ensemble.write_regressor(graph, features, &raw, k, Some(base));
-        if k == 1 {
-            // Two classes: one raw score, the log-odds of the second.
-            let second = graph.internal("boosting_second");
-            graph.node("Sigmoid", "", &[&raw], &[&second], vec![]);
-            let one = graph.constant("one", &[1], vec![1.0]);
-            let first = graph.internal("boosting_first");
-            graph.node("Sub", "", &[&one, &second], &[&first], vec![]);
-            graph.node(
-                "Concat",
-                "",
-                &[&first, &second],
-                &[PROBABILITIES],
-                vec![crate::export::graph::int("axis", 1)],
-            );
-        } else {
-            graph.node(
-                "Softmax",
-                "",
-                &[&raw],
-                &[PROBABILITIES],
-                vec![crate::export::graph::int("axis", 1)],
-            );
-        }
+        // Two classes: one raw score, the log-odds of the second.
+        graph.classify(&raw, &self.classes);
         let classes = self.classes.len();
-        graph.label_by_argmax(PROBABILITIES, &self.classes, LABEL);
-        graph.output(LABEL, DataType::String, &[batch()]);
-        graph.output(PROBABILITIES, DataType::Float, &[batch(), fixed(classes)]);
         Ok(format!(
             "gradient boosting, {iterations} iterations of {k} tree(s) into {classes} classes: \
              {}; raw scores through {}. Outputs: label, the predicted class (string, [N]); \

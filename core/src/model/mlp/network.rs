@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::super::softmax;
-use crate::export::graph::{self, Graph, batch, finite, fixed};
+use super::super::{sigmoid, softmax};
+use crate::export::graph::{Graph, batch, finite, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{Model, Output};
@@ -22,14 +22,15 @@ pub enum Activation {
 impl Activation {
     pub const NAMES: &'static [&'static str] = &["relu", "tanh", "logistic", "identity"];
 
+    const ALL: [Self; 4] = [Self::Relu, Self::Tanh, Self::Logistic, Self::Identity];
+
     pub fn parse(name: &str) -> Option<Self> {
-        match name {
-            "relu" => Some(Self::Relu),
-            "tanh" => Some(Self::Tanh),
-            "logistic" => Some(Self::Logistic),
-            "identity" => Some(Self::Identity),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// scikit-learn's name, as in [`Activation::NAMES`].
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
     }
 
     pub fn apply(self, z: f64) -> f64 {
@@ -50,10 +51,6 @@ impl Activation {
             Self::Identity => None,
         }
     }
-}
-
-fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
 }
 
 /// A fitted network. The last layer's outputs are the class scores (a softmax
@@ -223,45 +220,19 @@ impl Model for MlpModel {
         if k == 0 {
             graph.output(PREDICTION, DataType::Float, &[batch(), fixed(1)]);
             return Ok(format!(
-                "multi-layer perceptron ({} inputs → {layers}, {:?} hidden units). Output: \
+                "multi-layer perceptron ({} inputs → {layers}, {} hidden units). Output: \
                  prediction, the predicted value (float, [N, 1]).",
                 self.inputs(),
-                self.activation
+                self.activation.name()
             ));
         }
-        if k == 2 {
-            let (p, one, q) = (
-                graph.internal("p"),
-                graph.constant("one", &[1], vec![1.0]),
-                graph.internal("q"),
-            );
-            graph.node("Sigmoid", "", &[&input], &[&p], vec![]);
-            graph.node("Sub", "", &[&one, &p], &[&q], vec![]);
-            graph.node(
-                "Concat",
-                "",
-                &[&q, &p],
-                &[PROBABILITIES],
-                vec![graph::int("axis", 1)],
-            );
-        } else {
-            graph.node(
-                "Softmax",
-                "",
-                &[&input],
-                &[PROBABILITIES],
-                vec![graph::int("axis", 1)],
-            );
-        }
-        graph.label_by_argmax(PROBABILITIES, &self.classes, LABEL);
-        graph.output(LABEL, DataType::String, &[batch()]);
-        graph.output(PROBABILITIES, DataType::Float, &[batch(), fixed(k)]);
+        graph.classify(&input, &self.classes);
         Ok(format!(
-            "multi-layer perceptron ({} inputs → {layers}, {:?} hidden units) into {k} classes: \
+            "multi-layer perceptron ({} inputs → {layers}, {} hidden units) into {k} classes: \
              {}. Outputs: label, the predicted class (string, [N]); probabilities, one column \
              per class in that order (float, [N, {k}]).",
             self.inputs(),
-            self.activation,
+            self.activation.name(),
             self.classes.join(", ")
         ))
     }
