@@ -49,6 +49,9 @@ check core/tests/fixtures/mixed.csv label random_forest --param n_estimators=10 
 check data/samples/iris.csv species gaussian_nb
 check data/samples/penguins.csv species gaussian_nb
 check core/tests/fixtures/mixed.csv label gaussian_nb
+check data/samples/penguins.csv species categorical_nb
+check data/samples/wine.csv class categorical_nb --param n_bins=8 --param strategy=uniform --param fit_prior=false
+check core/tests/fixtures/mixed.csv label categorical_nb --param alpha=0.5
 check data/samples/iris.csv species knn
 check data/samples/diabetes.csv progression knn --param weights=distance
 check data/samples/wine.csv class knn --param metric=manhattan --param weights=distance

@@ -338,7 +338,8 @@ impl Trainer {
             .filter(|c| Some(c.name.as_str()) != target_name && c.role == Role::Feature)
             .map(|c| c.name.clone())
             .collect();
-        let prep = Preprocessor::fit(frame, &features, &split.train, family.numbers())?;
+        let numbers = family.numbers(&params).map_err(SpecError::from)?;
+        let prep = Preprocessor::fit(frame, &features, &split.train, numbers)?;
         let inputs = prep.width();
         let train_x = prep.transform_as(frame, &split.train, family.arithmetic())?;
         let test_x = prep.transform_as(test_frame, &split.test, family.arithmetic())?;
@@ -373,9 +374,11 @@ impl Trainer {
             }
             _ => (Problem::Clusters, Target::None),
         };
+        let widths = prep.layout()?.slots().iter().map(|s| s.width).collect();
         let data = TrainingSet {
             x: Arc::from(train_x),
             inputs,
+            widths,
             target,
         };
         let run = Run::start(family, &params, data, device, on_failure).await?;

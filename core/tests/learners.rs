@@ -273,6 +273,7 @@ fn every_registered_family_has_a_conformance_case() {
         "random_forest",
         "gbdt",
         "gaussian_nb",
+        "categorical_nb",
         "knn",
         "linear_svm",
         "mlp",
@@ -374,6 +375,20 @@ conformance!(
     "penguins.csv",
     Some("species"),
     []
+);
+conformance!(
+    categorical_nb,
+    "categorical_nb",
+    "penguins.csv",
+    Some("species"),
+    []
+);
+conformance!(
+    categorical_nb_uniform,
+    "categorical_nb",
+    "wine.csv",
+    Some("class"),
+    ["n_bins" = 8.0, "strategy" = "uniform", "alpha" = 0.3]
 );
 conformance!(
     knn,

@@ -1,16 +1,19 @@
-//! Studio's Gaussian naive Bayes against scikit-learn's `GaussianNB`.
+//! Studio's naive Bayes against scikit-learn's `GaussianNB` and `CategoricalNB`.
 //!
 //! The reference files `tests/reference/nb_*.json` are written by
-//! `scripts/reference/sklearn_nb.py` (scikit-learn 1.9) from the same data, split
-//! and preprocessing. Naive Bayes is exact: Studio's whole pipeline must pick the
-//! same rows and fit the same priors, means and variances to 1e-6, give the same
-//! test probabilities, and score the same accuracy.
+//! `scripts/reference/sklearn_nb.py`, and `categorical_nb_*.json` by
+//! `scripts/reference/sklearn_categorical_nb.py` (scikit-learn 1.9), from the same
+//! data, split and preprocessing. Naive Bayes is exact: Studio's whole pipeline
+//! must pick the same rows and fit the same priors, means and variances (or bin
+//! edges and category likelihoods) to 1e-6, give the same test probabilities,
+//! and score the same accuracy.
 
 mod common;
 
 use common::{floats, load, train_as};
 use serde_json::Value;
-use studio_core::model::naive_bayes::GaussianNbModel;
+use studio_core::model::naive_bayes::{CategoricalNbModel, GaussianNbModel};
+use studio_core::prep::Step;
 use studio_core::train::{Metrics, Task};
 
 fn rows(value: &Value) -> Vec<Vec<f64>> {
@@ -33,6 +36,58 @@ fn close(name: &str, got: &[Vec<f64>], want: &[Vec<f64>], tol: f64) {
             );
         }
     }
+}
+
+fn accuracy_matches(reference: &str, r: &Value, metrics: &Metrics) {
+    let Metrics::Classification(metrics) = metrics else {
+        panic!("{reference}: classification metrics")
+    };
+    let accuracy = r["metrics"]["accuracy"].as_f64().expect("accuracy");
+    assert!(
+        (metrics.accuracy - accuracy).abs() < 1e-12,
+        "{reference}: accuracy {} vs {accuracy}",
+        metrics.accuracy
+    );
+}
+
+fn check_categorical(reference: &str) {
+    let r = load(reference);
+    let trained = train_as(&r, "categorical_nb", Task::Classification);
+    let edges: Vec<Vec<f64>> = trained
+        .pipeline
+        .preprocessing
+        .steps
+        .iter()
+        .find_map(|step| match step {
+            Step::Bins(bins) => Some(bins.edges.clone()),
+            _ => None,
+        })
+        .expect("the numbers are binned");
+    close("bin edges", &edges, &rows(&r["bin_edges"]), 1e-12);
+    let fitted: CategoricalNbModel =
+        serde_json::from_value(trained.pipeline.model.model().to_json()).expect("model JSON");
+    close(
+        "class log priors",
+        std::slice::from_ref(&fitted.class_log_prior),
+        &[floats(&r["class_log_prior"])],
+        1e-12,
+    );
+    let columns = r["feature_log_prob"].as_array().expect("per column");
+    assert_eq!(
+        fitted.feature_log_prob.len(),
+        columns.len(),
+        "{reference}: columns"
+    );
+    for (got, want) in fitted.feature_log_prob.iter().zip(columns) {
+        close("category log likelihoods", got, &rows(want), 1e-9);
+    }
+    close(
+        "test probabilities",
+        &trained.predictions.probabilities,
+        &rows(&r["test_probabilities"]),
+        1e-9,
+    );
+    accuracy_matches(reference, &r, &trained.metrics);
 }
 
 fn check(reference: &str) {
@@ -62,15 +117,7 @@ fn check(reference: &str) {
         &rows(&r["test_probabilities"]),
         1e-6,
     );
-    let Metrics::Classification(metrics) = &trained.metrics else {
-        panic!("{reference}: classification metrics")
-    };
-    let accuracy = r["metrics"]["accuracy"].as_f64().expect("accuracy");
-    assert!(
-        (metrics.accuracy - accuracy).abs() < 1e-12,
-        "{reference}: accuracy {} vs {accuracy}",
-        metrics.accuracy
-    );
+    accuracy_matches(reference, &r, &trained.metrics);
 }
 
 #[test]
@@ -86,4 +133,24 @@ fn wine_matches_scikit_learn() {
 #[test]
 fn breast_cancer_with_strong_smoothing_matches_scikit_learn() {
     check("nb_breast_cancer_smooth.json");
+}
+
+#[test]
+fn categorical_penguins_with_categories_and_merged_bins_matches_scikit_learn() {
+    check_categorical("categorical_nb_penguins.json");
+}
+
+#[test]
+fn categorical_iris_with_small_alpha_matches_scikit_learn() {
+    check_categorical("categorical_nb_iris_small_alpha.json");
+}
+
+#[test]
+fn categorical_wine_with_uniform_bins_and_flat_priors_matches_scikit_learn() {
+    check_categorical("categorical_nb_wine_uniform_flat_prior.json");
+}
+
+#[test]
+fn categorical_breast_cancer_with_ten_bins_matches_scikit_learn() {
+    check_categorical("categorical_nb_breast_cancer_ten_bins.json");
 }

@@ -9,16 +9,22 @@ import { bigCsv, openSample, openStudio, train } from './support';
 const ONNX_PYTHON = fileURLToPath(new URL('../../.tools/onnx-venv/bin/python', import.meta.url));
 const IRIS = fileURLToPath(new URL('../../data/samples/iris.csv', import.meta.url));
 const BREAST_CANCER = fileURLToPath(new URL('../../data/samples/breast_cancer.csv', import.meta.url));
+const PENGUINS = fileURLToPath(new URL('../../data/samples/penguins.csv', import.meta.url));
 
-/** How many rows of a numeric CSV the ONNX classifier labels as `target` says, in
- * ONNX Runtime, after checking the model and that each row's probabilities sum to 1. */
+/** How many rows of a CSV the ONNX classifier labels as `target` says, in ONNX
+ * Runtime, after checking the model and that each row's probabilities sum to 1.
+ * String inputs get the cells as they are; float inputs NaN for an empty cell. */
 function rightInOnnxRuntime(onnxPath: string, csvPath: string, target: string): number {
   const out = execFileSync(ONNX_PYTHON, ['-c', [
     'import csv, sys, numpy as np, onnx, onnxruntime as ort',
     'm = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)',
     's = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])',
     'rows = list(csv.DictReader(open(sys.argv[2])))',
-    'feed = {i.name: np.array([[float(r[i.name])] for r in rows], dtype=np.float32) for i in s.get_inputs()}',
+    'def column(i):',
+    '    cells = [[r[i.name]] for r in rows]',
+    '    if i.type == "tensor(string)": return np.array(cells, dtype=object)',
+    '    return np.array([[float(c[0]) if c[0] else np.nan] for c in cells], dtype=np.float32)',
+    'feed = {i.name: column(i) for i in s.get_inputs()}',
     'label, probabilities = s.run(["label", "probabilities"], feed)',
     'assert np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)',
     'print(sum(l == r[sys.argv[3]] for l, r in zip(label, rows)))',
@@ -57,7 +63,11 @@ test('k-means clusters the Iris sample and its ONNX download assigns the same cl
     'm = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)',
     's = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])',
     'rows = list(csv.DictReader(open(sys.argv[2])))',
-    'feed = {i.name: np.array([[float(r[i.name])] for r in rows], dtype=np.float32) for i in s.get_inputs()}',
+    'def column(i):',
+    '    cells = [[r[i.name]] for r in rows]',
+    '    if i.type == "tensor(string)": return np.array(cells, dtype=object)',
+    '    return np.array([[float(c[0]) if c[0] else np.nan] for c in cells], dtype=np.float32)',
+    'feed = {i.name: column(i) for i in s.get_inputs()}',
     'label, distances = s.run(["label", "distances"], feed)',
     'assert distances.shape == (len(rows), 3), distances.shape',
     'print(",".join(str(int(c)) for c in np.bincount(label, minlength=3)))',
@@ -120,6 +130,36 @@ test('Gaussian naive Bayes trains from the registry and its ONNX download classi
   await onnx.saveAs(onnxPath);
   // Naive Bayes on Iris labels about 95 % of the rows right.
   expect(rightInOnnxRuntime(onnxPath, IRIS, 'species')).toBeGreaterThanOrEqual(135);
+});
+
+test('categorical naive Bayes bins the penguin measurements, reads island and sex as categories, and its ONNX download agrees', async ({ page }, info) => {
+  await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
+  await page.getByLabel('Target column').selectOption('species');
+  await page.getByLabel('Model').selectOption('categorical_nb');
+  await expect(page.getByRole('textbox', { name: /^Bins per number column/ })).toHaveValue('5');
+  await expect(page.getByLabel(/^Bin edges/)).toHaveValue('quantile');
+  await expect(page.getByRole('textbox', { name: /^Alpha/ })).toHaveValue('1');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · categorical_nb → species');
+
+  const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
+  const onnxPath = info.outputPath('categorical_nb.onnx');
+  await onnx.saveAs(onnxPath);
+  // The graph bins the numbers and one-hot encodes the strings itself; the rows
+  // with missing measurements are classified from what they have.
+  expect(rightInOnnxRuntime(onnxPath, PENGUINS, 'species')).toBeGreaterThanOrEqual(320);
+
+  // Uniform bins are another fit of the same data.
+  await page.getByLabel(/^Bin edges/).selectOption('uniform');
+  const bins = page.getByRole('textbox', { name: /^Bins per number column/ });
+  await bins.fill('1');
+  await bins.press('Tab');
+  await expect(bins).toHaveAttribute('aria-invalid', 'true');
+  await bins.fill('8');
+  await bins.press('Tab');
+  await expect(bins).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(await train(page).then((m) => m.getByLabel('Accuracy'))).toHaveText(/^0\.\d{4}$|^1\.0000$/);
 });
 
 test('the lasso sets weights to zero by coordinate descent, and the elastic net mixes in L2', async ({ page }) => {

@@ -57,9 +57,10 @@ pub trait Family: Sync {
         Arithmetic::F64
     }
 
-    /// What the preprocessing does to number inputs for this family.
-    fn numbers(&self) -> Numbers {
-        Numbers::Standardized
+    /// What the preprocessing does to number inputs for this family, with these
+    /// hyperparameters.
+    fn numbers(&self, _params: &Resolved) -> Result<Numbers, ParamError> {
+        Ok(Numbers::Standardized)
     }
 
     /// Checks hyperparameters as a person wrote them.
@@ -75,6 +76,9 @@ pub struct TrainingSet {
     /// hold one copy.
     pub x: Arc<[f64]>,
     pub inputs: usize,
+    /// How many inputs each feature column became, in order (one for a number,
+    /// one per category or bin): for a family that reads a column's inputs as one.
+    pub widths: Vec<usize>,
     pub target: Target,
 }
 

@@ -11,7 +11,7 @@ use crate::model::{
     linear_svm::LinearSvm,
     logistic::Logistic,
     mlp::Mlp,
-    naive_bayes::GaussianNb,
+    naive_bayes::{CategoricalNb, GaussianNb},
     sparse::{ElasticNet, Lasso},
     tree::DecisionTree,
 };
@@ -28,6 +28,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &RandomForest,
     &Gbdt,
     &GaussianNb,
+    &CategoricalNb,
     &Knn,
     &LinearSvm,
     &Mlp,
@@ -93,7 +94,7 @@ mod tests {
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gbdt, gaussian_nb, knn, linear_svm, mlp, kmeans"
+                 random_forest, gbdt, gaussian_nb, categorical_nb, knn, linear_svm, mlp, kmeans"
                     .into()
             )
         );

@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod boosting;
 mod class_weight;
+mod closed_form;
 mod convex;
 pub mod forest;
 mod gpu;

@@ -11,6 +11,7 @@
 //! ([`Transform::reshape`]): one-hot encoding gives a category column one input
 //! per category.
 
+mod bins;
 mod impute;
 mod layout;
 mod one_hot;
@@ -24,6 +25,7 @@ use crate::export::ExportError;
 use crate::export::graph::Graph;
 use crate::frame::{ColumnType, Frame};
 
+pub use bins::{BinStrategy, Bins};
 pub use impute::ImputeMean;
 pub use layout::{Layout, Slot};
 pub use one_hot::OneHot;
@@ -66,6 +68,7 @@ pub enum Step {
     ImputeMean(ImputeMean),
     Standardize(Standardize),
     OneHot(OneHot),
+    Bins(Bins),
 }
 
 /// What every step does.
@@ -84,6 +87,7 @@ impl Step {
             Step::ImputeMean(step) => step,
             Step::Standardize(step) => step,
             Step::OneHot(step) => step,
+            Step::Bins(step) => step,
         }
     }
 }
@@ -119,13 +123,16 @@ pub enum Numbers {
     /// Numbers reach the model as they are, missing ones as NaN: for a family that
     /// learns what to do with them and whose splits do not care about scale.
     Raw,
+    /// Each number column becomes at most `bins` bins, one input each: for a
+    /// family that reads every input as categories.
+    Binned { bins: usize, strategy: BinStrategy },
 }
 
 impl Preprocessor {
     /// The default steps for `features`, each fitted on the `train` rows as the
     /// steps before it transform them: mean imputation and standardization of the
-    /// number columns (unless `numbers` is [`Numbers::Raw`]), then one-hot encoding
-    /// of the category columns.
+    /// number columns (or none, or binning, as `numbers` says), then one-hot
+    /// encoding of the category columns.
     pub fn fit(
         frame: &Frame,
         features: &[String],
@@ -167,15 +174,26 @@ impl Preprocessor {
         };
         // Each step is fitted on the training rows as the steps before it leave them.
         let mut table = prep.table(frame, train, Arithmetic::F64)?;
-        if !number_columns.is_empty() && numbers == Numbers::Standardized {
-            let impute = ImputeMean::fit(&table, &number_columns)?;
-            impute.apply(&mut table, Arithmetic::F64)?;
-            prep.steps.push(Step::ImputeMean(impute));
-            // Nothing after it reads the numbers, so they are not transformed again.
-            prep.steps.push(Step::Standardize(Standardize::fit(
-                &table,
-                &number_columns,
-            )?));
+        if !number_columns.is_empty() {
+            match numbers {
+                Numbers::Standardized => {
+                    let impute = ImputeMean::fit(&table, &number_columns)?;
+                    impute.apply(&mut table, Arithmetic::F64)?;
+                    prep.steps.push(Step::ImputeMean(impute));
+                    // Nothing after it reads the numbers, so they are not transformed again.
+                    prep.steps.push(Step::Standardize(Standardize::fit(
+                        &table,
+                        &number_columns,
+                    )?));
+                }
+                Numbers::Raw => {}
+                Numbers::Binned { bins, strategy } => prep.steps.push(Step::Bins(Bins::fit(
+                    &table,
+                    &number_columns,
+                    bins,
+                    strategy,
+                )?)),
+            }
         }
         if !categories.is_empty() {
             prep.steps

@@ -42,7 +42,9 @@ impl<'a> Table<'a> {
             if !column.kind().is_numeric() {
                 return Err(PrepError::NotNumbers(input.column.clone()));
             }
-            numbers.push((column, layout.number(&input.column)?));
+            if let Some(at) = layout.raw_number(&input.column)? {
+                numbers.push((column, at));
+            }
         }
         let mut values = vec![0.0; rows.len() * width];
         if width > 0 {
@@ -132,6 +134,23 @@ impl<'a> Table<'a> {
                 label(column, *row).as_deref(),
                 &mut values[offset..offset + inputs],
             );
+        }
+        Ok(())
+    }
+
+    /// Rewrites number column `name`'s inputs from its raw value: `f` hears each
+    /// row's value (NaN for missing) and that row's inputs of the column, zeroed.
+    pub fn widen(&mut self, name: &str, f: impl Fn(f64, &mut [f64])) -> Result<(), PrepError> {
+        let slot = self.layout.slot(name)?;
+        let (offset, inputs, width) = (slot.offset, slot.width, self.layout.width());
+        if width == 0 || inputs == 0 {
+            return Ok(());
+        }
+        for values in self.values.chunks_exact_mut(width) {
+            let inputs = &mut values[offset..offset + inputs];
+            let x = inputs[0];
+            inputs.fill(0.0);
+            f(x, inputs);
         }
         Ok(())
     }

@@ -23,8 +23,8 @@ use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{
-    Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
-    Progress, Resolved, Target, TrainingSet,
+    Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamError, ParamKind,
+    ParamSpec, Progress, Resolved, Target, TrainingSet,
 };
 use crate::model::class_weight::{self, CLASS_WEIGHT};
 use crate::model::tree::ensemble::Ensemble;
@@ -204,8 +204,8 @@ impl Family for Gbdt {
     }
 
     /// Splits learn where missing values go, and do not care about scale.
-    fn numbers(&self) -> Numbers {
-        Numbers::Raw
+    fn numbers(&self, _: &Resolved) -> Result<Numbers, ParamError> {
+        Ok(Numbers::Raw)
     }
 
     fn start(&self, p: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError> {

@@ -12,14 +12,14 @@ mod brute;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compute::ComputeError;
 use crate::export::graph::{self, Graph, batch, finite, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{
-    Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
-    Progress, Resolved, Target, TrainingSet,
+    Family, Fit, FitError, Model, Output, ParamDefault, ParamKind, ParamSpec, Resolved, Target,
+    TrainingSet,
 };
+use crate::model::closed_form::ClosedForm;
 use crate::train::Task;
 use brute::Search;
 pub use brute::{Metric, Neighbor};
@@ -129,44 +129,13 @@ impl Family for Knn {
             x: data.x.to_vec(),
             target,
         };
-        Ok(Box::new(KnnFit { model, done: false }))
+        Ok(Box::new(ClosedForm::new(model)))
     }
 
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {
         let model: KnnModel = serde_json::from_value(value).map_err(|e| e.to_string())?;
         model.check()?;
         Ok(Box::new(model))
-    }
-}
-
-struct KnnFit {
-    model: KnnModel,
-    done: bool,
-}
-
-impl Fit for KnnFit {
-    fn step(&mut self) -> Local<'_, Result<bool, ComputeError>> {
-        Box::pin(async move {
-            self.done = true;
-            Ok(false)
-        })
-    }
-
-    fn progress(&self) -> Progress {
-        Progress {
-            done: usize::from(self.done),
-            total: Some(1),
-            loss: None,
-            unit: "fit",
-        }
-    }
-
-    fn converged(&self) -> bool {
-        true
-    }
-
-    fn model(&self) -> Fitted {
-        Fitted::new(self.model.clone())
     }
 }
 
@@ -701,7 +670,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::learner::{ParamValue, Params};
+    use crate::learner::{Fitted, ParamValue, Params};
 
     fn start(
         params: &[(&str, ParamValue)],
@@ -718,6 +687,7 @@ mod tests {
             TrainingSet {
                 x: Arc::from(x),
                 inputs: 1,
+                widths: vec![1],
                 target,
             },
         )?;
