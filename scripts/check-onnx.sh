@@ -66,3 +66,6 @@ check data/samples/diabetes.csv progression mlp --param activation=logistic --pa
 check core/tests/fixtures/mixed.csv label mlp --param activation=identity --param max_iter=50
 check data/samples/iris.csv - kmeans --param n_clusters=3
 check data/samples/penguins.csv - kmeans --param n_clusters=3
+check data/samples/iris.csv - pca
+check data/samples/penguins.csv - pca --param n_components=3 --param whiten=true
+check core/tests/fixtures/mixed.csv - pca --param n_components=2

@@ -18,6 +18,7 @@ use studio_core::ingest::{Dialect, LoadOptions, Problem};
 use studio_core::learner::Fact;
 use studio_core::notebook::executor::{CellError, ErrorKind};
 use studio_core::notebook::{DataSource, Notebook};
+use studio_core::projection::{Projection, ProjectionSpec};
 use studio_core::synthetic::Synthetic;
 use studio_core::train::{Metrics, Task};
 
@@ -197,6 +198,13 @@ pub enum Job {
         cell: u32,
         spec: BoundarySpec,
     },
+    /// A decomposition train cell's rows along two components, as `notebook` has
+    /// the cell now.
+    Projection {
+        notebook: Box<Notebook>,
+        cell: u32,
+        spec: ProjectionSpec,
+    },
     /// Train cell `cell`'s fitted pipeline, as `notebook` has it now, as a
     /// downloadable file (for CSV, data cell `cell`'s open dataset).
     Export {
@@ -340,6 +348,7 @@ pub enum JobOutput {
     Dataset(Box<DatasetSummary>),
     Trained(TrainSummary),
     Boundary(Box<Boundary>),
+    Projection(Box<Projection>),
     File(ExportedFile),
     Rows(RowWindow),
     Saved(SavedList),

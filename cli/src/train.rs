@@ -17,7 +17,7 @@ pub struct TrainArgs {
     /// The training data (CSV with a header row).
     #[arg(long, value_name = "TRAIN.csv")]
     data: PathBuf,
-    /// The column to predict; omitted for clustering.
+    /// The column to predict; omitted for clustering and decomposition.
     #[arg(long, value_name = "COL")]
     target: Option<String>,
     /// Held-out data with the target column; without it, --test-size of --data is held out.
@@ -26,8 +26,8 @@ pub struct TrainArgs {
     /// Fraction of --data held out for testing.
     #[arg(long, default_value_t = 0.2)]
     test_size: f64,
-    /// classification, regression or clustering; inferred from the target (or
-    /// the model) when omitted.
+    /// classification, regression, clustering or decomposition; inferred from the
+    /// target (or the model) when omitted.
     #[arg(long, value_parser = Task::ALL.iter().map(|t| t.name()).collect::<Vec<_>>())]
     task: Option<String>,
     /// The model family (`studio models` lists them); the task's default when omitted.
@@ -45,7 +45,8 @@ pub struct TrainArgs {
     /// Write the fitted pipeline as JSON.
     #[arg(long, value_name = "OUT.json")]
     model_json: Option<PathBuf>,
-    /// Write one row per test row: `prediction`, and `proba_<class>` for classifiers.
+    /// Write one row per test row: `prediction`, and `proba_<class>` for classifiers
+    /// (`cluster` and `distance_<k>` for clustering, `component_<i>` for a decomposition).
     #[arg(long, value_name = "OUT.csv")]
     predictions: Option<PathBuf>,
     /// Replace output files that already exist.
@@ -138,11 +139,12 @@ fn task_of(args: &TrainArgs, frame: &Frame, family: Option<&dyn Family>) -> Resu
             )
         }),
         None => match family.map(|f| f.tasks()) {
-            Some([Task::Clustering, ..]) => Ok(Task::Clustering),
+            Some([task, ..]) if !task.has_target() => Ok(*task),
             _ => Err(format!(
-                "--target COL is needed to choose the column to predict; for clustering, \
-                 pass a clustering model, such as --model {}",
-                registry::default_for(Task::Clustering).name()
+                "--target COL is needed to choose the column to predict; for clustering or \
+                 a decomposition, pass such a model, as --model {} or --model {}",
+                registry::default_for(Task::Clustering).name(),
+                registry::default_for(Task::Decomposition).name()
             )),
         },
     }
@@ -247,22 +249,28 @@ fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
     let mut out = csv::Writer::from_writer(Vec::new());
     let classes = trained.pipeline.model.classes();
     let first = match trained.pipeline.task {
-        Task::Clustering => "cluster",
-        Task::Classification | Task::Regression => "prediction",
+        Task::Clustering => Some("cluster"),
+        Task::Classification | Task::Regression => Some("prediction"),
+        Task::Decomposition => None,
     };
-    let mut header = vec![first.to_owned()];
+    let mut header: Vec<String> = first.into_iter().map(str::to_owned).collect();
     header.extend(classes.iter().map(|c| format!("proba_{c}")));
-    let clusters = trained.predictions.distances.first().map_or(0, Vec::len);
-    header.extend((0..clusters).map(|k| format!("distance_{k}")));
-    out.write_record(&header).map_err(|e| e.to_string())?;
     let p = &trained.predictions;
-    for (i, label) in p.labels.iter().enumerate() {
-        let mut record = vec![label.clone()];
+    let clusters = p.distances.first().map_or(0, Vec::len);
+    header.extend((0..clusters).map(|k| format!("distance_{k}")));
+    let components = p.components.first().map_or(0, Vec::len);
+    header.extend((1..=components).map(|i| format!("component_{i}")));
+    out.write_record(&header).map_err(|e| e.to_string())?;
+    for i in 0..p.rows.len() {
+        let mut record: Vec<String> = p.labels.get(i).cloned().into_iter().collect();
         if let Some(probabilities) = p.probabilities.get(i) {
             record.extend(probabilities.iter().map(|x| x.to_string()));
         }
         if let Some(distances) = p.distances.get(i) {
             record.extend(distances.iter().map(|x| x.to_string()));
+        }
+        if let Some(coordinates) = p.components.get(i) {
+            record.extend(coordinates.iter().map(|x| x.to_string()));
         }
         out.write_record(&record).map_err(|e| e.to_string())?;
     }
@@ -272,7 +280,7 @@ fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
 /// A finished run in lines for people.
 pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
     let rows = match summary.task {
-        Task::Clustering => format!("{} rows", summary.n_train),
+        Task::Clustering | Task::Decomposition => format!("{} rows", summary.n_train),
         _ => format!(
             "trained on {} rows, tested on {}",
             summary.n_train, summary.n_test
@@ -318,6 +326,20 @@ pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
                 "inertia {:.4} · silhouette {silhouette} · cluster sizes {}\n",
                 m.inertia,
                 sizes.join(", ")
+            ));
+        }
+        Metrics::Decomposition(m) => {
+            let shares: Vec<String> = m
+                .explained_variance_ratio
+                .iter()
+                .map(|r| format!("{:.1} %", 100.0 * r))
+                .collect();
+            let total: f64 = m.explained_variance_ratio.iter().sum();
+            out.push_str(&format!(
+                "{} components explain {:.1} % of the variance: {}\n",
+                shares.len(),
+                100.0 * total,
+                shares.join(", ")
             ));
         }
     }

@@ -31,6 +31,15 @@ pub struct ClusteringMetrics {
     pub sizes: Vec<usize>,
 }
 
+/// What a decomposition keeps of its training rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecompositionMetrics {
+    /// The variance along each component, largest first.
+    pub explained_variance: Vec<f64>,
+    /// Each component's share of the inputs' total variance.
+    pub explained_variance_ratio: Vec<f64>,
+}
+
 /// Silhouette is quadratic in the rows, so larger data is scored on a seeded sample.
 pub const SILHOUETTE_ROWS: usize = 4000;
 

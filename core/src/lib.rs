@@ -29,6 +29,7 @@ pub mod model;
 pub mod notebook;
 pub mod parallel;
 pub mod prep;
+pub mod projection;
 pub mod rng;
 pub mod samples;
 pub mod split;

@@ -128,12 +128,16 @@ impl Default for TrainCell {
 
 impl TrainCell {
     /// Chooses the column to predict (`None`: find clusters instead). The task
-    /// follows: `inferred` from the column's values, or clustering without one;
-    /// then the model, as [`TrainCell::choose_task`] says.
+    /// follows: `inferred` from the column's values, or without one the task
+    /// already chosen if it needs no target, else clustering; then the model, as
+    /// [`TrainCell::choose_task`] says.
     pub fn choose_target(&mut self, target: Option<String>, inferred: Option<Task>) {
         let task = match &target {
             Some(_) => inferred,
-            None => Some(Task::Clustering),
+            None => self
+                .task
+                .filter(|t| !t.has_target())
+                .or(Some(Task::Clustering)),
         };
         self.target = target;
         match task {
@@ -143,9 +147,13 @@ impl TrainCell {
     }
 
     /// Sets the task; a model that cannot do it gives way to the task's default,
-    /// while one that can is kept with its settings.
+    /// while one that can is kept with its settings. A task without a target
+    /// lets go of the target column, which then counts as an input.
     pub fn choose_task(&mut self, task: Task) {
         self.task = Some(task);
+        if !task.has_target() {
+            self.target = None;
+        }
         let serves = self
             .model
             .family()
@@ -206,6 +214,9 @@ impl Cell {
             ),
             CellKind::Train(train) => match (&train.target, train.task) {
                 (_, Some(Task::Clustering)) => format!("Train · {} clusters", train.model.kind),
+                (_, Some(Task::Decomposition)) => {
+                    format!("Train · {} components", train.model.kind)
+                }
                 (Some(target), _) => format!("Train · {} → {target}", train.model.kind),
                 (None, _) => "Train".to_owned(),
             },
@@ -349,7 +360,7 @@ impl Notebook {
         let mut kept = Vec::new();
         for train in self.trains_of(id) {
             self.update_train_cell(train, |cell| {
-                let keeps = cell.task == Some(Task::Clustering)
+                let keeps = cell.task.is_some_and(|t| !t.has_target())
                     || cell
                         .target
                         .as_deref()
@@ -456,6 +467,33 @@ mod tests {
         assert_eq!(
             notebook.train(second).and_then(|t| t.target.as_deref()),
             Some("sepal_length")
+        );
+    }
+
+    #[test]
+    fn a_task_without_a_target_lets_go_of_the_column_and_keeps_through_new_data() {
+        let mut notebook = Notebook::welcome();
+        let cell = notebook.first_train().expect("a train cell");
+        open_iris(&mut notebook);
+        notebook.update_train_cell(cell, |t| t.choose_task(Task::Decomposition));
+        let train = notebook.train(cell).expect("train cell").clone();
+        assert_eq!(train.target, None);
+        assert_eq!(train.model.kind, "pca");
+        assert_eq!(
+            notebook.cell(cell).map(Cell::label).as_deref(),
+            Some("Train · pca components")
+        );
+        // No target chosen again: still a decomposition, not clustering.
+        notebook.update_train_cell(cell, |t| t.choose_target(None, None));
+        assert_eq!(
+            notebook.train(cell).and_then(|t| t.task),
+            Some(Task::Decomposition)
+        );
+        // Other data keeps it as it is.
+        assert_eq!(open_iris(&mut notebook), [cell]);
+        assert_eq!(
+            notebook.train(cell).and_then(|t| t.task),
+            Some(Task::Decomposition)
         );
     }
 

@@ -71,7 +71,7 @@ impl Synthetic {
             Task::Classification => "class",
             Task::Regression => "y",
             // Blobs, like classification; the column says which blob drew the row.
-            Task::Clustering => "blob",
+            Task::Clustering | Task::Decomposition => "blob",
         }
     }
 
@@ -111,7 +111,7 @@ impl Synthetic {
             columns.push(reserved(rows).map_err(out_of_memory)?);
         }
         match self.task {
-            Task::Classification | Task::Clustering => {
+            Task::Classification | Task::Clustering | Task::Decomposition => {
                 // Within the validated size: CLASSES × features < rows × (features + 1) × 8.
                 let mut centres: Vec<f64> =
                     reserved(CLASSES.saturating_mul(features)).map_err(out_of_memory)?;

@@ -13,7 +13,9 @@ pub use crate::learner::run::{Fallback, OnGpuFailure};
 
 use crate::boundary::{self, Boundary, BoundaryError, BoundarySpec};
 use crate::compute::{ComputeError, CpuDevice, Device, DeviceKind};
-use crate::eval::{self, ClassificationMetrics, ClusteringMetrics, RegressionMetrics};
+use crate::eval::{
+    self, ClassificationMetrics, ClusteringMetrics, DecompositionMetrics, RegressionMetrics,
+};
 use crate::frame::{Column, ColumnType, Frame, Role};
 use crate::learner::run::{Run, RunError};
 use crate::learner::{
@@ -31,6 +33,8 @@ pub enum Task {
     Regression,
     /// Groups the rows; there is no target.
     Clustering,
+    /// Finds fewer directions that hold most of the rows' variance; there is no target.
+    Decomposition,
 }
 
 /// A number target with at most this many distinct whole values is taken as classes.
@@ -64,7 +68,12 @@ impl Task {
         }
     }
 
-    pub const ALL: &'static [Task] = &[Task::Classification, Task::Regression, Task::Clustering];
+    pub const ALL: &'static [Task] = &[
+        Task::Classification,
+        Task::Regression,
+        Task::Clustering,
+        Task::Decomposition,
+    ];
 
     /// The model a task uses unless the person picks another.
     pub fn default_model(self) -> ModelSpec {
@@ -73,7 +82,7 @@ impl Task {
 
     /// Whether the task learns from a target column.
     pub fn has_target(self) -> bool {
-        self != Task::Clustering
+        !matches!(self, Task::Clustering | Task::Decomposition)
     }
 
     pub fn name(self) -> &'static str {
@@ -81,6 +90,7 @@ impl Task {
             Task::Classification => "classification",
             Task::Regression => "regression",
             Task::Clustering => "clustering",
+            Task::Decomposition => "decomposition",
         }
     }
 }
@@ -88,7 +98,7 @@ impl Task {
 /// Everything that decides a training run; with the data, it reproduces the numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainSpec {
-    /// The column to predict; `None` for clustering.
+    /// The column to predict; `None` for clustering and decomposition.
     pub target: Option<String>,
     pub task: Task,
     pub model: ModelSpec,
@@ -99,7 +109,7 @@ pub struct TrainSpec {
 /// The fitted pipeline: what `model.json` holds and what ONNX export reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pipeline {
-    /// The predicted column; `None` for clustering.
+    /// The predicted column; `None` for clustering and decomposition.
     pub target: Option<String>,
     pub task: Task,
     pub preprocessing: Preprocessor,
@@ -112,13 +122,15 @@ pub enum Metrics {
     Classification(ClassificationMetrics),
     Regression(RegressionMetrics),
     Clustering(ClusteringMetrics),
+    Decomposition(DecompositionMetrics),
 }
 
-/// Predictions for the test rows (every row, for clustering), in ascending row order.
+/// Predictions for the test rows (every row, for clustering and decomposition), in
+/// ascending row order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Predictions {
     pub rows: Vec<usize>,
-    /// Class labels, numbers written as text, or cluster numbers.
+    /// Class labels, numbers written as text, or cluster numbers; empty for a decomposition.
     pub labels: Vec<String>,
     /// Regression predictions; empty for other tasks.
     pub values: Vec<f64>,
@@ -127,6 +139,9 @@ pub struct Predictions {
     /// Clustering: the Euclidean distance to each centre; empty for other tasks.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub distances: Vec<Vec<f64>>,
+    /// Decomposition: each row's coordinates along the components; empty for other tasks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<Vec<f64>>,
 }
 
 /// The result of a finished run.
@@ -225,9 +240,14 @@ impl From<RunError> for TrainError {
 
 /// What the test rows are compared with.
 enum Problem {
-    Classes { test_labels: Vec<usize> },
-    Values { test_values: Vec<f64> },
-    Clusters,
+    Classes {
+        test_labels: Vec<usize>,
+    },
+    Values {
+        test_values: Vec<f64>,
+    },
+    /// Clustering and decomposition: nothing to compare with.
+    Unlabelled,
 }
 
 /// A training run, advanced one step at a time.
@@ -264,8 +284,8 @@ impl Trainer {
     ///
     /// With `test`, every labelled row of `frame` trains and `test`'s rows are held
     /// out; otherwise `frame` is split by `spec.test_size` and `spec.seed`.
-    /// Clustering has nothing to hold out: it fits every row of `frame` and
-    /// scores the rows of `test`, or of `frame` without one.
+    /// Clustering and decomposition have nothing to hold out: they fit every row
+    /// of `frame` and score the rows of `test`, or of `frame` without one.
     ///
     /// The model runs on `device` where its family has a GPU path. A GPU that
     /// cannot hold the rows, or fails later, hands the run to the CPU or stops
@@ -320,7 +340,7 @@ impl Trainer {
                 train: rows,
                 test: labelled(test_frame, test_target),
             },
-            (None, Task::Clustering) => Split {
+            (None, task) if !task.has_target() => Split {
                 test: rows.clone(),
                 train: rows,
             },
@@ -372,7 +392,7 @@ impl Trainer {
                     Target::Values(values(target, &split.train)),
                 )
             }
-            _ => (Problem::Clusters, Target::None),
+            _ => (Problem::Unlabelled, Target::None),
         };
         let widths = prep.layout()?.slots().iter().map(|s| s.width).collect();
         let data = TrainingSet {
@@ -474,6 +494,7 @@ impl Trainer {
                         values: Vec::new(),
                         probabilities,
                         distances: Vec::new(),
+                        components: Vec::new(),
                     },
                 )
             }
@@ -485,6 +506,7 @@ impl Trainer {
                     values,
                     probabilities: Vec::new(),
                     distances: Vec::new(),
+                    components: Vec::new(),
                 },
             ),
             (Output::Clusters { labels, distances }, _) => {
@@ -505,9 +527,31 @@ impl Trainer {
                         values: Vec::new(),
                         probabilities: Vec::new(),
                         distances,
+                        components: Vec::new(),
                     },
                 )
             }
+            (
+                Output::Projection {
+                    rows: components,
+                    explained_variance,
+                    explained_variance_ratio,
+                },
+                _,
+            ) => (
+                Metrics::Decomposition(DecompositionMetrics {
+                    explained_variance,
+                    explained_variance_ratio,
+                }),
+                Predictions {
+                    rows,
+                    labels: Vec::new(),
+                    values: Vec::new(),
+                    probabilities: Vec::new(),
+                    distances: Vec::new(),
+                    components,
+                },
+            ),
             // A family answers for the task it was checked to serve.
             (_, _) => (
                 Metrics::Clustering(ClusteringMetrics {
@@ -521,6 +565,7 @@ impl Trainer {
                     values: Vec::new(),
                     probabilities: Vec::new(),
                     distances: Vec::new(),
+                    components: Vec::new(),
                 },
             ),
         };

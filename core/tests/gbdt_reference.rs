@@ -76,7 +76,7 @@ fn score_and_predictions(trained: &Trained) -> (f64, Vec<f64>) {
                 .collect(),
         ),
         Metrics::Regression(m) => (m.r2, trained.predictions.values.clone()),
-        Metrics::Clustering(_) => panic!("boosting does not cluster"),
+        Metrics::Clustering(_) | Metrics::Decomposition(_) => panic!("boosting learns a target"),
     }
 }
 

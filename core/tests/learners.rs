@@ -32,7 +32,7 @@ struct Case {
     params: Params,
 }
 
-/// A conformance line's parameter value: a number or a choice.
+/// A conformance line's parameter value: a number, a switch or a choice.
 trait Param {
     fn value(self) -> ParamValue;
 }
@@ -40,6 +40,12 @@ trait Param {
 impl Param for f64 {
     fn value(self) -> ParamValue {
         ParamValue::Number(self)
+    }
+}
+
+impl Param for bool {
+    fn value(self) -> ParamValue {
+        ParamValue::Bool(self)
     }
 }
 
@@ -58,7 +64,7 @@ impl Case {
     ) -> Self {
         let family = registry::family(name).expect("in the registry");
         let frame = sample(data);
-        let task = target.map_or(Task::Clustering, |t| {
+        let task = target.map_or(family.tasks()[0], |t| {
             Task::infer(frame.column(t).expect("the target is in the data"))
         });
         assert!(family.tasks().contains(&task), "{name} serves {task:?}");
@@ -198,7 +204,7 @@ fn cpu_against_gpu(case: &Case) {
                 assert!((a - b).abs() <= 1e-3 * a.abs().max(1.0), "{a} vs {b}");
             }
         }
-        Task::Classification | Task::Clustering => {
+        Task::Classification | Task::Clustering | Task::Decomposition => {
             assert!(agree * 100 >= n * 98, "{agree} of {n} predictions agree");
         }
     }
@@ -216,8 +222,9 @@ fn stop_after_one_step(case: &Case) {
     .expect("starts");
     block_on(trainer.step()).expect("steps");
     let stopped = trainer.finish();
+    let p = &stopped.predictions;
     assert_eq!(
-        stopped.predictions.labels.len(),
+        p.labels.len().max(p.components.len()),
         stopped.split.test.len(),
         "a stopped fit still predicts every test row"
     );
@@ -278,6 +285,7 @@ fn every_registered_family_has_a_conformance_case() {
         "linear_svm",
         "mlp",
         "kmeans",
+        "pca",
     ];
     for family in registry::FAMILIES {
         assert!(
@@ -443,3 +451,5 @@ conformance!(
     ]
 );
 conformance!(kmeans, "kmeans", "iris.csv", None, ["n_clusters" = 3.0]);
+conformance!(pca, "pca", "penguins.csv", None, ["n_components" = 3.0]);
+conformance!(pca_whitened, "pca", "wine.csv", None, ["whiten" = true]);

@@ -52,7 +52,7 @@ fn metric(trained: &Trained) -> f64 {
     match &trained.metrics {
         Metrics::Classification(m) => m.accuracy,
         Metrics::Regression(m) => m.r2,
-        Metrics::Clustering(_) => panic!("not a clustering case"),
+        Metrics::Clustering(_) | Metrics::Decomposition(_) => panic!("a network learns a target"),
     }
 }
 

@@ -84,6 +84,9 @@ async function chooseByArrows(page: Page, select: Locator, key: 'ArrowUp' | 'Arr
 }
 
 test('the keyboard alone opens a file, chooses a target, trains, stops and downloads', async ({ page }, info) => {
+  // Sixty thousand rows to load and a forest to grow on them, beside another
+  // test's work on two cores.
+  test.slow();
   await openStudio(page);
   // Settled: the device is chosen and the data cell drawn.
   await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
@@ -117,7 +120,8 @@ test('the keyboard alone opens a file, chooses a target, trains, stops and downl
   await page.keyboard.press('Enter');
   await tabTo(page, page.getByRole('button', { name: 'Stop' }));
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('status').filter({ hasText: /^Stopped at tree \d+ of 100: / })).toBeVisible();
+  // The tree under way ends, then the test rows are scored.
+  await expect(page.getByRole('status').filter({ hasText: /^Stopped at tree \d+ of 100: / })).toBeVisible({ timeout: 90_000 });
 
   await chooseByArrows(page, model, 'ArrowUp', 'logistic');
   // Iris is the first sample in the list.

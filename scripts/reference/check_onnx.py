@@ -8,7 +8,8 @@ MODEL.onnx is a model written by `studio_core::export::to_onnx` (or
 column per model input. PREDICTIONS.csv is what Studio predicted for those rows,
 in the same order: a `prediction` column (the label, or the predicted value) and,
 for classifiers, one `proba_<class>` column per class; for clustering, a `cluster`
-column and one `distance_<k>` column per cluster.
+column and one `distance_<k>` column per cluster; for a decomposition, one
+`component_<i>` column per component.
 
 The model must pass `onnx.checker.check_model(full_check=True)`. Each input is
 built from the TEST.csv column of the same name, shape [N, 1]: float32 for float
@@ -19,6 +20,7 @@ NaN, ?, -, any case) count as missing, as in `studio_core::ingest`.
 Classifiers: labels must match exactly and probabilities within 1e-5.
 Regressors: predictions must match within 1e-4 relative (to max(|expected|, 1)).
 Clustering: clusters must match exactly and distances within 1e-4 relative.
+Decompositions: every row's projection within 1e-4 relative.
 Exit 0 with a one-line summary on success; exit 1 with the first mismatches
 otherwise (exit 2 for unusable arguments or files).
 
@@ -112,12 +114,16 @@ def main(argv):
     want_header, want = read_csv(predictions_path)
     if len(want) != len(body):
         fail(f"{predictions_path} has {len(want)} rows but {test_path} has {len(body)}")
+    mismatches = []
+    n = len(body)
+    if "projection" in output_names:
+        summary = check_projection(results["projection"], want_header, want, n, mismatches)
+        finish(model_path, summary, mismatches)
+        return
     key = "cluster" if "distances" in output_names else "prediction"
     if key not in want_header:
         fail(f"{predictions_path} has no {key!r} column", 2)
     expected = [row[want_header.index(key)] for row in want]
-    mismatches = []
-    n = len(body)
 
     if set(output_names) >= {"label", "distances"}:
         labels = [int(x) for x in np.asarray(results["label"]).reshape(-1)]
@@ -190,6 +196,32 @@ def main(argv):
     else:
         fail(f"the model's outputs {output_names} are neither label/probabilities nor prediction")
 
+    finish(model_path, summary, mismatches)
+
+
+def check_projection(projection, want_header, want, n, mismatches):
+    """A decomposition's `projection` against the `component_<i>` columns."""
+    got = np.asarray(projection, dtype=np.float64)
+    columns = [c for c in want_header if c.startswith("component_")]
+    if got.shape != (n, len(columns)):
+        fail(f"projection has shape {got.shape}, expected ({n}, {len(columns)})")
+    max_rel = 0.0
+    for i in range(n):
+        for k, column in enumerate(columns):
+            w = float(want[i][want_header.index(column)])
+            rel = abs(got[i, k] - w) / max(abs(w), 1.0)
+            max_rel = max(max_rel, rel)
+            if not rel <= REGRESSION_RTOL:
+                mismatches.append(
+                    f"row {i + 1}: component {k + 1} {got[i, k]:.9g}, expected {w:.9g} (relative diff {rel:.3g})"
+                )
+    return (
+        f"decomposition: {n} rows, {len(columns)} components, "
+        f"max relative difference {max_rel:.3g} (tolerance {REGRESSION_RTOL})"
+    )
+
+
+def finish(model_path, summary, mismatches):
     if mismatches:
         print(f"check_onnx: {len(mismatches)} mismatches; the first:", file=sys.stderr)
         for line in mismatches[:SHOW]:

@@ -8,8 +8,7 @@ use studio_core::boundary::{Boundary, BoundarySpec};
 use studio_core::frame::{ColumnType, Role};
 use studio_core::train::Task;
 
-use super::client::{self, JobEvent};
-use super::params::sentence;
+use super::after_run::finished_view;
 use super::session::{DatasetState, Session, TrainState};
 use crate::protocol::{Job, JobOutput};
 
@@ -18,7 +17,7 @@ const PAD: f64 = 52.0;
 /// Cells along each axis: 60 × 60 predictions per redraw.
 pub const RESOLUTION: usize = 60;
 /// One colour per class, repeating past eight.
-const PALETTE: [&str; 8] = [
+pub(super) const PALETTE: [&str; 8] = [
     "#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#ff8ab7", "#a463f2", "#97bbf5",
 ];
 
@@ -69,35 +68,24 @@ pub fn spec(session: Session, cell: u32) -> Option<BoundarySpec> {
 /// The view under a classifier's train cell.
 #[component]
 pub fn BoundaryView(session: Session, cell: u32) -> impl IntoView {
-    // Memos, so that a run's progress, many times a second, neither derives
-    // them again nor asks the worker for anything.
+    // A memo, so that a run's progress, many times a second, derives it not again.
     let wanted = Memo::new(move |_| spec(session, cell));
-    let finished_run = Memo::new(move |_| match session.train_state(cell) {
-        TrainState::Done { hash, .. } => Some(hash),
-        _ => None,
-    });
     // The finished model's boundary, asked for whenever the model or the
     // columns change.
-    let finished = RwSignal::new(None::<Result<Box<Boundary>, String>>);
-    Effect::new(move |_| {
-        finished.set(None);
-        let (Some(_), Some(spec)) = (finished_run.get(), wanted.get()) else {
-            return;
-        };
-        let notebook = Box::new(session.notebook.get_untracked());
-        client::start(
-            Job::Boundary {
-                notebook,
-                cell,
-                spec,
-            },
-            move |event| match event {
-                JobEvent::Done(JobOutput::Boundary(boundary)) => finished.set(Some(Ok(boundary))),
-                JobEvent::Failed(error) => finished.set(Some(Err(sentence(&error.message)))),
-                _ => {}
-            },
-        );
-    });
+    let finished = finished_view(
+        session,
+        cell,
+        wanted,
+        |notebook, cell, spec| Job::Boundary {
+            notebook,
+            cell,
+            spec,
+        },
+        |output| match output {
+            JobOutput::Boundary(boundary) => Some(boundary),
+            _ => None,
+        },
+    );
     let choose = move |axis: usize, name: String| {
         let Some(current) = wanted.get_untracked() else {
             return;
@@ -250,21 +238,7 @@ fn BoundaryChart(boundary: Boundary, at: String) -> impl IntoView {
         boundary.points.len()
     );
     let total = SIZE + 2.0 * PAD;
-    let legend = boundary
-        .classes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            view! {
-                <li>
-                    <svg class="swatch" width="12" height="12" aria-hidden="true">
-                        <rect width="12" height="12" rx="2" fill=PALETTE[i % PALETTE.len()] />
-                    </svg>
-                    {c.clone()}
-                </li>
-            }
-        })
-        .collect_view();
+    let legend = palette_legend(&boundary.classes, false);
     view! {
         <figure class="boundary-chart">
             <svg role="img" aria-label=label viewBox=format!("0 0 {total} {total}") width=total height=total>
@@ -298,4 +272,29 @@ fn tick(v: f64) -> String {
         a if a >= 1.0 => format!("{v:.2}"),
         _ => format!("{v:.3}"),
     }
+}
+
+/// A legend entry per name in its palette colour: a dot for points, a square
+/// for areas.
+pub(super) fn palette_legend(names: &[String], dot: bool) -> impl IntoView + use<> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let fill = PALETTE[i % PALETTE.len()];
+            let swatch = if dot {
+                view! { <circle cx="6" cy="6" r="5" fill=fill /> }.into_any()
+            } else {
+                view! { <rect width="12" height="12" rx="2" fill=fill /> }.into_any()
+            };
+            view! {
+                <li>
+                    <svg class="swatch" width="12" height="12" aria-hidden="true">
+                        {swatch}
+                    </svg>
+                    {name.clone()}
+                </li>
+            }
+        })
+        .collect_view()
 }

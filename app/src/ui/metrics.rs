@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use studio_core::train::{Metrics, Task};
 
+use super::variance_chart::VarianceChart;
 use crate::protocol::TrainSummary;
 
 /// Test metrics, and which device trained the model.
 #[component]
 pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
     let rows = match summary.task {
-        Task::Clustering => format!("{} rows", summary.n_train),
+        Task::Clustering | Task::Decomposition => format!("{} rows", summary.n_train),
         _ => format!(
             "trained on {} rows, tested on {}",
             summary.n_train, summary.n_test
@@ -95,6 +96,19 @@ pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
             </table>
         }
         .into_any(),
+        Metrics::Decomposition(m) => {
+            let total: f64 = m.explained_variance_ratio.iter().sum();
+            view! {
+                <dl class="facts">
+                    <dt>"Components"</dt>
+                    <dd aria-label="Components">{m.explained_variance_ratio.len()}</dd>
+                    <dt>"Variance explained"</dt>
+                    <dd aria-label="Variance explained">{format!("{:.1} %", 100.0 * total)}</dd>
+                </dl>
+                <VarianceChart variance=m.explained_variance ratio=m.explained_variance_ratio />
+            }
+            .into_any()
+        }
     };
     let model_facts = (!summary.facts.is_empty()).then(|| {
         view! {
@@ -115,6 +129,7 @@ pub fn MetricsView(summary: TrainSummary) -> impl IntoView {
     });
     let heading = match summary.task {
         Task::Clustering => "Clustering metrics",
+        Task::Decomposition => "Explained variance",
         _ => "Test metrics",
     };
     view! {

@@ -3,6 +3,7 @@
 //! Nothing here computes: jobs go to the worker through [`client`], and their
 //! progress and results come back as signals.
 
+mod after_run;
 mod app;
 mod bench;
 mod boundary;
@@ -25,6 +26,7 @@ mod metrics;
 mod notebook_store;
 mod notebooks;
 mod params;
+mod projection;
 mod reading;
 mod saved;
 mod session;
@@ -32,6 +34,7 @@ mod share;
 mod split_cell;
 mod synthetic;
 mod train;
+mod variance_chart;
 
 /// Installs the crash panel and mounts the app on `<body>`.
 pub fn run() {

@@ -67,6 +67,9 @@ pub struct Session {
     /// The two columns each train cell's decision boundary is drawn over, once
     /// the person has chosen them.
     pub boundary_axes: RwSignal<HashMap<u32, (String, String)>>,
+    /// The components and colour column each decomposition's projection is
+    /// drawn with, once the person has chosen them.
+    pub projection_views: RwSignal<HashMap<u32, studio_core::projection::ProjectionSpec>>,
     pub device: RwSignal<DeviceState>,
     /// A warning about a data cell's data, such as a file that differs from the
     /// notebook's, by cell id.
@@ -97,6 +100,7 @@ impl Session {
             datasets: RwSignal::new(HashMap::new()),
             training: RwSignal::new(HashMap::new()),
             boundary_axes: RwSignal::new(HashMap::new()),
+            projection_views: RwSignal::new(HashMap::new()),
             device: RwSignal::new(DeviceState::Detecting),
             notices: RwSignal::new(HashMap::new()),
             expected: RwSignal::new(HashMap::new()),

@@ -10,6 +10,7 @@ use super::live::{Live, step_name};
 use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
 use super::params::{ParamField, sentence, with_param};
+use super::projection::ProjectionView;
 use super::session::{DatasetState, Session, TrainState};
 use crate::protocol::{ExportFormat, Job, JobError, JobOutput, Steer, TrainSummary};
 use wasm_bindgen::JsValue;
@@ -218,8 +219,12 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                     <select on:change=on_target disabled=move || !ready()>
                         {move || {
                             let chosen = settings().target;
+                            let none = match settings().task {
+                                Some(Task::Decomposition) => "None: reduce dimensions",
+                                _ => "None: find clusters",
+                            };
                             let mut options = vec![view! {
-                                <option value="" selected=chosen.is_none()>"None: find clusters"</option>
+                                <option value="" selected=chosen.is_none()>{none}</option>
                             }
                             .into_any()];
                             options.extend(columns().into_iter().map(|(name, _)| {
@@ -304,8 +309,10 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
             </div>
             {move || match state() {
                 TrainState::Running(live) => view! { <LossCurve values=live.curve /> }.into_any(),
+                // A family that minimizes no objective (naive Bayes, PCA) has no curve to show.
                 TrainState::Done { summary, .. } => view! {
-                    <LossCurve values=summary.loss_curve.clone() />
+                    {(!summary.loss_curve.is_empty())
+                        .then(|| view! { <LossCurve values=summary.loss_curve.clone() /> })}
                     <MetricsView summary=summary />
                     <div class="controls">
                         <button on:click=move |_| download(ExportFormat::Onnx)>"Download ONNX"</button>
@@ -317,6 +324,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                 _ => ().into_any(),
             }}
             <BoundaryView session=session cell=id />
+            <ProjectionView session=session cell=id />
         </section>
     }
 }

@@ -13,6 +13,7 @@ use studio_core::frame::Frame;
 use studio_core::ingest::LoadOptions;
 use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Observer, Sources, Verdict};
 use studio_core::notebook::{CellKind, DataSource, Notebook};
+use studio_core::projection::ProjectionSpec;
 use studio_core::train::{OnGpuFailure, Trained, Trainer};
 
 use super::jobs::Stop;
@@ -245,18 +246,46 @@ pub fn boundary(
     cell: u32,
     spec: &BoundarySpec,
 ) -> Result<JobOutput, JobError> {
+    let (trained, frame) = trained_with_frame(notebook, cell)?;
+    trained
+        .boundary(&frame, spec)
+        .map(|b| JobOutput::Boundary(Box::new(b)))
+        .map_err(|e| input_error(cell, e))
+}
+
+/// Train cell `cell`'s rows along two components, from its decomposition as
+/// `notebook` has it now; the points past the chart's limit are sampled with
+/// the split's seed.
+pub fn projection(
+    notebook: &Notebook,
+    cell: u32,
+    spec: &ProjectionSpec,
+) -> Result<JobOutput, JobError> {
+    let (trained, frame) = trained_with_frame(notebook, cell)?;
+    let seed = notebook.split_of(cell).map_or(0, |split| split.seed);
+    studio_core::projection::projection(&trained, &frame, spec, seed)
+        .map(|p| JobOutput::Projection(Box::new(p)))
+        .map_err(|e| input_error(cell, e))
+}
+
+/// The views drawn from a trained cell need its model and the rows it read.
+fn trained_with_frame(
+    notebook: &Notebook,
+    cell: u32,
+) -> Result<(Arc<Trained>, Arc<Frame>), JobError> {
     let trained = trained(notebook, cell)?;
     let data = notebook
         .data_of(cell)
         .ok_or_else(|| JobError::internal("the train cell reads no data cell"))?;
     let frame = data::frame(data.id).map_err(JobError::data)?;
-    trained
-        .boundary(&frame, spec)
-        .map(|b| JobOutput::Boundary(Box::new(b)))
-        .map_err(|e| JobError {
-            cell: Some(cell),
-            ..JobError::new(ErrorKind::Input, e.to_string())
-        })
+    Ok((trained, frame))
+}
+
+fn input_error(cell: u32, e: impl std::fmt::Display) -> JobError {
+    JobError {
+        cell: Some(cell),
+        ..JobError::new(ErrorKind::Input, e.to_string())
+    }
 }
 
 /// Train cell `cell`'s result for `notebook` as it is now.

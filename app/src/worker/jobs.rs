@@ -88,6 +88,14 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
             Ok(()) => cells::boundary(&notebook, cell, &spec).map_err(Stop::Error),
             Err(stop) => Err(stop),
         },
+        Job::Projection {
+            notebook,
+            cell,
+            spec,
+        } => match checkpoint(cancelled).await {
+            Ok(()) => cells::projection(&notebook, cell, &spec).map_err(Stop::Error),
+            Err(stop) => Err(stop),
+        },
         Job::Export {
             format,
             cell,

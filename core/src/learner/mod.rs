@@ -97,7 +97,7 @@ pub enum Target {
         classes: Vec<String>,
     },
     Values(Vec<f64>),
-    /// Clustering: no target.
+    /// Clustering and decomposition: no target.
     None,
 }
 
@@ -166,6 +166,13 @@ pub enum Output {
     Clusters {
         labels: Vec<usize>,
         distances: Vec<Vec<f64>>,
+    },
+    /// Each row's coordinates along the components, with the variance the fitted
+    /// components explain of the training rows (each, and as a share of the total).
+    Projection {
+        rows: Vec<Vec<f64>>,
+        explained_variance: Vec<f64>,
+        explained_variance_ratio: Vec<f64>,
     },
 }
 

@@ -12,6 +12,7 @@ use crate::model::{
     logistic::Logistic,
     mlp::Mlp,
     naive_bayes::{CategoricalNb, GaussianNb},
+    pca::Pca,
     sparse::{ElasticNet, Lasso},
     tree::DecisionTree,
 };
@@ -33,6 +34,7 @@ pub static FAMILIES: &[&dyn Family] = &[
     &LinearSvm,
     &Mlp,
     &KMeans,
+    &Pca,
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,11 +92,12 @@ mod tests {
         assert_eq!(default_for(Task::Classification).name(), "logistic");
         assert_eq!(default_for(Task::Regression).name(), "linear");
         assert_eq!(default_for(Task::Clustering).name(), "kmeans");
+        assert_eq!(default_for(Task::Decomposition).name(), "pca");
         assert_eq!(
             family("svm").map(|f| f.name()).map_err(|e| e.to_string()),
             Err(
                 "unknown model \"svm\": choose one of logistic, linear, lasso, elastic_net, tree, \
-                 random_forest, gbdt, gaussian_nb, categorical_nb, knn, linear_svm, mlp, kmeans"
+                 random_forest, gbdt, gaussian_nb, categorical_nb, knn, linear_svm, mlp, kmeans, pca"
                     .into()
             )
         );

@@ -23,6 +23,7 @@ pub mod logistic;
 pub mod mlp;
 pub mod naive_bayes;
 mod owlqn;
+pub mod pca;
 pub mod sparse;
 mod split;
 pub mod tree;

@@ -43,6 +43,26 @@ pub fn frame(r: &Value) -> Frame {
 /// are the reference's.
 pub fn train_as(r: &Value, family: &str, task: Task) -> Trained {
     let frame = frame(r);
+    let spec = TrainSpec {
+        target: Some(r["target"].as_str().expect("target").to_owned()),
+        task,
+        model: model_spec(r, family),
+        test_size: r["test_size"].as_f64().expect("test size"),
+        seed: r["seed"].as_u64().expect("seed"),
+    };
+    let trained = pollster::block_on(train(&frame, None, spec)).expect("trains");
+    assert_eq!(
+        trained.split.test,
+        indices(&r["test_indices"]),
+        "{}: test rows",
+        r["dataset"]
+    );
+    trained
+}
+
+/// Family `family` with the reference's `params` (numbers, switches, words or
+/// lists of whole numbers).
+pub fn model_spec(r: &Value, family: &str) -> ModelSpec {
     let mut model = ModelSpec::new(registry::family(family).expect("registered"));
     for (name, value) in r["params"].as_object().expect("params") {
         let value = match value {
@@ -57,19 +77,5 @@ pub fn train_as(r: &Value, family: &str, task: Task) -> Trained {
         };
         model.params.insert(name.clone(), value);
     }
-    let spec = TrainSpec {
-        target: Some(r["target"].as_str().expect("target").to_owned()),
-        task,
-        model,
-        test_size: r["test_size"].as_f64().expect("test size"),
-        seed: r["seed"].as_u64().expect("seed"),
-    };
-    let trained = pollster::block_on(train(&frame, None, spec)).expect("trains");
-    assert_eq!(
-        trained.split.test,
-        indices(&r["test_indices"]),
-        "{}: test rows",
-        r["dataset"]
-    );
-    trained
+    model
 }

@@ -195,7 +195,7 @@ impl MlpFit {
                 .zip(&self.targets)
                 .map(|(v, &t)| 0.5 * (v - f64::from(t)).powi(2))
                 .sum(),
-            Output::Clusters { .. } => f64::NAN,
+            Output::Clusters { .. } | Output::Projection { .. } => f64::NAN,
         };
         let squares: f64 = self
             .state
