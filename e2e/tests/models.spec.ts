@@ -350,16 +350,18 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
 });
 
 test('a neural network pauses, resumes and stops midway, and the model so far has metrics and an ONNX download', async ({ page }, info) => {
-  // Sixty thousand rows, some epochs of them on a software GPU in the WebGPU run.
-  test.slow();
-  const csv = bigCsv(60_000, 24);
+  // Epochs on a software GPU in the WebGPU run: on a busy machine one can take
+  // seconds. Twenty thousand rows keep them short, and two thousand epochs keep
+  // the CPU run from finishing before it is stopped.
+  test.setTimeout(300_000);
+  const csv = bigCsv(20_000, 24);
   await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: csv });
-  await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 60000 rows × 25 columns', { timeout: 60_000 });
+  await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 20000 rows × 25 columns', { timeout: 60_000 });
   await page.getByLabel('Model').selectOption('mlp');
   // No stopping on a flat loss: the run lasts until it is stopped. Large batches
   // keep an epoch short on a software GPU (SwiftShader), which runs each of the
   // batch's operations slowly.
-  for (const [name, value] of [[/^Tolerance/, '0'], [/^Batch size/, '2000'], [/^Initial learning rate/, '0.01']] as const) {
+  for (const [name, value] of [[/^Tolerance/, '0'], [/^Batch size/, '2000'], [/^Initial learning rate/, '0.01'], [/^Maximum epochs/, '2000']] as const) {
     const field = page.getByRole('textbox', { name });
     await field.fill(value);
     await field.press('Tab');
@@ -367,12 +369,12 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const status = page.getByRole('status').filter({ hasText: / epoch / });
   await expect(status).toHaveText(
-    /^Training · epoch [1-9]\d* of 200 · objective \d\.\d{4} · [\d.]+ m?s per epoch · at most [\w .]+ left$/,
+    /^Training · epoch [1-9]\d* of 2000 · objective \d\.\d{4} · [\d.]+ m?s per epoch · at most [\w .]+ left$/,
     { timeout: 60_000 },
   );
 
   await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(status).toHaveText(/^Paused at epoch \d+ of 200 · objective \d\.\d{4} · [\d.]+ m?s per epoch$/);
+  await expect(status).toHaveText(/^Paused at epoch \d+ of 2000 · objective \d\.\d{4} · [\d.]+ m?s per epoch$/);
   // The epoch under way when the pause came ends; then none is taken.
   await page.waitForTimeout(1_000);
   const paused = await status.textContent();
@@ -385,24 +387,24 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
   await expect(async () => {
     const now = Number(/epoch (\d+)/.exec((await status.textContent()) ?? '')?.[1]);
     expect(now).toBeGreaterThan(epoch);
-  }).toPass({ timeout: 30_000 });
+  }).toPass({ timeout: 90_000 });
 
   // The decision boundary over the first two features is redrawn from the
   // model as it stands.
   const drawn = page.getByRole('img', { name: /^Decision boundary over f0 and f1 at epoch \d+: / });
-  await expect(drawn).toBeVisible({ timeout: 30_000 });
+  await expect(drawn).toBeVisible({ timeout: 90_000 });
   const epochOf = async () => Number(/at epoch (\d+)/.exec((await drawn.getAttribute('aria-label')) ?? '')?.[1]);
   const first = await epochOf();
-  await expect(async () => expect(await epochOf()).toBeGreaterThan(first)).toPass({ timeout: 30_000 });
+  await expect(async () => expect(await epochOf()).toBeGreaterThan(first)).toPass({ timeout: 90_000 });
 
   await page.getByRole('button', { name: 'Stop' }).click();
-  const stopped = page.getByRole('status').filter({ hasText: /^Stopped at epoch \d+ of 200: the metrics and downloads are of the model as it stood\.$/ });
-  // The epoch under way ends, then sixty thousand rows are scored on a
-  // software GPU, slow on a busy machine.
+  const stopped = page.getByRole('status').filter({ hasText: /^Stopped at epoch \d+ of 2000: the metrics and downloads are of the model as it stood\.$/ });
+  // The epoch under way ends, then the rows are scored on a software GPU, slow
+  // on a busy machine.
   await expect(stopped).toBeVisible({ timeout: 90_000 });
   const at = Number(/epoch (\d+)/.exec((await stopped.textContent()) ?? '')?.[1]);
   expect(at).toBeGreaterThan(epoch);
-  expect(at).toBeLessThan(200);
+  expect(at).toBeLessThan(2000);
   const metrics = page.getByRole('region', { name: 'Metrics' });
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.[89]\d{3}$/);
   await expect(metrics).toContainText('(stopped before converging)');
@@ -413,7 +415,7 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
   const csvPath = info.outputPath('big.csv');
   writeFileSync(csvPath, csv);
   // The partial model labels most rows right in ONNX Runtime too.
-  expect(rightInOnnxRuntime(onnxPath, csvPath, 'label')).toBeGreaterThan(48_000);
+  expect(rightInOnnxRuntime(onnxPath, csvPath, 'label')).toBeGreaterThan(16_000);
 });
 
 test('the decision boundary over two penguin features is drawn for every classifier, with the test rows on top', async ({ page }) => {
