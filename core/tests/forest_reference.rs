@@ -37,6 +37,17 @@ fn test_labels(r: &Value) -> Vec<String> {
         .collect()
 }
 
+/// scikit-learn's `balanced_accuracy_score`: the mean of the classes' recalls.
+fn balanced_accuracy(confusion: &[Vec<usize>]) -> f64 {
+    let recalls: Vec<f64> = confusion
+        .iter()
+        .enumerate()
+        .filter(|(_, row)| row.iter().sum::<usize>() > 0)
+        .map(|(k, row)| row[k] as f64 / row.iter().sum::<usize>() as f64)
+        .collect();
+    recalls.iter().sum::<f64>() / recalls.len() as f64
+}
+
 fn oob_score(trained: &Trained) -> f64 {
     trained
         .pipeline
@@ -61,6 +72,15 @@ fn check(case: &str) {
     match &trained.metrics {
         Metrics::Classification(m) => {
             within(case, "accuracy", m.accuracy, &r["accuracy"], test);
+            if let Some(reference) = r.get("balanced_accuracy") {
+                within(
+                    case,
+                    "balanced accuracy",
+                    balanced_accuracy(&m.confusion),
+                    reference,
+                    test,
+                );
+            }
             if let Some(reference) = r.get("roc_auc") {
                 let classes = trained.pipeline.model.classes();
                 let truth = test_labels(&r);
@@ -110,4 +130,19 @@ fn wine_log2_features() {
 #[test]
 fn diabetes_half_the_features() {
     check("diabetes_leaf5");
+}
+
+#[test]
+fn imbalanced_classes_with_balanced_weights() {
+    check("imbalanced_balanced");
+}
+
+#[test]
+fn imbalanced_classes_with_weights_per_bootstrap_sample() {
+    check("imbalanced_subsample");
+}
+
+#[test]
+fn imbalanced_classes_unweighted() {
+    check("imbalanced_unweighted");
 }

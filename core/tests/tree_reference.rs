@@ -12,7 +12,7 @@ use std::path::Path;
 use serde_json::Value;
 use studio_core::ingest::read_csv;
 use studio_core::model::argmax;
-use studio_core::model::tree::cart::{self, Criterion, Target, TreeParams};
+use studio_core::model::tree::cart::{self, ClassWeight, Criterion, Target, TreeParams};
 
 fn load(reference: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -105,6 +105,11 @@ fn check(case: &str) {
             .map_or(1, |v| v.as_u64().expect("n") as usize),
         max_features: inputs,
         random_state: 0,
+        class_weight: match p.get("class_weight").and_then(Value::as_str) {
+            None => ClassWeight::Uniform,
+            Some("balanced") => ClassWeight::Balanced,
+            Some(other) => panic!("{case}: class_weight {other}"),
+        },
     };
 
     let rows = |x: &[f64]| x.chunks(inputs).map(<[f64]>::to_vec).collect::<Vec<_>>();
@@ -230,4 +235,14 @@ fn diabetes_depth5() {
 #[test]
 fn diabetes_split20() {
     check("diabetes_split20");
+}
+
+#[test]
+fn breast_cancer_with_balanced_class_weights() {
+    check("breast_cancer_balanced_depth4");
+}
+
+#[test]
+fn wine_entropy_with_balanced_class_weights() {
+    check("wine_entropy_balanced_leaf3");
 }

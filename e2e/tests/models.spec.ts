@@ -454,12 +454,12 @@ test('the decision boundary over two penguin features is drawn for every classif
   await expect(view).toHaveCount(0);
 });
 
-test('balanced class weights make logistic regression and boosting count a small class as much as a large one', async ({ page }) => {
+test('balanced class weights make logistic regression, boosting, trees and forests count a small class as much as a large one', async ({ page }) => {
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
   const weights = page.getByLabel(/^Class weights/);
   await expect(weights).toHaveValue('');
   await weights.selectOption('balanced');
-  const metrics = await train(page);
+  let metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$/);
   // Weighted rows have no GPU kernel: the fit says where it ran.
   await expect(metrics).toContainText('Device: CPU');
@@ -471,4 +471,24 @@ test('balanced class weights make logistic regression and boosting count a small
   await page.getByLabel(/^Class weights/).selectOption('balanced');
   await expect(await train(page).then((m) => m.getByLabel('Macro F1'))).toHaveText(/^0\.\d{4}$/);
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · gbdt → island');
+
+  // A forest weighs by class over all its rows or over each tree's own sample.
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('random_forest');
+  const forestWeights = page.getByLabel(/^Class weights/);
+  await expect(forestWeights.locator('option')).toHaveText(['none', 'balanced', 'balanced_subsample']);
+  await forestWeights.selectOption('balanced_subsample');
+  metrics = await train(page);
+  await expect(metrics.getByLabel('Macro F1')).toHaveText(/^0\.\d{4}$/);
+  await expect(metrics.getByLabel('Out-of-bag score')).toHaveText(/^0\.\d{4}$/);
+
+  // So does a single tree; a regression has no classes to weigh.
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('tree');
+  await page.getByLabel(/^Class weights/).selectOption('balanced');
+  metrics = await train(page);
+  await expect(metrics.getByLabel('Macro F1')).toHaveText(/^0\.\d{4}$/);
+  await page.getByLabel('Target column').selectOption('body_mass_g');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('tree');
+  await page.getByLabel(/^Class weights/).selectOption('balanced');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'class weights are for classes' })).toBeVisible();
 });

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.datasets import make_classification, make_friedman1
 from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor
-from sklearn.metrics import accuracy_score, r2_score, roc_auc_score
+from sklearn.metrics import accuracy_score, balanced_accuracy_score, r2_score, roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sklearn_reference import (  # noqa: E402
@@ -61,6 +61,16 @@ CASES = [
      {"n_estimators": 50, "max_features": "log2", "min_samples_leaf": 2}, 7, 0.25),
     ("diabetes_leaf5", "data/samples/diabetes.csv", "progression", "regression",
      {"n_estimators": 100, "min_samples_leaf": 5, "max_features": 0.5}, 42, 0.2),
+    # One row in ten is of the small class: weights move the trees' leaves toward it.
+    ("imbalanced_balanced", "core/tests/fixtures/forest_imbalanced.csv", "label",
+     "classification",
+     {"n_estimators": 100, "min_samples_leaf": 10, "class_weight": "balanced"}, 42, 0.2),
+    ("imbalanced_subsample", "core/tests/fixtures/forest_imbalanced.csv", "label",
+     "classification",
+     {"n_estimators": 100, "min_samples_leaf": 10, "class_weight": "balanced_subsample"},
+     42, 0.2),
+    ("imbalanced_unweighted", "core/tests/fixtures/forest_imbalanced.csv", "label",
+     "classification", {"n_estimators": 100, "min_samples_leaf": 10}, 42, 0.2),
 ]
 
 
@@ -72,6 +82,12 @@ def write_fixtures() -> None:
     write_csv(FIXTURES / "forest_classes.csv", x, ["yes" if v else "no" for v in y], "label")
     x, y = make_friedman1(n_samples=2000, n_features=6, noise=1.0, random_state=0)
     write_csv(FIXTURES / "forest_values.csv", x, [f"{v:.4f}" for v in y], "y")
+    x, y = make_classification(
+        n_samples=3000, n_features=8, n_informative=4, n_redundant=2,
+        n_classes=2, weights=[0.9, 0.1], flip_y=0.05, class_sep=0.6, random_state=1,
+    )
+    write_csv(FIXTURES / "forest_imbalanced.csv", x, ["rare" if v else "common" for v in y],
+              "label")
 
 
 def write_csv(path: Path, x, y, target: str) -> None:
@@ -80,6 +96,22 @@ def write_csv(path: Path, x, y, target: str) -> None:
         out.writerow([f"x{j}" for j in range(x.shape[1])] + [target])
         for row, label in zip(x, y):
             out.writerow([f"{v:.4f}" for v in row] + [label])
+
+
+def out_of_bag(model, y_train, task) -> float:
+    """The out-of-bag score over the rows some tree left out, as Studio scores it.
+
+    scikit-learn's `oob_score_` also counts the rows every tree drew (it warns
+    that "some inputs do not have OOB scores"), predicting the first class for
+    them. That happens with `class_weight="balanced"`, whose bootstrap draws a
+    small class's rows so often that some are in every sample.
+    """
+    if task != "classification":
+        return float(model.oob_score_)
+    scores = model.oob_decision_function_
+    seen = scores.sum(axis=1) > 0
+    predicted = model.classes_[np.argmax(scores[seen], axis=1)]
+    return float(accuracy_score(y_train[seen], predicted))
 
 
 def summary(values) -> dict:
@@ -104,13 +136,14 @@ def run_case(case, dataset, target, task, params, seed, test_size, versions):
         make = RandomForestRegressor
     y_train, y_test = y_all[train], y_all[test]
 
-    scores, oob, auc = [], [], []
+    scores, oob, auc, balanced = [], [], [], []
     for s in SEEDS:
         model = make(**params, bootstrap=True, oob_score=True, random_state=s, n_jobs=2)
         model.fit(x_train, y_train)
-        oob.append(model.oob_score_)
+        oob.append(out_of_bag(model, y_train, task))
         if task == "classification":
             scores.append(accuracy_score(y_test, model.predict(x_test)))
+            balanced.append(balanced_accuracy_score(y_test, model.predict(x_test)))
             if len(model.classes_) == 2:
                 auc.append(roc_auc_score(y_test == model.classes_[1],
                                          model.predict_proba(x_test)[:, 1]))
@@ -132,10 +165,13 @@ def run_case(case, dataset, target, task, params, seed, test_size, versions):
     }
     if auc:
         out["roc_auc"] = summary(auc)
+    if balanced:
+        out["balanced_accuracy"] = summary(balanced)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with open(OUT_DIR / f"forest_{case}.json", "w", encoding="utf-8", newline="\n") as f:
         f.write(dumps(out) + "\n")
-    shown = {k: round(out[k]["mean"], 4) for k in (metric, "oob_score", "roc_auc") if k in out}
+    shown = {k: round(out[k]["mean"], 4)
+             for k in (metric, "balanced_accuracy", "oob_score", "roc_auc") if k in out}
     print(f"forest_{case}.json: train={len(train)} test={len(test)} {shown}")
 
 

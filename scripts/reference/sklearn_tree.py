@@ -75,6 +75,10 @@ CASES = [
      {"criterion": "squared_error", "max_depth": 5}, 1, 0.2),
     ("diabetes_split20", "data/samples/diabetes.csv", "progression", "regression",
      {"criterion": "squared_error", "min_samples_split": 20}, 0, 0.2),
+    ("breast_cancer_balanced_depth4", "data/samples/breast_cancer.csv", "diagnosis",
+     "classification", {"criterion": "gini", "class_weight": "balanced", "max_depth": 4}, 9, 0.2),
+    ("wine_entropy_balanced_leaf3", "data/samples/wine.csv", "class", "classification",
+     {"criterion": "entropy", "class_weight": "balanced", "min_samples_leaf": 3}, 0, 0.2),
 ]
 
 

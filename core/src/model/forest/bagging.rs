@@ -2,7 +2,7 @@
 //! on the rows each tree left out (the out-of-bag estimate).
 
 use crate::eval;
-use crate::model::tree::cart::{Grower, Presorted, Tree, TreeParams};
+use crate::model::tree::cart::{ClassWeight, Grower, Presorted, Tree, TreeParams};
 use crate::rng::SplitMix64;
 
 /// A grown tree and how often its sample held each row.
@@ -15,28 +15,56 @@ pub(super) struct Grown {
 /// threads grew its trees: the seed draws the bootstrap sample (`n` rows with
 /// replacement, as scikit-learn's `max_samples=None`), then the tree's own
 /// feature draws.
+///
+/// With `balanced` class weights, as in scikit-learn 1.9, the weights are the
+/// bootstrap's probabilities rather than the tree's: every class is drawn as
+/// often, and the tree weighs its rows by their counts alone.
 pub(super) fn grow(data: &Presorted, params: &TreeParams, seed: u64, bootstrap: bool) -> Grown {
     let mut rng = SplitMix64::new(seed);
     let n = data.rows();
+    let mut params = params.clone();
     let counts = if bootstrap && n > 0 {
         let mut counts = vec![0u32; n];
-        for _ in 0..n {
-            counts[rng.below(n)] += 1;
+        match (params.class_weight, data.labels()) {
+            (ClassWeight::Balanced, Some(labels)) => {
+                params.class_weight = ClassWeight::Uniform;
+                let classes = rows_by_class(labels);
+                for _ in 0..n {
+                    let rows = &classes[rng.below(classes.len())];
+                    counts[rows[rng.below(rows.len())]] += 1;
+                }
+            }
+            _ => {
+                for _ in 0..n {
+                    counts[rng.below(n)] += 1;
+                }
+            }
         }
         counts
     } else {
         vec![1; n]
     };
-    let params = TreeParams {
-        random_state: rng.next_u64(),
-        ..params.clone()
-    };
+    params.random_state = rng.next_u64();
     let mut grower = Grower::sampled(data, &counts, params);
     while grower.step() {}
     Grown {
         tree: grower.into_tree(),
         counts,
     }
+}
+
+/// The rows of each class that has any, in row order.
+fn rows_by_class(labels: &[u32]) -> Vec<Vec<usize>> {
+    let mut classes: Vec<Vec<usize>> = Vec::new();
+    for (r, &label) in labels.iter().enumerate() {
+        let label = label as usize;
+        if classes.len() <= label {
+            classes.resize_with(label + 1, Vec::new);
+        }
+        classes[label].push(r);
+    }
+    classes.retain(|rows| !rows.is_empty());
+    classes
 }
 
 /// What is known of the rows: class indices or values, by presorted row.

@@ -9,7 +9,13 @@
 //! threads; in the browser, one. Each tree's randomness comes from its own seed,
 //! drawn in order from `random_state`, so the forest does not depend on the
 //! threads. The rows a tree's sample left out score it as it is added, and the
-//! forest's out-of-bag score is scikit-learn's `oob_score_`.
+//! forest's out-of-bag score is scikit-learn's `oob_score_` over the rows some
+//! tree left out (scikit-learn also counts rows every tree drew, as its first
+//! class).
+//!
+//! `class_weight` balanced draws each tree's bootstrap with every class as likely,
+//! as scikit-learn 1.9 turns weights into bootstrap probabilities; off the
+//! bootstrap, and with `balanced_subsample`, rows weigh by their class instead.
 //!
 //! scikit-learn's random generator cannot be reproduced, so the same seed gives
 //! another forest than scikit-learn's; the reference tests compare accuracy and
@@ -78,6 +84,18 @@ const PARAMS: &[ParamSpec] = &[
         optional: false,
         log_scale: false,
         help: "Grow each tree on rows drawn with replacement, which also gives the out-of-bag score; off, every tree sees every row.",
+    },
+    ParamSpec {
+        name: "class_weight",
+        aliases: &[],
+        label: "Class weights",
+        kind: ParamKind::Choice(&["balanced", "balanced_subsample"]),
+        default: ParamDefault::Unset,
+        optional: true,
+        log_scale: false,
+        help: "balanced charges a class's rows in inverse proportion to its size over all the \
+               training rows, balanced_subsample over each tree's own sample; none charges \
+               every row alike.",
     },
     RANDOM_STATE,
 ];

@@ -1,6 +1,8 @@
 //! CART decision trees, grown the way scikit-learn's `DecisionTreeClassifier` and
-//! `DecisionTreeRegressor` (splitter "best", no sample weights) grow them, so that
-//! on the same data the two give the same tree.
+//! `DecisionTreeRegressor` (splitter "best") grow them, so that on the same data
+//! the two give the same tree. Rows weigh alike, or by their class
+//! (`class_weight`); the rules on rows per node count rows, as scikit-learn's
+//! `min_samples_*` do, while impurities, splits and leaf fractions weigh them.
 //!
 //! What is copied from scikit-learn 1.9 (`sklearn/tree/_splitter.pyx`,
 //! `_partitioner.pyx`, `_criterion.pyx`, `_tree.pyx`), because each of these changes
@@ -88,6 +90,36 @@ pub struct TreeParams {
     pub max_features: usize,
     /// Seeds the per-node draw of features when `max_features < inputs`.
     pub random_state: u64,
+    /// How a row of each class weighs; ignored for values.
+    pub class_weight: ClassWeight,
+}
+
+/// scikit-learn's `class_weight` for trees and forests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClassWeight {
+    /// Every row weighs one.
+    #[default]
+    Uniform,
+    /// A class's rows weigh `n / (k · nₖ)` over all the training rows, so that
+    /// every class weighs as much in all.
+    Balanced,
+    /// The same over each tree's own sample (a bootstrap sample repeats rows),
+    /// as scikit-learn's `balanced_subsample`.
+    BalancedSubsample,
+}
+
+/// Each class's weight `n / (k · nₖ)` over `labels`, the row with id `i` held
+/// `times(i)` times; a class without rows weighs as one row, as no row carries it.
+fn balanced(labels: &[u32], classes: usize, times: impl Fn(usize) -> u32) -> Vec<f64> {
+    let mut counts = vec![0u64; classes];
+    for (id, &label) in labels.iter().enumerate() {
+        counts[label as usize] += u64::from(times(id));
+    }
+    let n: u64 = counts.iter().sum();
+    counts
+        .iter()
+        .map(|&count| n as f64 / (classes as u64 * count.max(1)) as f64)
+        .collect()
 }
 
 /// What the tree learns: class indices `0..classes`, or values.
@@ -356,25 +388,64 @@ impl Presorted {
         &self.kept
     }
 
-    /// The sorted runs and targets of a sample holding row `r` `counts[r]` times:
-    /// copies get consecutive ids in row order, so the runs stay sorted by value
-    /// and then id, as fresh sorting would leave them.
-    fn sample<V: Copy>(&self, counts: &[u32], targets: &[V]) -> (Vec<(f32, u32)>, Vec<V>) {
-        let mut first = Vec::with_capacity(self.rows());
-        let mut ids = Vec::new();
-        for (r, &count) in counts.iter().enumerate().take(self.rows()) {
-            first.push(ids.len() as u32);
-            ids.extend(std::iter::repeat_n(targets[r], count as usize));
+    /// The class labels of its rows, for a classification target.
+    pub fn labels(&self) -> Option<&[u32]> {
+        match &self.target {
+            KeptTarget::Classes { labels, .. } => Some(labels),
+            KeptTarget::Values(_) => None,
         }
+    }
+
+    /// The sorted runs, targets and counts of a sample holding row `r`
+    /// `counts[r]` times: each row it holds once, with ids in row order, so the
+    /// runs stay sorted by value and then id, as fresh sorting would leave them.
+    fn sample<V: Copy>(&self, counts: &[u32], targets: &[V]) -> Sample<V> {
         let n = self.rows();
-        let mut runs = Vec::with_capacity(ids.len() * self.inputs);
-        for feature in 0..self.inputs {
-            for &(value, r) in &self.sorted[feature * n..(feature + 1) * n] {
-                let (start, count) = (first[r as usize], counts[r as usize]);
-                runs.extend((start..start + count).map(|id| (value, id)));
+        let mut ids = vec![u32::MAX; n];
+        let (mut kept, mut held) = (Vec::new(), Vec::new());
+        for (r, &count) in counts.iter().enumerate().take(n) {
+            if count > 0 {
+                ids[r] = kept.len() as u32;
+                kept.push(targets[r]);
+                held.push(count);
             }
         }
-        (runs, ids)
+        let mut runs = Vec::with_capacity(kept.len() * self.inputs);
+        for feature in 0..self.inputs {
+            runs.extend(
+                self.sorted[feature * n..(feature + 1) * n]
+                    .iter()
+                    .filter(|&&(_, r)| ids[r as usize] != u32::MAX)
+                    .map(|&(value, r)| (value, ids[r as usize])),
+            );
+        }
+        Sample {
+            runs,
+            targets: kept,
+            counts: held,
+        }
+    }
+}
+
+/// The rows a tree grows on, each once: its sorted runs, targets by id, and how
+/// often the sample holds each.
+struct Sample<V> {
+    runs: Vec<(f32, u32)>,
+    targets: Vec<V>,
+    counts: Vec<u32>,
+}
+
+impl<V> Sample<V> {
+    /// Each row's weight, its count times `of(target)`; `None` when every row
+    /// weighs one, so that sums stay counts.
+    fn weights(&self, of: impl Fn(&V) -> f64) -> Option<Vec<f64>> {
+        let weights: Vec<f64> = self
+            .targets
+            .iter()
+            .zip(&self.counts)
+            .map(|(t, &c)| f64::from(c) * of(t))
+            .collect();
+        weights.iter().any(|&w| w != 1.0).then_some(weights)
     }
 }
 
@@ -390,25 +461,38 @@ impl Grower {
     /// Prepares to grow a tree on a sample of `data`'s rows, row `r` counted
     /// `counts[r]` times (a bootstrap sample; 0 leaves it out), without sorting.
     ///
-    /// A row counted twice is two rows to `min_samples_leaf` and
-    /// `min_samples_split`, where scikit-learn's forests count it once with weight
-    /// 2; the splits it weighs are the same.
+    /// As in scikit-learn's forests, a row counted twice is one row of weight 2:
+    /// one row to `min_samples_leaf` and `min_samples_split`, two to impurities
+    /// and leaf values.
     pub fn sampled(data: &Presorted, counts: &[u32], params: TreeParams) -> Grower {
         Grower(match &data.target {
             KeptTarget::Classes { labels, classes } => {
-                let (runs, labels) = data.sample(counts, labels);
-                let n = labels.len();
+                let sample = data.sample(counts, labels);
+                let by_class = match params.class_weight {
+                    ClassWeight::Uniform => vec![1.0; *classes],
+                    ClassWeight::Balanced => balanced(labels, *classes, |_| 1),
+                    ClassWeight::BalancedSubsample => {
+                        balanced(&sample.targets, *classes, |id| sample.counts[id])
+                    }
+                };
+                let weights = sample.weights(|&label| by_class[label as usize]);
+                let n = sample.targets.len();
                 let task = Classes {
-                    labels,
+                    labels: sample.targets,
                     classes: *classes,
                     entropy: params.criterion == Criterion::Entropy,
+                    weights,
                 };
-                Growth::Classes(Growing::new(runs, n, data.inputs, task, &params))
+                Growth::Classes(Growing::new(sample.runs, n, data.inputs, task, &params))
             }
             KeptTarget::Values(values) => {
-                let (runs, values) = data.sample(counts, values);
-                let n = values.len();
-                Growth::Values(Growing::new(runs, n, data.inputs, Values(values), &params))
+                let sample = data.sample(counts, values);
+                let task = Values {
+                    weights: sample.weights(|_| 1.0),
+                    values: sample.targets,
+                };
+                let n = task.values.len();
+                Growth::Values(Growing::new(sample.runs, n, data.inputs, task, &params))
             }
         })
     }
@@ -471,11 +555,19 @@ trait Task: std::fmt::Debug {
     fn remove(&self, sums: &mut Self::Sums, id: usize);
     /// `rest = total - part`.
     fn rest(&self, total: &Self::Sums, part: &Self::Sums, rest: &mut Self::Sums);
+    /// What `n` rows with these sums weigh: `n` unless rows carry weights.
+    fn weight(&self, sums: &Self::Sums, n: usize) -> f64;
+    /// A child's sums, from `scanned` (what the split search left) or afresh
+    /// over its rows `run`.
+    fn child_sums(&self, scanned: Self::Sums, _run: &[(f32, u32)]) -> Self::Sums {
+        scanned
+    }
     /// The impurity of the rows of `run`, whose sums are `sums`.
     fn impurity(&self, sums: &Self::Sums, run: &[(f32, u32)]) -> f64;
     /// scikit-learn's `proxy_impurity_improvement`: larger is better, and it
-    /// ranks the splits of one node as the impurity improvement does.
-    fn proxy(&self, left: &Self::Sums, right: &Self::Sums, wl: f64, wr: f64) -> f64;
+    /// ranks the splits of one node as the impurity improvement does. `nl` and
+    /// `nr` count the rows on each side.
+    fn proxy(&self, left: &Self::Sums, right: &Self::Sums, nl: usize, nr: usize) -> f64;
     /// The impurities of `run[..pos]` and `run[pos..]` (scikit-learn's
     /// `children_impurity`).
     fn children_impurity(
@@ -496,6 +588,9 @@ struct Classes {
     labels: Vec<u32>,
     classes: usize,
     entropy: bool,
+    /// Each row's weight by id; `None` when every row weighs one, so that the
+    /// sums stay counts.
+    weights: Option<Vec<f64>>,
 }
 
 impl Classes {
@@ -525,11 +620,11 @@ impl Task for Classes {
     }
 
     fn add(&self, sums: &mut Vec<f64>, id: usize) {
-        sums[self.labels[id] as usize] += 1.0;
+        sums[self.labels[id] as usize] += self.weights.as_ref().map_or(1.0, |w| w[id]);
     }
 
     fn remove(&self, sums: &mut Vec<f64>, id: usize) {
-        sums[self.labels[id] as usize] -= 1.0;
+        sums[self.labels[id] as usize] -= self.weights.as_ref().map_or(1.0, |w| w[id]);
     }
 
     fn rest(&self, total: &Vec<f64>, part: &Vec<f64>, rest: &mut Vec<f64>) {
@@ -538,11 +633,33 @@ impl Task for Classes {
         }
     }
 
-    fn impurity(&self, sums: &Vec<f64>, run: &[(f32, u32)]) -> f64 {
-        self.impurity_of(sums, run.len() as f64)
+    fn weight(&self, sums: &Vec<f64>, n: usize) -> f64 {
+        match self.weights {
+            None => n as f64,
+            Some(_) => sums.iter().sum(),
+        }
     }
 
-    fn proxy(&self, left: &Vec<f64>, right: &Vec<f64>, wl: f64, wr: f64) -> f64 {
+    /// Weighted counts afresh, as scikit-learn takes each node's: what the scan
+    /// subtracted leaves rounding residue where a class has no rows, which would
+    /// keep a pure child from counting as pure. Counts of unit weights are exact.
+    fn child_sums(&self, scanned: Vec<f64>, run: &[(f32, u32)]) -> Vec<f64> {
+        if self.weights.is_none() {
+            return scanned;
+        }
+        let mut sums = self.zero();
+        for &(_, id) in run {
+            self.add(&mut sums, id as usize);
+        }
+        sums
+    }
+
+    fn impurity(&self, sums: &Vec<f64>, run: &[(f32, u32)]) -> f64 {
+        self.impurity_of(sums, self.weight(sums, run.len()))
+    }
+
+    fn proxy(&self, left: &Vec<f64>, right: &Vec<f64>, nl: usize, nr: usize) -> f64 {
+        let (wl, wr) = (self.weight(left, nl), self.weight(right, nr));
         -wr * self.impurity_of(right, wr) - wl * self.impurity_of(left, wl)
     }
 
@@ -554,64 +671,100 @@ impl Task for Classes {
         pos: usize,
     ) -> (f64, f64) {
         (
-            self.impurity_of(left, pos as f64),
-            self.impurity_of(right, (run.len() - pos) as f64),
+            self.impurity_of(left, self.weight(left, pos)),
+            self.impurity_of(right, self.weight(right, run.len() - pos)),
         )
     }
 
     fn value(&self, sums: &Vec<f64>, n: usize) -> Vec<f64> {
-        if n == 0 {
+        let weight = self.weight(sums, n);
+        if n == 0 || weight <= 0.0 {
             // No rows at all: every class equally likely.
             return vec![1.0 / sums.len() as f64; sums.len()];
         }
-        sums.iter().map(|c| c / n as f64).collect()
+        sums.iter().map(|c| c / weight).collect()
     }
 }
 
-/// Regression: values by row id; squared error.
+/// Regression: values by row id, and their weights; squared error.
 #[derive(Debug)]
-struct Values(Vec<f64>);
+struct Values {
+    values: Vec<f64>,
+    /// Each row's weight by id; `None` when every row weighs one.
+    weights: Option<Vec<f64>>,
+}
+
+/// What the rows of a node weigh, and their weighted sum of values.
+#[derive(Debug, Clone, Copy)]
+struct ValueSums {
+    weight: f64,
+    sum: f64,
+}
 
 impl Values {
+    fn weight_of(&self, id: usize) -> f64 {
+        self.weights.as_ref().map_or(1.0, |w| w[id])
+    }
+
+    /// The weighted sum of the squared values of `run`.
     fn squares(&self, run: &[(f32, u32)]) -> f64 {
         run.iter()
-            .map(|&(_, id)| self.0[id as usize] * self.0[id as usize])
+            .map(|&(_, id)| {
+                let (id, y) = (id as usize, self.values[id as usize]);
+                self.weight_of(id) * y * y
+            })
             .sum()
     }
 }
 
 impl Task for Values {
-    type Sums = f64;
+    type Sums = ValueSums;
 
-    fn zero(&self) -> f64 {
-        0.0
+    fn zero(&self) -> ValueSums {
+        ValueSums {
+            weight: 0.0,
+            sum: 0.0,
+        }
     }
 
-    fn add(&self, sum: &mut f64, id: usize) {
-        *sum += self.0[id];
+    fn add(&self, sums: &mut ValueSums, id: usize) {
+        let w = self.weight_of(id);
+        sums.weight += w;
+        sums.sum += w * self.values[id];
     }
 
-    fn remove(&self, sum: &mut f64, id: usize) {
-        *sum -= self.0[id];
+    fn remove(&self, sums: &mut ValueSums, id: usize) {
+        let w = self.weight_of(id);
+        sums.weight -= w;
+        sums.sum -= w * self.values[id];
     }
 
-    fn rest(&self, total: &f64, part: &f64, rest: &mut f64) {
-        *rest = total - part;
+    fn rest(&self, total: &ValueSums, part: &ValueSums, rest: &mut ValueSums) {
+        rest.weight = total.weight - part.weight;
+        rest.sum = total.sum - part.sum;
     }
 
-    fn impurity(&self, sum: &f64, run: &[(f32, u32)]) -> f64 {
-        let n = run.len() as f64;
-        self.squares(run) / n - (sum / n).powi(2)
+    fn weight(&self, sums: &ValueSums, n: usize) -> f64 {
+        match self.weights {
+            None => n as f64,
+            Some(_) => sums.weight,
+        }
     }
 
-    fn proxy(&self, left: &f64, right: &f64, wl: f64, wr: f64) -> f64 {
-        left * left / wl + right * right / wr
+    fn impurity(&self, sums: &ValueSums, run: &[(f32, u32)]) -> f64 {
+        let w = self.weight(sums, run.len());
+        self.squares(run) / w - (sums.sum / w).powi(2)
+    }
+
+    fn proxy(&self, left: &ValueSums, right: &ValueSums, nl: usize, nr: usize) -> f64 {
+        let (wl, wr) = (self.weight(left, nl), self.weight(right, nr));
+        left.sum * left.sum / wl + right.sum * right.sum / wr
     }
 
     fn children_impurity(
         &self,
-        left: &f64,
-        right: &f64,
+        left: &ValueSums,
+        right: &ValueSums,
         run: &[(f32, u32)],
         pos: usize,
     ) -> (f64, f64) {
@@ -619,16 +772,21 @@ impl Task for Values {
         // of the node's, which is what decides whether a child counts as pure.
         let squares_left = self.squares(&run[..pos]);
         let squares_right = self.squares(run) - squares_left;
-        let (wl, wr) = (pos as f64, (run.len() - pos) as f64);
+        let (wl, wr) = (self.weight(left, pos), self.weight(right, run.len() - pos));
         (
-            squares_left / wl - (left / wl).powi(2),
-            squares_right / wr - (right / wr).powi(2),
+            squares_left / wl - (left.sum / wl).powi(2),
+            squares_right / wr - (right.sum / wr).powi(2),
         )
     }
 
-    fn value(&self, sum: &f64, n: usize) -> Vec<f64> {
+    fn value(&self, sums: &ValueSums, n: usize) -> Vec<f64> {
+        let w = self.weight(sums, n);
         // No rows at all: 0 rather than NaN, which would not survive JSON.
-        vec![if n == 0 { 0.0 } else { sum / n as f64 }]
+        vec![if n == 0 || w <= 0.0 {
+            0.0
+        } else {
+            sums.sum / w
+        }]
     }
 }
 
@@ -660,6 +818,8 @@ struct Growing<T: Task> {
     task: T,
     inputs: usize,
     rows: usize,
+    /// What all the rows weigh.
+    weight: f64,
     max_depth: usize,
     min_samples_split: usize,
     min_samples_leaf: usize,
@@ -691,6 +851,7 @@ impl<T: Task> Growing<T> {
             task,
             inputs,
             rows: n,
+            weight: n as f64,
             max_depth: params.max_depth.unwrap_or(usize::MAX),
             // scikit-learn raises min_samples_split to 2 * min_samples_leaf too.
             min_samples_split: params
@@ -713,6 +874,7 @@ impl<T: Task> Growing<T> {
         // from.
         let all: Vec<(f32, u32)> = (0..n as u32).map(|id| (0.0, id)).collect();
         let sums = growing.sums(&all);
+        growing.weight = growing.task.weight(&sums, n);
         let impurity = growing.task.impurity(&sums, &all);
         growing.add_node(0, n, impurity, sums);
         growing
@@ -781,16 +943,17 @@ impl<T: Task> Growing<T> {
         // all rows; with min_impurity_decrease = 0 this only refuses a split that
         // rounding makes worse than no split.
         let (n, wl, wr) = (
-            run.len() as f64,
-            best.pos as f64,
-            (run.len() - best.pos) as f64,
+            self.task.weight(&open.sums, run.len()),
+            self.task.weight(&scan.left, best.pos),
+            self.task.weight(&scan.right, run.len() - best.pos),
         );
-        let improvement = (n / self.rows as f64)
-            * (open.impurity - wr / n * impurity_right - wl / n * impurity_left);
+        let improvement =
+            (n / self.weight) * (open.impurity - wr / n * impurity_right - wl / n * impurity_left);
         if improvement + EPSILON < 0.0 {
             return;
         }
-        let (sums_left, sums_right) = (scan.left, scan.right);
+        let sums_left = self.task.child_sums(scan.left, &run[..best.pos]);
+        let sums_right = self.task.child_sums(scan.right, &run[best.pos..]);
 
         for (i, &(_, id)) in run.iter().enumerate() {
             self.goes_left[id as usize] = i < best.pos;
@@ -840,9 +1003,7 @@ impl<T: Task> Growing<T> {
                     continue;
                 }
                 scan.update(run, pos);
-                let proxy = self
-                    .task
-                    .proxy(&scan.left, &scan.right, pos as f64, (n - pos) as f64);
+                let proxy = self.task.proxy(&scan.left, &scan.right, pos, n - pos);
                 if best.is_none_or(|b| proxy > b.proxy) {
                     best = Some(Candidate {
                         feature,
@@ -936,6 +1097,7 @@ mod tests {
             min_samples_leaf: 1,
             max_features: inputs,
             random_state: 0,
+            class_weight: ClassWeight::Uniform,
         }
     }
 
@@ -1310,6 +1472,7 @@ mod tests {
             min_samples_leaf: 0,
             max_features: 0,
             random_state: 0,
+            class_weight: ClassWeight::Uniform,
         };
         let tree = fit(&[0.0, 1.0], 1, classes(&[0, 1], 2), odd);
         assert_eq!(tree.leaves(), 2);

@@ -8,6 +8,7 @@ pub mod ensemble;
 
 use serde::{Deserialize, Serialize};
 
+use super::class_weight::CLASS_WEIGHT;
 use crate::compute::ComputeError;
 use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
@@ -18,7 +19,7 @@ use crate::learner::{
 };
 use crate::prep::Arithmetic;
 use crate::train::Task;
-use cart::{Criterion, Grower, Tree, TreeParams};
+use cart::{ClassWeight, Criterion, Grower, Tree, TreeParams};
 use ensemble::Ensemble;
 
 #[derive(Debug)]
@@ -104,6 +105,7 @@ const PARAMS: &[ParamSpec] = &[
         log_scale: false,
         help: "How many inputs each split looks at, drawn at random: the square root or log2 of their number, or a fraction of them; none tries them all.",
     },
+    CLASS_WEIGHT,
     RANDOM_STATE,
 ];
 
@@ -150,6 +152,25 @@ pub(crate) fn tree_params(
             });
         }
     };
+    let class_weight = match (p.choice("class_weight")?, classes) {
+        (None, _) => ClassWeight::Uniform,
+        (Some("balanced"), true) => ClassWeight::Balanced,
+        (Some("balanced_subsample"), true) => ClassWeight::BalancedSubsample,
+        (Some(other), true) => {
+            return Err(FitError::Data {
+                message: format!("class_weight {other} is not known; choose balanced, or none"),
+                param: Some("class_weight"),
+            });
+        }
+        (Some(_), false) => {
+            return Err(FitError::Data {
+                message: "class weights are for classes; a regression weighs every row \
+                          alike: choose none"
+                    .into(),
+                param: Some("class_weight"),
+            });
+        }
+    };
     Ok(TreeParams {
         criterion,
         max_depth: p.optional_count("max_depth")?,
@@ -157,6 +178,7 @@ pub(crate) fn tree_params(
         min_samples_leaf: p.count("min_samples_leaf")?,
         max_features: features_per_split(p.share("max_features")?, unset_features, inputs),
         random_state: p.seed("random_state")?,
+        class_weight,
     })
 }
 
