@@ -6,5 +6,6 @@
 
 pub mod bytes;
 pub mod protocol;
+pub mod text;
 pub mod ui;
 pub mod worker;

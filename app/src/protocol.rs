@@ -15,7 +15,7 @@ use studio_core::frame::profile::Profile;
 use studio_core::frame::view::TableView;
 use studio_core::frame::{ColumnSummary, Role};
 use studio_core::ingest::{Dialect, LoadOptions, Problem};
-use studio_core::learner::Fact;
+use studio_core::learner::{Fact, HeldOut, ScoreCurve};
 use studio_core::notebook::executor::{CellError, ErrorKind};
 use studio_core::notebook::{DataSource, Notebook};
 use studio_core::projection::{Projection, ProjectionSpec};
@@ -245,6 +245,9 @@ pub enum FromWorker {
         /// What a training job's steps are (`epoch`, `tree`); empty for other jobs.
         #[serde(default)]
         unit: String,
+        /// What a training job measured on rows it does not learn from.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held_out: Option<Box<HeldOutPoint>>,
     },
     Done {
         id: JobId,
@@ -346,7 +349,7 @@ pub enum JobOutput {
     Conformance(ConformanceReport),
     Bench(BenchResult),
     Dataset(Box<DatasetSummary>),
-    Trained(TrainSummary),
+    Trained(Box<TrainSummary>),
     Boundary(Box<Boundary>),
     Projection(Box<Projection>),
     File(ExportedFile),
@@ -457,6 +460,48 @@ impl DatasetSummary {
     }
 }
 
+/// A training step's measure of rows the fit does not learn from: the loss on
+/// them, comparable with the objective, and a named score (`validation accuracy`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldOutPoint {
+    pub loss: Option<f64>,
+    pub score: Option<NamedValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedValue {
+    pub name: String,
+    pub value: f64,
+}
+
+/// A held-out score after each step, and its name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedCurve {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+impl From<HeldOut> for HeldOutPoint {
+    fn from(held_out: HeldOut) -> Self {
+        Self {
+            loss: held_out.loss,
+            score: held_out.score.map(|s| NamedValue {
+                name: s.name.to_owned(),
+                value: s.value,
+            }),
+        }
+    }
+}
+
+impl From<&ScoreCurve> for NamedCurve {
+    fn from(curve: &ScoreCurve) -> Self {
+        Self {
+            name: curve.name.to_owned(),
+            values: curve.values.clone(),
+        }
+    }
+}
+
 /// What the page shows of a finished training run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrainSummary {
@@ -469,6 +514,13 @@ pub struct TrainSummary {
     pub metrics: Metrics,
     pub classes: Vec<String>,
     pub loss_curve: Vec<f64>,
+    /// The loss on held-out rows at the points of `loss_curve`, where the fit
+    /// held rows out.
+    #[serde(default)]
+    pub held_out_loss_curve: Vec<f64>,
+    /// A held-out score after each step, where the fit measured one.
+    #[serde(default)]
+    pub score_curve: Option<NamedCurve>,
     pub converged: bool,
     /// Stopped by the person before it was done: the metrics are the model's so far.
     #[serde(default)]
@@ -596,6 +648,22 @@ mod tests {
             message: "matvec 2×3".to_owned(),
             value: Some(0.5),
             unit: String::new(),
+            held_out: None,
+        });
+        round_trip(FromWorker::Progress {
+            id: 3,
+            done: 4,
+            total: 100,
+            message: String::new(),
+            value: Some(0.25),
+            unit: "tree".to_owned(),
+            held_out: Some(Box::new(HeldOutPoint {
+                loss: Some(0.3),
+                score: Some(NamedValue {
+                    name: "out-of-bag accuracy".to_owned(),
+                    value: 0.875,
+                }),
+            })),
         });
     }
 }

@@ -350,5 +350,20 @@ pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
             fact.value
         ));
     }
+    // Held-out measures per step; a forest's last is its out-of-bag score above.
+    if let (Some(first), Some(last)) = (
+        trained.held_out_loss_curve.first(),
+        trained.held_out_loss_curve.last(),
+    ) {
+        out.push_str(&format!("validation loss from {first:.4} to {last:.4}\n"));
+    }
+    if let Some(curve) = trained
+        .score_curve
+        .as_ref()
+        .filter(|c| !c.name.starts_with("out-of-bag"))
+        && let Some(best) = curve.values.iter().copied().reduce(f64::max)
+    {
+        out.push_str(&format!("best {} {best:.4}\n", curve.name));
+    }
     out
 }

@@ -19,7 +19,8 @@ use crate::eval::{
 use crate::frame::{Column, ColumnType, Frame, Role};
 use crate::learner::run::{Run, RunError};
 use crate::learner::{
-    FitError, Fitted, ModelSpec, Output, Progress, SpecError, Target, TrainingSet, registry,
+    FitError, Fitted, ModelSpec, Output, Progress, ScoreCurve, SpecError, Target, TrainingSet,
+    registry,
 };
 use crate::model::argmax;
 use crate::prep::{PrepError, Preprocessor};
@@ -154,6 +155,12 @@ pub struct Trained {
     /// The objective after each step, the first entry at the starting point; empty
     /// for families that minimize none.
     pub loss_curve: Vec<f64>,
+    /// The loss on the rows the fit held out, at the same points; empty where it
+    /// holds none out (early stopping off).
+    pub held_out_loss_curve: Vec<f64>,
+    /// A score on held-out rows after each step (the MLP's validation score, a
+    /// forest's out-of-bag score), where the fit measures one.
+    pub score_curve: Option<ScoreCurve>,
     pub converged: bool,
     /// Stopped by the person before it was done: the model as it stood.
     pub stopped: bool,
@@ -584,6 +591,8 @@ impl Trainer {
             metrics,
             predictions,
             loss_curve: self.run.loss_curve().to_vec(),
+            held_out_loss_curve: self.run.held_out_loss_curve().to_vec(),
+            score_curve: self.run.score_curve().cloned(),
             converged: self.run.converged(),
             stopped: false,
             progress: self.run.progress(),

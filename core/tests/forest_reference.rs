@@ -69,6 +69,13 @@ fn check(case: &str) {
     let (train, test) = (trained.split.train.len(), trained.split.test.len());
     let oob = oob_score(&trained);
     within(case, "out-of-bag score", oob, &r["oob_score"], train);
+    // The out-of-bag score after every step, the last the forest's own.
+    let curve = trained.score_curve.as_ref().expect("an out-of-bag curve");
+    assert_eq!(
+        curve.values.last(),
+        Some(&oob),
+        "{case}: the curve ends at the score"
+    );
     match &trained.metrics {
         Metrics::Classification(m) => {
             within(case, "accuracy", m.accuracy, &r["accuracy"], test);

@@ -189,6 +189,18 @@ fn early_stopping_stops_and_scores_as_scikit_learn_does() {
         iterations < 300 && trained.converged,
         "stopped early after {iterations} of 300 iterations"
     );
+    // The validation loss at every point of the training loss, and the stop
+    // where none of the last five beat the one before them by tol (1e-7).
+    let held_out = &trained.held_out_loss_curve;
+    assert_eq!(held_out.len(), trained.loss_curve.len());
+    let reference = held_out[held_out.len() - 6];
+    assert!(
+        held_out[held_out.len() - 5..]
+            .iter()
+            .all(|l| *l >= reference - 1e-7),
+        "stopped while the validation loss improved: {:?}",
+        &held_out[held_out.len() - 6..]
+    );
 }
 
 #[test]

@@ -169,6 +169,30 @@ fn defaults_on_wine_score_as_scikit_learn() {
 #[test]
 fn early_stopping_on_breast_cancer_scores_as_scikit_learn() {
     quality("mlp_cancer_early_stopping.json", 0.03);
+    // The held-out rows' accuracy and loss after every epoch, and the stop where
+    // the accuracy had not improved by tol for more than n_iter_no_change epochs.
+    let r = load("mlp_cancer_early_stopping.json");
+    let trained = train_as(&r, "mlp", task(&r));
+    let scores = trained
+        .score_curve
+        .as_ref()
+        .expect("a validation score curve");
+    assert_eq!(scores.name, "validation accuracy");
+    let epochs = trained.loss_curve.len() - 1;
+    assert_eq!(scores.values.len(), epochs);
+    assert_eq!(trained.held_out_loss_curve.len(), epochs);
+    assert!(
+        trained
+            .held_out_loss_curve
+            .iter()
+            .all(|l| l.is_finite() && *l > 0.0)
+    );
+    let (before, last) = scores.values.split_at(epochs - 11);
+    let best = before.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert!(
+        last.iter().all(|s| *s < best + 1e-4),
+        "stopped while improving: best {best} before, then {last:?}"
+    );
 }
 
 #[test]

@@ -250,6 +250,9 @@ test('a random forest trains tree by tree, reports its out-of-bag score, and its
   const metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
   await expect(metrics.getByLabel('Out-of-bag score')).toHaveText(/^0\.9\d{3}$/);
+  // The out-of-bag score after every tree, ending at the forest's.
+  const oob = await metrics.getByLabel('Out-of-bag score').textContent();
+  await expect(page.getByRole('img', { name: new RegExp(`^Out-of-bag accuracy: from \\d\\.\\d{4} to ${oob} \\(best (0\\.\\d{4}|1\\.0000)\\) over 40 trees$`) })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · random_forest → diagnosis');
 
   const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
@@ -291,6 +294,17 @@ test('gradient boosting trains iteration by iteration, with missing values left 
   await onnx.saveAs(onnxPath);
   // Boosting fits every training row, and nearly every test row.
   expect(rightInOnnxRuntime(onnxPath, BREAST_CANCER, 'diagnosis')).toBeGreaterThanOrEqual(555);
+
+  // With early stopping the held-out rows' loss is drawn beside the objective.
+  await page.getByLabel('Early stopping').selectOption('true');
+  await iterations.fill('300');
+  await iterations.press('Tab');
+  metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(
+    page.getByRole('img', { name: /^Loss curve: objective from 0\.\d{4} to 0\.\d{4}, validation loss from 0\.\d{4} to 0\.\d{4}, over \d{1,3} iterations$/ }),
+  ).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Curves' })).toHaveText(/training objective.*validation loss/);
 });
 
 test('k-nearest neighbours votes by distance and its ONNX download finds the same neighbours', async ({ page }, info) => {
@@ -312,6 +326,9 @@ test('k-nearest neighbours votes by distance and its ONNX download finds the sam
 });
 
 test('a neural network takes its hidden layers as a list, trains epoch by epoch, and its ONNX download agrees', async ({ page }, info) => {
+  // A software GPU takes most of a second per epoch on a busy machine: two runs
+  // of tens of epochs each.
+  test.slow();
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
   await page.getByLabel('Model').selectOption('mlp');
   const layers = page.getByRole('textbox', { name: /^Hidden layer sizes/ });
@@ -330,7 +347,7 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
   await epochs.fill('40');
   await epochs.press('Tab');
   let metrics = await train(page);
-  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/, { timeout: 90_000 });
   // The curve starts before the first epoch; the loss keeps falling for all forty.
   await expect(page.getByRole('img', { name: /^Loss curve: objective from 0\.\d{4} to 0\.\d{4} over 40 iterations$/ })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · mlp → diagnosis');
@@ -344,9 +361,11 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
   await epochs.fill('500');
   await epochs.press('Tab');
   metrics = await train(page);
-  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
-  await expect(page.getByRole('img', { name: /^Loss curve: .* over \d{2,3} iterations$/ })).toBeVisible();
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/, { timeout: 90_000 });
+  await expect(page.getByRole('img', { name: /^Loss curve: .*, validation loss from \d\.\d{4} to \d\.\d{4}, over \d{2,3} iterations$/ })).toBeVisible();
   await expect(page.getByRole('img', { name: /over 500 iterations$/ })).toHaveCount(0);
+  // The held-out rows' accuracy after every epoch.
+  await expect(page.getByRole('img', { name: /^Validation accuracy: from 0\.\d{4} to (0\.\d{4}|1\.0000) \(best (0\.\d{4}|1\.0000)\) over \d{2,3} epochs$/ })).toBeVisible();
 });
 
 test('a neural network pauses, resumes and stops midway, and the model so far has metrics and an ONNX download', async ({ page }, info) => {

@@ -171,6 +171,8 @@ test('Stop ends a long training run with the model so far, and the app stays usa
   await page.getByRole('combobox', { name: /^Model/ }).selectOption('random_forest');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: /Training · tree [1-9]/ })).toBeVisible({ timeout: 90_000 });
+  // The out-of-bag score is drawn as the trees come.
+  await expect(page.getByRole('img', { name: /^Out-of-bag accuracy: from \d\.\d{4} to \d\.\d{4} \(best \d\.\d{4}\) over \d+ trees$/ })).toBeVisible();
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status').filter({ hasText: /^Stopped at tree \d+ of 100: the metrics and downloads are of the model as it stood\.$/ })).toBeVisible({ timeout: 90_000 });
   await expect(page.getByRole('region', { name: 'Metrics' }).getByLabel('Accuracy')).toHaveText(/^0\.\d{4}$/);

@@ -18,8 +18,8 @@ use super::guard;
 use studio_core::boundary::Boundary;
 
 use crate::protocol::{
-    BUILD, COMPUTE_WORKER, FromWorker, Job, JobError, JobId, JobOutput, Steer, ToWorker, envelope,
-    start_worker, worker_script,
+    BUILD, COMPUTE_WORKER, FromWorker, HeldOutPoint, Job, JobError, JobId, JobOutput, Steer,
+    ToWorker, envelope, start_worker, worker_script,
 };
 
 /// A worker that crashes this many times within [`CRASH_WINDOW_MS`] is not restarted again.
@@ -35,6 +35,7 @@ pub enum JobEvent {
         message: String,
         value: Option<f64>,
         unit: String,
+        held_out: Option<Box<HeldOutPoint>>,
     },
     Done(JobOutput),
     Failed(JobError),
@@ -321,6 +322,7 @@ fn receive(generation: u32, message: FromWorker) {
             message,
             value,
             unit,
+            held_out,
         } => (
             id,
             JobEvent::Progress {
@@ -329,6 +331,7 @@ fn receive(generation: u32, message: FromWorker) {
                 message,
                 value,
                 unit,
+                held_out,
             },
             false,
         ),

@@ -4,7 +4,7 @@
 
 use studio_core::boundary::Boundary;
 
-use crate::protocol::JobId;
+use crate::protocol::{HeldOutPoint, JobId, NamedCurve};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Live {
@@ -15,6 +15,10 @@ pub struct Live {
     /// What a step is: `epoch`, `tree`, `iteration`.
     pub unit: String,
     pub curve: Vec<f64>,
+    /// The loss on held-out rows, and a held-out score, after each step that
+    /// measured them.
+    pub held_out_curve: Vec<f64>,
+    pub score_curve: Option<NamedCurve>,
     /// Why the run left the GPU for the CPU, once it has.
     pub fallback: Option<String>,
     pub paused: bool,
@@ -43,6 +47,8 @@ impl Live {
             total: 0,
             unit: String::new(),
             curve: Vec::new(),
+            held_out_curve: Vec::new(),
+            score_curve: None,
             fallback: None,
             paused: false,
             boundary: None,
@@ -64,6 +70,23 @@ impl Live {
         }
         self.curve.extend(loss);
         self.clock.last = now;
+    }
+
+    /// What the step just taken measured on held-out rows, if anything.
+    pub fn held_out(&mut self, point: Option<Box<HeldOutPoint>>) {
+        let Some(point) = point.map(|p| *p) else {
+            return;
+        };
+        self.held_out_curve.extend(point.loss);
+        if let Some(score) = point.score {
+            self.score_curve
+                .get_or_insert_with(|| NamedCurve {
+                    name: score.name,
+                    values: Vec::new(),
+                })
+                .values
+                .push(score.value);
+        }
     }
 
     pub fn pause(&mut self, now: f64) {
@@ -174,6 +197,29 @@ mod tests {
         live.stepped(4, 10, String::new(), None, 6400.0);
         assert_eq!(live.per_step(), Some(87.5));
         assert_eq!(live.left(), Some(525.0));
+    }
+
+    #[test]
+    fn held_out_measures_make_their_own_curves() {
+        let mut live = Live::new(1, 0.0);
+        live.held_out(None);
+        let point = |loss, value| {
+            Some(Box::new(HeldOutPoint {
+                loss,
+                score: Some(crate::protocol::NamedValue {
+                    name: "validation accuracy".into(),
+                    value,
+                }),
+            }))
+        };
+        live.held_out(point(Some(0.5), 0.8));
+        live.held_out(point(None, 0.9));
+        assert_eq!(live.held_out_curve, [0.5]);
+        let scores = live.score_curve.expect("a score curve");
+        assert_eq!(
+            (scores.name.as_str(), scores.values),
+            ("validation accuracy", vec![0.8, 0.9])
+        );
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod params;
 mod projection;
 mod reading;
 mod saved;
+mod score_curve;
 mod session;
 mod share;
 mod split_cell;

@@ -154,10 +154,5 @@ pub fn sentence(text: &str) -> String {
     {
         return format!("{text}.");
     }
-    let mut chars = text.chars();
-    let first: String = chars
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    format!("{first}{}.", chars.as_str())
+    format!("{}.", crate::text::capitalized(text))
 }

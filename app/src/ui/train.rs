@@ -11,8 +11,10 @@ use super::loss_curve::LossCurve;
 use super::metrics::MetricsView;
 use super::params::{ParamField, sentence, with_param};
 use super::projection::ProjectionView;
+use super::score_curve::ScoreCurve;
 use super::session::{DatasetState, Session, TrainState};
 use crate::protocol::{ExportFormat, Job, JobError, JobOutput, Steer, TrainSummary};
+use crate::text::capitalized;
 use wasm_bindgen::JsValue;
 
 /// Runs train cell `cell` (and the stale cells it reads) in the worker's executor.
@@ -35,6 +37,7 @@ pub fn start(session: Session, cell: u32) {
             value,
             message,
             unit,
+            held_out,
         } => session.training.update(|runs| {
             if let Some(TrainState::Running(live)) = runs.get_mut(&cell) {
                 // The worker's message is empty unless the GPU failed under the run.
@@ -42,6 +45,7 @@ pub fn start(session: Session, cell: u32) {
                     live.fallback = Some(message);
                 }
                 live.stepped(done, total, unit, value, js_sys::Date::now());
+                live.held_out(held_out);
             }
         }),
         JobEvent::Done(JobOutput::Trained(summary)) => {
@@ -49,7 +53,13 @@ pub fn start(session: Session, cell: u32) {
             if summary.fallback.is_some() {
                 super::app::detect(session.device);
             }
-            session.set_train_state(cell, TrainState::Done { summary, hash })
+            session.set_train_state(
+                cell,
+                TrainState::Done {
+                    summary: *summary,
+                    hash,
+                },
+            )
         }
         JobEvent::Done(_) => {}
         JobEvent::Failed(error) => session.set_train_state(cell, TrainState::Failed(error)),
@@ -308,11 +318,25 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                 }}
             </div>
             {move || match state() {
-                TrainState::Running(live) => view! { <LossCurve values=live.curve /> }.into_any(),
+                TrainState::Running(live) => {
+                    let unit = live.unit_name().to_owned();
+                    view! {
+                        {(!live.curve.is_empty())
+                            .then(|| view! { <LossCurve values=live.curve held_out=live.held_out_curve /> })}
+                        {live.score_curve.map(|curve| view! { <ScoreCurve curve=curve unit=unit /> })}
+                    }
+                    .into_any()
+                }
                 // A family that minimizes no objective (naive Bayes, PCA) has no curve to show.
                 TrainState::Done { summary, .. } => view! {
                     {(!summary.loss_curve.is_empty())
-                        .then(|| view! { <LossCurve values=summary.loss_curve.clone() /> })}
+                        .then(|| view! {
+                            <LossCurve values=summary.loss_curve.clone() held_out=summary.held_out_loss_curve.clone() />
+                        })}
+                    {summary.score_curve.clone().map(|curve| {
+                        let unit = super::live::step_name(&summary.unit).to_owned();
+                        view! { <ScoreCurve curve=curve unit=unit /> }
+                    })}
                     <MetricsView summary=summary />
                     <div class="controls">
                         <button on:click=move |_| download(ExportFormat::Onnx)>"Download ONNX"</button>
@@ -340,13 +364,4 @@ fn stopped_at(summary: &TrainSummary) -> String {
         "Stopped at {unit} {}{of}: the metrics and downloads are of the model as it stood.",
         summary.done
     )
-}
-
-/// `classification` → `Classification`.
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -123,6 +123,7 @@ impl Observer for Streamed<'_> {
             message: fallback.map(ToString::to_string).unwrap_or_default(),
             value: progress.loss,
             unit: progress.unit.to_owned(),
+            held_out: progress.held_out.map(|h| Box::new(h.into())),
         });
         self.redraw(trainer, frame);
         // Lets a `Cancel` or a `Steer` arrive before the next step.
@@ -196,7 +197,9 @@ pub async fn run(
         // That GPU is not to be trusted again: the next job chooses afresh.
         detect::forget();
     }
-    Ok(JobOutput::Trained(summary(&trained, model, report)))
+    Ok(JobOutput::Trained(Box::new(summary(
+        &trained, model, report,
+    ))))
 }
 
 /// Forgets a job's steering when its run ends, however it ends.
@@ -230,6 +233,8 @@ fn summary(
         metrics: trained.metrics.clone(),
         classes: trained.pipeline.model.classes().to_vec(),
         loss_curve: trained.loss_curve.clone(),
+        held_out_loss_curve: trained.held_out_loss_curve.clone(),
+        score_curve: trained.score_curve.as_ref().map(Into::into),
         converged: trained.converged,
         stopped: trained.stopped,
         done: trained.progress.done,

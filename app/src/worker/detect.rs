@@ -1,6 +1,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use crate::text::capitalized;
 use studio_core::compute::{Device, DeviceReport, Preference, on_cpu, select};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
@@ -112,20 +113,12 @@ async fn browser_adapter_name() -> Option<String> {
     if let Some(description) = field("description") {
         return Some(description);
     }
-    let architecture = field("architecture").map(|a| capitalize(&a));
-    match (architecture, field("vendor").map(|v| capitalize(&v))) {
+    let architecture = field("architecture").map(|a| capitalized(&a));
+    match (architecture, field("vendor").map(|v| capitalized(&v))) {
         (Some(architecture), Some(vendor)) => Some(format!("{architecture} ({vendor})")),
         (Some(name), None) | (None, Some(name)) => Some(name),
         (None, None) => None,
     }
-}
-
-fn capitalize(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// `navigator.gpu` exists. Without it there is nothing to ask for an adapter.

@@ -80,6 +80,7 @@ pub fn feed(id: JobId, slice: &JsValue, last: bool) {
             message: String::new(),
             value: None,
             unit: String::new(),
+            held_out: None,
         });
     }
 }

@@ -187,6 +187,7 @@ async fn compute_check(
                 message: case.label(),
                 value: None,
                 unit: String::new(),
+                held_out: None,
             });
         }
         // The CPU is the reference: comparing it with itself would prove nothing.

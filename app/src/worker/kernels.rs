@@ -38,6 +38,7 @@ pub async fn conformance(id: JobId, cancelled: &Cell<bool>) -> Result<JobOutput,
             message: outcome.label.clone(),
             value: None,
             unit: String::new(),
+            held_out: None,
         });
         rows.push(outcome);
     }

@@ -107,5 +107,6 @@ fn progress(id: JobId, done: f64, total: f64, rows: u64) {
         message: format!("{} of {} · {rows} rows", size(done), size(total)),
         value: Some(rows as f64),
         unit: String::new(),
+        held_out: None,
     });
 }

@@ -126,6 +126,33 @@ pub struct Progress {
     /// The objective, for families that minimize one.
     pub loss: Option<f64>,
     pub unit: &'static str,
+    /// What the fit measures on rows it does not learn from, where it holds
+    /// some out (early stopping) or has some left out (a forest's bootstrap).
+    pub held_out: Option<HeldOut>,
+}
+
+/// A fit's measure of rows it did not learn from, after a step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeldOut {
+    /// The loss on them, in the units of [`Progress::loss`] (without any penalty
+    /// term), where the fit computes one.
+    pub loss: Option<f64>,
+    /// A score on them, named as the page shows it (`validation accuracy`,
+    /// `out-of-bag R²`), where the fit computes one.
+    pub score: Option<Score>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    pub name: &'static str,
+    pub value: f64,
+}
+
+/// A held-out score after each step, named as [`Score::name`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreCurve {
+    pub name: &'static str,
+    pub values: Vec<f64>,
 }
 
 /// A fit in progress.

@@ -1,6 +1,6 @@
 //! Driving a [`Fit`] on a device, with the one GPU→CPU fallback every family shares.
 
-use super::{Family, Fit, FitError, Fitted, Progress, Resolved, TrainingSet};
+use super::{Family, Fit, FitError, Fitted, Progress, Resolved, ScoreCurve, TrainingSet};
 use crate::compute::{ComputeError, Device, DeviceKind};
 
 /// What a run does when the GPU fails under it (cannot hold the data, device
@@ -56,6 +56,8 @@ pub struct Run {
     fallback: Option<Fallback>,
     on_failure: OnGpuFailure,
     loss_curve: Vec<f64>,
+    held_out_loss_curve: Vec<f64>,
+    score_curve: Option<ScoreCurve>,
     last_done: Option<usize>,
 }
 
@@ -94,20 +96,43 @@ impl Run {
                 }
             }
         }
-        // A family that knows its objective before the first step (boosting's
-        // baseline, descent's starting point) starts the curve there.
-        let start = fit.progress();
-        let (loss_curve, last_done) = match start.loss {
-            Some(loss) => (vec![loss], Some(start.done)),
-            None => (Vec::new(), None),
-        };
-        Ok(Self {
+        let mut run = Self {
             fit,
             fallback,
             on_failure,
-            loss_curve,
-            last_done,
-        })
+            loss_curve: Vec::new(),
+            held_out_loss_curve: Vec::new(),
+            score_curve: None,
+            last_done: None,
+        };
+        // A family that knows its objective before the first step (boosting's
+        // baseline, descent's starting point) starts the curves there.
+        run.record();
+        Ok(run)
+    }
+
+    /// Adds what the fit measured to the curves, once per step reached.
+    fn record(&mut self) {
+        let progress = self.fit.progress();
+        let held_out = progress.held_out;
+        let score = held_out.and_then(|h| h.score);
+        let measured = progress.loss.is_some() || held_out.is_some_and(|h| h.loss.is_some());
+        if self.last_done == Some(progress.done) || !(measured || score.is_some()) {
+            return;
+        }
+        self.last_done = Some(progress.done);
+        self.loss_curve.extend(progress.loss);
+        self.held_out_loss_curve
+            .extend(held_out.and_then(|h| h.loss));
+        if let Some(score) = score {
+            self.score_curve
+                .get_or_insert_with(|| ScoreCurve {
+                    name: score.name,
+                    values: Vec::new(),
+                })
+                .values
+                .push(score.value);
+        }
     }
 
     /// Runs one step; `Ok(false)` once the fit is done. A GPU that fails during
@@ -130,13 +155,7 @@ impl Run {
                 self.fit.step().await.map_err(RunError::Compute)?
             }
         };
-        let progress = self.fit.progress();
-        if let Some(loss) = progress.loss
-            && self.last_done != Some(progress.done)
-        {
-            self.loss_curve.push(loss);
-            self.last_done = Some(progress.done);
-        }
+        self.record();
         Ok(more)
     }
 
@@ -159,6 +178,16 @@ impl Run {
     /// The objective after each step that changed it, the first at the start.
     pub fn loss_curve(&self) -> &[f64] {
         &self.loss_curve
+    }
+
+    /// The loss on held-out rows at the same points, where the fit measures one.
+    pub fn held_out_loss_curve(&self) -> &[f64] {
+        &self.held_out_loss_curve
+    }
+
+    /// A score on held-out rows after each step, where the fit measures one.
+    pub fn score_curve(&self) -> Option<&ScoreCurve> {
+        self.score_curve.as_ref()
     }
 
     pub fn model(&self) -> Fitted {

@@ -29,6 +29,7 @@ impl<M: Model + Clone + 'static> Fit for ClosedForm<M> {
             total: Some(1),
             loss: None,
             unit: "fit",
+            held_out: None,
         }
     }
 

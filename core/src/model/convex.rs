@@ -77,6 +77,7 @@ impl<L: ConvexLoss + 'static> Fit for LbfgsFit<L> {
             total: Some(self.max_iter),
             loss: self.optimizer.as_ref().map(Lbfgs::value),
             unit: "iteration",
+            held_out: None,
         }
     }
 
@@ -172,6 +173,7 @@ impl<O: Objective + 'static> Fit for OwlqnFit<O> {
             total: Some(self.max_iter),
             loss: self.optimizer.as_ref().map(Owlqn::value),
             unit: "iteration",
+            held_out: None,
         }
     }
 

@@ -23,8 +23,8 @@ use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{
-    Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamError, ParamKind,
-    ParamSpec, Progress, Resolved, Target, TrainingSet,
+    Family, Fit, FitError, Fitted, HeldOut, Local, Model, Output, ParamDefault, ParamError,
+    ParamKind, ParamSpec, Progress, Resolved, Target, TrainingSet,
 };
 use crate::model::class_weight::{self, CLASS_WEIGHT};
 use crate::model::tree::ensemble::Ensemble;
@@ -503,6 +503,13 @@ impl Fit for GbdtFit {
             total: Some(self.max_iter),
             loss: Some(self.train_loss),
             unit: "iteration",
+            held_out: match (self.early, self.scores.last()) {
+                (true, Some(score)) => Some(HeldOut {
+                    loss: Some(-score),
+                    score: None,
+                }),
+                _ => None,
+            },
         }
     }
 

@@ -30,8 +30,8 @@ use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
 use crate::learner::{
-    Fact, Family, Fit, FitError, Fitted, Local, Model, Output, ParamDefault, ParamKind, ParamSpec,
-    Progress, Resolved, Share, Target, TrainingSet,
+    Fact, Family, Fit, FitError, Fitted, HeldOut, Local, Model, Output, ParamDefault, ParamKind,
+    ParamSpec, Progress, Resolved, Score, Share, Target, TrainingSet,
 };
 use crate::model::tree::cart::{self, Presorted, Tree, TreeParams};
 use crate::model::tree::ensemble::Ensemble;
@@ -164,6 +164,7 @@ impl Family for RandomForest {
         let bootstrap = p.boolean("bootstrap")?;
         Ok(Box::new(ForestFit {
             oob: bootstrap.then(|| OutOfBag::new(presorted.rows(), classes.len().max(1))),
+            oob_score: None,
             presorted,
             x: data.x,
             inputs: data.inputs,
@@ -196,6 +197,8 @@ struct ForestFit {
     seeds: Vec<u64>,
     bootstrap: bool,
     oob: Option<OutOfBag>,
+    /// The out-of-bag score after the last step, once a tree has left a row out.
+    oob_score: Option<f64>,
     trees: Vec<Tree>,
 }
 
@@ -216,6 +219,7 @@ impl Fit for ForestFit {
                 }
                 self.trees.push(grown.tree);
             }
+            self.oob_score = self.oob.as_ref().and_then(|oob| oob.score(&self.truth));
             Ok(self.trees.len() < self.seeds.len())
         })
     }
@@ -226,6 +230,17 @@ impl Fit for ForestFit {
             total: Some(self.seeds.len()),
             loss: None,
             unit: "tree",
+            held_out: self.oob_score.map(|value| HeldOut {
+                loss: None,
+                score: Some(Score {
+                    name: if self.classes.is_empty() {
+                        "out-of-bag R²"
+                    } else {
+                        "out-of-bag accuracy"
+                    },
+                    value,
+                }),
+            }),
         }
     }
 
@@ -238,7 +253,7 @@ impl Fit for ForestFit {
             classes: self.classes.clone(),
             inputs: self.inputs,
             trees: self.trees.clone(),
-            oob_score: self.oob.as_ref().and_then(|oob| oob.score(&self.truth)),
+            oob_score: self.oob_score,
         })
     }
 }

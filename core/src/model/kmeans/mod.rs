@@ -333,6 +333,7 @@ impl Fit for KMeansFit {
             total: Some(self.p.max_iter * self.p.n_init),
             loss: self.inertia,
             unit: "iteration",
+            held_out: None,
         }
     }
 

@@ -267,6 +267,7 @@ impl Fit for SvmFit {
             total: Some(self.max_iter),
             loss: Some(self.problems.iter().map(DualDescent::objective).sum()),
             unit: "iteration",
+            held_out: None,
         }
     }
 

@@ -11,7 +11,7 @@
 use super::engine::{Engine, Epoch, Head, Layout, Solver, State};
 use super::network::MlpModel;
 use crate::compute::{ComputeError, CpuDevice, DeviceKind, GpuDevice};
-use crate::learner::{Fit, Fitted, Local, Model, Output, Progress};
+use crate::learner::{Fit, Fitted, HeldOut, Local, Model, Output, Progress, Score};
 use crate::rng::SplitMix64;
 
 /// The learning-rate schedule of the SGD solver.
@@ -48,34 +48,61 @@ pub enum Truth {
 }
 
 impl Validation {
-    /// scikit-learn's `score`: accuracy for a classifier, R² for a regressor.
-    fn score(&self, model: &MlpModel) -> f64 {
+    /// scikit-learn's `score` (accuracy for a classifier, R² for a regressor)
+    /// and the loss the fit minimizes without its penalty (log-loss, or half the
+    /// mean squared error), on the held-out rows.
+    fn measure(&self, model: &MlpModel) -> Measured {
         match (&self.truth, model.predict(&self.x)) {
             (Truth::Classes(labels), Output::Classes { probabilities, .. }) => {
+                let n = labels.len().max(1) as f64;
                 let right = probabilities
                     .iter()
                     .zip(labels)
                     .filter(|(p, l)| super::super::argmax(p) == **l)
                     .count();
-                right as f64 / labels.len().max(1) as f64
+                // Clipped as scikit-learn's log_loss clips, so that one sure,
+                // wrong row does not make the loss infinite.
+                let loss: f64 = probabilities
+                    .iter()
+                    .zip(labels)
+                    .map(|(p, &l)| -p.get(l).copied().unwrap_or(0.0).max(f64::EPSILON).ln())
+                    .sum();
+                Measured {
+                    score: right as f64 / n,
+                    loss: loss / n,
+                }
             }
             (Truth::Values(values), Output::Values(predicted)) => {
-                let mean = values.iter().sum::<f64>() / values.len().max(1) as f64;
+                let n = values.len().max(1) as f64;
+                let mean = values.iter().sum::<f64>() / n;
                 let total: f64 = values.iter().map(|v| (v - mean).powi(2)).sum();
                 let residual: f64 = values
                     .iter()
                     .zip(&predicted)
                     .map(|(v, p)| (v - p).powi(2))
                     .sum();
-                if total > 0.0 {
-                    1.0 - residual / total
-                } else {
-                    0.0
+                Measured {
+                    score: if total > 0.0 {
+                        1.0 - residual / total
+                    } else {
+                        0.0
+                    },
+                    loss: residual / n / 2.0,
                 }
             }
-            _ => f64::NEG_INFINITY,
+            _ => Measured {
+                score: f64::NEG_INFINITY,
+                loss: f64::INFINITY,
+            },
         }
     }
+}
+
+/// What the held-out rows say of the network after an epoch.
+#[derive(Debug, Clone, Copy)]
+struct Measured {
+    score: f64,
+    loss: f64,
 }
 
 enum Runner {
@@ -98,6 +125,8 @@ struct Host {
     loss: f64,
     best_loss: f64,
     best_score: f64,
+    /// The held-out rows' measure after the last epoch, with early stopping.
+    measured: Option<Measured>,
     no_improvement: usize,
     done: bool,
     converged: bool,
@@ -149,6 +178,7 @@ impl MlpFit {
             loss: f64::NAN,
             best_loss: f64::INFINITY,
             best_score: f64::NEG_INFINITY,
+            measured: None,
             no_improvement: 0,
             done: settings.max_iter == 0,
             converged: false,
@@ -273,7 +303,9 @@ impl MlpFit {
         let tol = self.settings.tol;
         match &self.validation {
             Some(validation) => {
-                let score = validation.score(&self.network(&state));
+                let measured = validation.measure(&self.network(&state));
+                next.measured = Some(measured);
+                let score = measured.score;
                 if score < next.best_score + tol {
                     next.no_improvement += 1;
                 } else {
@@ -326,6 +358,17 @@ impl Fit for MlpFit {
             total: Some(self.settings.max_iter),
             loss: Some(self.host.loss),
             unit: "epoch",
+            held_out: self.host.measured.map(|m| HeldOut {
+                loss: Some(m.loss),
+                score: Some(Score {
+                    name: if self.classes.is_empty() {
+                        "validation R²"
+                    } else {
+                        "validation accuracy"
+                    },
+                    value: m.score,
+                }),
+            }),
         }
     }
 

@@ -177,6 +177,7 @@ impl Fit for DescentFit {
             total: Some(self.max_iter),
             loss: Some(self.descent.objective()),
             unit: "sweep",
+            held_out: None,
         }
     }
 

@@ -271,6 +271,7 @@ impl Fit for TreeFit {
             total: self.max_depth,
             loss: None,
             unit: "level",
+            held_out: None,
         }
     }
 
