@@ -1,7 +1,7 @@
 //! Class weights, as scikit-learn's `class_weight`: every row of a class counts
 //! alike, or with `balanced` in inverse proportion to its class's size.
 
-use crate::learner::{ParamDefault, ParamKind, ParamSpec, Resolved};
+use crate::learner::{FitError, ParamDefault, ParamKind, ParamSpec, Resolved};
 
 pub(crate) const CLASS_WEIGHT: ParamSpec = ParamSpec {
     name: "class_weight",
@@ -14,6 +14,15 @@ pub(crate) const CLASS_WEIGHT: ParamSpec = ParamSpec {
     help: "balanced charges a class's rows in inverse proportion to its size, so that a \
            small class counts as much as a large one; none charges every row alike.",
 };
+
+/// Class weights asked of a regression, refused at the parameter.
+pub(crate) fn refused_for_values() -> FitError {
+    FitError::Data {
+        message: "class weights are for classes; a regression weighs every row alike: choose none"
+            .into(),
+        param: Some(CLASS_WEIGHT.name),
+    }
+}
 
 /// Whether the person asked for balanced weights.
 pub(crate) fn is_balanced(params: &Resolved) -> Result<bool, crate::learner::ParamError> {

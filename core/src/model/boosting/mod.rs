@@ -223,14 +223,7 @@ impl Family for Gbdt {
                     classes.clone(),
                 )
             }
-            (Target::Values(_), _) if balanced => {
-                return Err(FitError::Data {
-                    message: "class weights are for classes; a regression weighs every row \
-                              alike: choose none"
-                        .into(),
-                    param: Some("class_weight"),
-                });
-            }
+            (Target::Values(_), _) if balanced => return Err(class_weight::refused_for_values()),
             (Target::Values(values), None | Some("squared_error")) => {
                 (Owned::Values(values.clone()), Vec::new())
             }

@@ -8,7 +8,7 @@ pub mod ensemble;
 
 use serde::{Deserialize, Serialize};
 
-use super::class_weight::CLASS_WEIGHT;
+use super::class_weight::{self, CLASS_WEIGHT};
 use crate::compute::ComputeError;
 use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
@@ -162,14 +162,7 @@ pub(crate) fn tree_params(
                 param: Some("class_weight"),
             });
         }
-        (Some(_), false) => {
-            return Err(FitError::Data {
-                message: "class weights are for classes; a regression weighs every row \
-                          alike: choose none"
-                    .into(),
-                param: Some("class_weight"),
-            });
-        }
+        (Some(_), false) => return Err(class_weight::refused_for_values()),
     };
     Ok(TreeParams {
         criterion,
