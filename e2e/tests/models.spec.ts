@@ -368,6 +368,23 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
   await expect(page.getByRole('img', { name: /^Validation accuracy: from 0\.\d{4} to (0\.\d{4}|1\.0000) \(best (0\.\d{4}|1\.0000)\) over \d{2,3} epochs$/ })).toBeVisible();
 });
 
+test('a neural network fits every row at once with lbfgs, which refuses early stopping at the field', async ({ page }) => {
+  await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
+  await page.getByLabel('Model').selectOption('mlp');
+  const layers = page.getByRole('textbox', { name: /^Hidden layer sizes/ });
+  await layers.fill('16');
+  await layers.press('Tab');
+  await page.getByLabel(/^Solver/).selectOption('lbfgs');
+  await page.getByRole('checkbox', { name: /^Early stopping/ }).check();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'lbfgs fits every row at once' })).toBeVisible();
+  await page.getByRole('checkbox', { name: /^Early stopping/ }).uncheck();
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/, { timeout: 90_000 });
+  // Iterations of L-BFGS, each over all 120 training rows.
+  await expect(page.getByRole('img', { name: /^Loss curve: objective from \d\.\d{4} to 0\.\d{4} over \d{1,3} iterations$/ })).toBeVisible();
+});
+
 test('a neural network pauses, resumes and stops midway, and the model so far has metrics and an ONNX download', async ({ page }, info) => {
   // Epochs on a software GPU in the WebGPU run: on a busy machine one can take
   // seconds. Twenty thousand rows keep them short, and two thousand epochs keep

@@ -84,6 +84,20 @@ CASES = [
     ("diabetes_tanh", "quality", DIABETES,
      {"hidden_layer_sizes": [32], "activation": "tanh", "learning_rate_init": 0.01,
       "max_iter": 1000, "alpha": 0.1}, 42, 0.2),
+    # L-BFGS from Studio's starting weights: the same objective from the same
+    # point, minimized by another line search (scipy's L-BFGS-B).
+    ("iris_lbfgs", "lbfgs", IRIS,
+     {"solver": "lbfgs", "hidden_layer_sizes": [16], "alpha": 0.01, "random_state": 3},
+     42, 0.2),
+    ("cancer_lbfgs_tanh", "lbfgs", CANCER,
+     {"solver": "lbfgs", "hidden_layer_sizes": [32], "activation": "tanh", "alpha": 1.0,
+      "random_state": 1}, 7, 0.25),
+    ("wine_lbfgs_two_layers", "lbfgs", WINE,
+     {"solver": "lbfgs", "hidden_layer_sizes": [20, 10], "alpha": 0.1, "max_iter": 300,
+      "random_state": 5}, 42, 0.2),
+    ("diabetes_lbfgs", "lbfgs", DIABETES,
+     {"solver": "lbfgs", "hidden_layer_sizes": [8], "activation": "identity",
+      "alpha": 10.0, "max_iter": 500, "random_state": 4}, 42, 0.2),
 ]
 
 
@@ -138,11 +152,11 @@ def run_case(case, kind, data, params, seed, test_size, versions):
     sk_params["hidden_layer_sizes"] = tuple(params.get("hidden_layer_sizes", [100]))
     if kind == "replay":
         sk_params["shuffle"] = False
-    else:
+    elif kind == "quality":
         sk_params["random_state"] = 0
     estimator = MLPClassifier if task == "classification" else MLPRegressor
     model = estimator(**sk_params)
-    if kind == "replay":
+    if kind in ("replay", "lbfgs"):
         classes = sorted(set(str(v) for v in y_train)) if task == "classification" else []
         outputs = 1 if len(classes) in (0, 2) else len(classes)
         widths = [x_train.shape[1], *sk_params["hidden_layer_sizes"], outputs]
@@ -162,7 +176,8 @@ def run_case(case, kind, data, params, seed, test_size, versions):
         "train_indices": train,
         "test_indices": test,
         "n_iter": int(model.n_iter_),
-        "loss_curve": floats(model.loss_curve_),
+        # scikit-learn keeps no loss curve for lbfgs.
+        "loss_curve": floats(getattr(model, "loss_curve_", [])),
     }
     if task == "classification":
         out["classes"] = [str(c) for c in model.classes_]
@@ -174,6 +189,8 @@ def run_case(case, kind, data, params, seed, test_size, versions):
     if kind == "replay":
         out["coefs"] = [[floats(row) for row in w] for w in model.coefs_]
         out["intercepts"] = [floats(b) for b in model.intercepts_]
+    if kind == "lbfgs":
+        out["loss"] = float(model.loss_)
     out["versions"] = versions
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     with open(OUT_DIR / f"mlp_{case}.json", "w", encoding="utf-8", newline="\n") as f:

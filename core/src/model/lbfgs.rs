@@ -164,6 +164,11 @@ impl Lbfgs {
         self.value
     }
 
+    /// The objective's gradient at the current point.
+    pub fn gradient(&self) -> &[f64] {
+        &self.grad
+    }
+
     pub fn iterations(&self) -> usize {
         self.iterations
     }

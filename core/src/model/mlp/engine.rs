@@ -265,6 +265,51 @@ impl<C: Compute> Engine<C> {
         Ok(())
     }
 
+    /// Loads `weights` and `biases` (per layer, as [`State`] holds them) and
+    /// records the loss and the gradients over every row, in row order, with no
+    /// step: what a full-batch optimizer evaluates. The engine must have been
+    /// built with a batch of every row.
+    pub fn evaluate(
+        &mut self,
+        x: &[f32],
+        targets: &[f32],
+        weights: &[Vec<f32>],
+        biases: &[Vec<f32>],
+    ) -> Result<(), ComputeError> {
+        if self.full.rows != targets.len() || !self.full.mask.is_empty() {
+            return Err(ComputeError::Invalid(
+                "a full-batch evaluation needs one batch of every row and no dropout".to_owned(),
+            ));
+        }
+        for ((layer, w), b) in self.layers.iter_mut().zip(weights).zip(biases) {
+            self.device.write(&mut layer.w, w)?;
+            self.device.write(&mut layer.b, b)?;
+        }
+        self.device.write(&mut self.total, &[0.0])?;
+        self.device.write(&mut self.full.x, x)?;
+        self.device.write(&mut self.full.targets, targets)?;
+        gradients(
+            &self.device,
+            &self.layout,
+            &mut self.layers,
+            &mut self.full,
+            &mut self.total,
+        )
+    }
+
+    /// Waits for an [`evaluate`](Engine::evaluate) and reads back its summed
+    /// loss and each layer's gradients of the weights and biases (the mean
+    /// loss's, without the penalty's).
+    pub async fn read_gradients(&self) -> Result<(f64, Vec<Vec<f32>>), ComputeError> {
+        let total = self.device.read(&self.total).await?;
+        let mut grads = Vec::with_capacity(2 * self.layers.len());
+        for layer in &self.layers {
+            grads.push(self.device.read(&layer.grad_w).await?);
+            grads.push(self.device.read(&layer.grad_b).await?);
+        }
+        Ok((f64::from(total.first().copied().unwrap_or(f32::NAN)), grads))
+    }
+
     /// Waits for the epoch and reads back its summed loss and the state.
     pub async fn read(&self) -> Result<(f64, State), ComputeError> {
         let total = self.device.read(&self.total).await?;
@@ -347,6 +392,19 @@ fn batch<C: Compute>(
     total: &mut C::Buffer,
     lr: f32,
     step: u32,
+) -> Result<(), ComputeError> {
+    gradients(device, layout, layers, pass, total)?;
+    update(device, layout, layers, pass.rows, lr, step)
+}
+
+/// Records the forward pass, the loss (added to `total`, with `½α‖W‖²`) and
+/// the gradients of the batch's mean loss, the penalty's left out.
+fn gradients<C: Compute>(
+    device: &C,
+    layout: &Layout,
+    layers: &mut [Layer<C::Buffer>],
+    pass: &mut Pass<C::Buffer>,
+    total: &mut C::Buffer,
 ) -> Result<(), ComputeError> {
     let (n, rows, act) = (layout.layers(), pass.rows, layout.activation);
     let dropout = !pass.mask.is_empty();
@@ -458,7 +516,20 @@ fn batch<C: Compute>(
             Activation::Identity => {}
         }
     }
-    // The step: the penalty's gradient `α W / b` on the weights only.
+    Ok(())
+}
+
+/// Records the optimizer's step from the gradients of a batch of `rows`, with
+/// the penalty's gradient `α W / b` on the weights only.
+fn update<C: Compute>(
+    device: &C,
+    layout: &Layout,
+    layers: &mut [Layer<C::Buffer>],
+    rows: usize,
+    lr: f32,
+    step: u32,
+) -> Result<(), ComputeError> {
+    let scale = 1.0 / rows as f32;
     for layer in layers.iter_mut() {
         let decays = [layout.alpha * scale, 0.0];
         let Layer {

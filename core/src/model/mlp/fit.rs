@@ -105,9 +105,64 @@ struct Measured {
     loss: f64,
 }
 
-enum Runner {
+/// An engine on the device the fit runs on.
+pub(super) enum Runner {
     Cpu(Box<Engine<CpuDevice>>),
     Gpu(Box<Engine<GpuDevice>>),
+}
+
+impl Runner {
+    /// An engine for `rows` training rows on `gpu`, or on the CPU, loaded with
+    /// `state`.
+    pub(super) fn new(
+        gpu: Option<&GpuDevice>,
+        layout: &Layout,
+        rows: usize,
+        state: &State,
+    ) -> Result<Self, ComputeError> {
+        Ok(match gpu {
+            Some(gpu) => Self::Gpu(Box::new(Engine::new(
+                gpu.clone(),
+                layout.clone(),
+                rows,
+                state,
+            )?)),
+            None => Self::Cpu(Box::new(Engine::new(
+                CpuDevice::default(),
+                layout.clone(),
+                rows,
+                state,
+            )?)),
+        })
+    }
+
+    pub(super) fn kind(&self) -> DeviceKind {
+        match self {
+            Self::Cpu(_) => DeviceKind::Cpu,
+            Self::Gpu(_) => DeviceKind::Gpu,
+        }
+    }
+
+    /// The summed loss and the gradients over every row at `weights` and
+    /// `biases` ([`Engine::evaluate`]).
+    pub(super) async fn evaluate(
+        &mut self,
+        x: &[f32],
+        targets: &[f32],
+        weights: &[Vec<f32>],
+        biases: &[Vec<f32>],
+    ) -> Result<(f64, Vec<Vec<f32>>), ComputeError> {
+        match self {
+            Self::Cpu(engine) => {
+                engine.evaluate(x, targets, weights, biases)?;
+                engine.read_gradients().await
+            }
+            Self::Gpu(engine) => {
+                engine.evaluate(x, targets, weights, biases)?;
+                engine.read_gradients().await
+            }
+        }
+    }
 }
 
 /// What the host decides between epochs; a step works on a copy and keeps it
@@ -162,12 +217,7 @@ impl MlpFit {
         rng: SplitMix64,
     ) -> Result<Self, ComputeError> {
         let rows = targets.len();
-        let runner = Runner::Cpu(Box::new(Engine::new(
-            CpuDevice::default(),
-            layout.clone(),
-            rows,
-            &state,
-        )?));
+        let runner = Runner::new(None, &layout, rows, &state)?;
         let host = Host {
             rng,
             order: (0..rows).collect(),
@@ -244,24 +294,7 @@ impl MlpFit {
     }
 
     fn network(&self, state: &State) -> MlpModel {
-        let widen = |v: &Vec<f32>| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
-        let coefs = state
-            .weights
-            .iter()
-            .enumerate()
-            .map(|(l, w)| {
-                let fan_out = self.layout.widths[l + 1];
-                w.chunks(fan_out.max(1))
-                    .map(|row| row.iter().map(|&x| f64::from(x)).collect())
-                    .collect()
-            })
-            .collect();
-        MlpModel {
-            classes: self.classes.clone(),
-            activation: self.layout.activation,
-            coefs,
-            intercepts: state.biases.iter().map(widen).collect(),
-        }
+        network(&self.layout, &self.classes, &state.weights, &state.biases)
     }
 
     async fn epoch(&mut self) -> Result<bool, ComputeError> {
@@ -381,31 +414,46 @@ impl Fit for MlpFit {
     }
 
     fn device(&self) -> DeviceKind {
-        match self.runner {
-            Runner::Cpu(_) => DeviceKind::Cpu,
-            Runner::Gpu(_) => DeviceKind::Gpu,
-        }
+        self.runner.kind()
     }
 
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
-            let engine = Engine::new(gpu.clone(), self.layout.clone(), self.rows(), &self.state)?;
-            self.runner = Runner::Gpu(Box::new(engine));
+            self.runner = Runner::new(Some(gpu), &self.layout, self.rows(), &self.state)?;
             Ok(true)
         })
     }
 
     fn leave_gpu(&mut self) -> Local<'_, Result<(), ComputeError>> {
         Box::pin(async move {
-            let engine = Engine::new(
-                CpuDevice::default(),
-                self.layout.clone(),
-                self.rows(),
-                &self.state,
-            )?;
-            self.runner = Runner::Cpu(Box::new(engine));
+            self.runner = Runner::new(None, &self.layout, self.rows(), &self.state)?;
             Ok(())
         })
+    }
+}
+
+/// The model of `layout` with these weights and biases (per layer, as [`State`]
+/// holds them).
+pub(super) fn network(
+    layout: &Layout,
+    classes: &[String],
+    weights: &[Vec<f32>],
+    biases: &[Vec<f32>],
+) -> MlpModel {
+    let widen = |v: &[f32]| v.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
+    let coefs = weights
+        .iter()
+        .enumerate()
+        .map(|(l, w)| {
+            let fan_out = layout.widths[l + 1];
+            w.chunks(fan_out.max(1)).map(widen).collect()
+        })
+        .collect();
+    MlpModel {
+        classes: classes.to_vec(),
+        activation: layout.activation,
+        coefs,
+        intercepts: biases.iter().map(|b| widen(b)).collect(),
     }
 }
 

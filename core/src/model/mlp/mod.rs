@@ -1,16 +1,19 @@
 //! The multi-layer perceptron, as scikit-learn's `MLPClassifier` and
-//! `MLPRegressor` with the `adam` and `sgd` solvers: fully connected hidden
-//! layers, Glorot-uniform initialization, minibatches, an L2 penalty `alpha`,
-//! and a softmax (or one logistic unit for two classes) or the value at the
-//! output. Training runs through the compute interface ([`engine`]), so it
-//! runs on the GPU where one is offered; one step is one epoch ([`fit`]).
+//! `MLPRegressor` with the `adam`, `sgd` and `lbfgs` solvers: fully connected
+//! hidden layers, Glorot-uniform initialization, minibatches, an L2 penalty
+//! `alpha`, and a softmax (or one logistic unit for two classes) or the value at
+//! the output. Training runs through the compute interface ([`engine`]), so it
+//! runs on the GPU where one is offered; with adam and sgd one step is one epoch
+//! ([`fit`]), with lbfgs one L-BFGS iteration over every row ([`full_batch`]).
 
 mod engine;
 mod fit;
+mod full_batch;
 pub mod network;
 
 use engine::{Layout, Solver, State};
 use fit::{MlpFit, Schedule, Settings, Truth, Validation};
+use full_batch::FullBatchFit;
 pub use network::{Activation, MlpModel};
 
 use super::split;
@@ -59,12 +62,13 @@ const PARAMS: &[ParamSpec] = &[
         name: "solver",
         aliases: &[],
         label: "Solver",
-        kind: ParamKind::Choice(&["adam", "sgd"]),
+        kind: ParamKind::Choice(&["adam", "sgd", "lbfgs"]),
         default: ParamDefault::Choice("adam"),
         optional: false,
         log_scale: false,
-        help: "How the weights are updated from each batch's gradient: adam adapts a step \
-               size per weight; sgd is plain gradient descent with momentum.",
+        help: "How the weights are updated: adam adapts a step size per weight from each \
+               batch's gradient; sgd is plain gradient descent with momentum; lbfgs, a \
+               quasi-Newton method over every row at once, often fits small tables best.",
     },
     ParamSpec {
         name: "alpha",
@@ -144,8 +148,8 @@ const PARAMS: &[ParamSpec] = &[
         default: ParamDefault::Integer(200),
         optional: false,
         log_scale: true,
-        help: "The most passes over the training rows; fitting stops sooner once the loss \
-               stops improving.",
+        help: "The most passes over the training rows (iterations, for lbfgs); fitting stops \
+               sooner once the loss stops improving.",
     },
     ParamSpec {
         name: "shuffle",
@@ -310,7 +314,24 @@ impl Family for Mlp {
             .and_then(Activation::parse)
             .unwrap_or(Activation::Relu);
         let seed = p.seed("random_state")?;
+        let lbfgs = p.choice("solver")? == Some("lbfgs");
         let early = p.boolean("early_stopping")?;
+        if lbfgs && early {
+            return Err(FitError::Data {
+                message: "early stopping holds out rows between the epochs of adam or sgd, \
+                          and lbfgs fits every row at once: turn it off, or choose adam"
+                    .into(),
+                param: Some("early_stopping"),
+            });
+        }
+        if lbfgs && p.float("dropout")? > 0.0 {
+            return Err(FitError::Data {
+                message: "dropout switches units off per batch, and lbfgs fits every row at \
+                          once: choose 0, or choose adam"
+                    .into(),
+                param: Some("dropout"),
+            });
+        }
         let (train, held) = if early {
             let labels = labels.map(|l| (&l[..], classes.len()));
             split::hold_out(rows, labels, p.float("validation_fraction")?, seed)
@@ -386,6 +407,11 @@ impl Family for Mlp {
         let mut rng = SplitMix64::new(seed);
         let (weights, biases) = glorot(&layout.widths, activation, &mut rng);
         let state = State::new(weights, biases, solver);
+        if lbfgs {
+            let (max_iter, tol) = (p.count("max_iter")?, p.float("tol")?);
+            let fit = FullBatchFit::new(layout, classes, x, targets, &state, max_iter, tol)?;
+            return Ok(Box::new(fit));
+        }
         let settings = Settings {
             max_iter: p.count("max_iter")?,
             tol: p.float("tol")?,
