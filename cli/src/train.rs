@@ -70,6 +70,13 @@ pub struct Summary<'a> {
     n_train: usize,
     n_test: usize,
     metrics: &'a Metrics,
+    /// Optimizer iterations, epochs or trees, for the families that take steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    iterations: Option<usize>,
+    /// The training objective after the last step (what the loss curve ends on).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    training_loss: Option<f64>,
+    converged: bool,
     /// What the model reports of itself, by key (`oob_score`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     facts: BTreeMap<String, f64>,
@@ -206,7 +213,6 @@ pub fn fit(
     Ok(trained)
 }
 
-/// Prints a finished run: one JSON object, or lines for people.
 /// What `--json` prints for a finished run.
 pub fn summary<'a>(task: Task, model: &'a str, trained: &'a Trained) -> Summary<'a> {
     Summary {
@@ -216,6 +222,9 @@ pub fn summary<'a>(task: Task, model: &'a str, trained: &'a Trained) -> Summary<
         n_train: trained.split.train.len(),
         n_test: trained.split.test.len(),
         metrics: &trained.metrics,
+        iterations: trained.loss_curve.len().checked_sub(1),
+        training_loss: trained.loss_curve.last().copied(),
+        converged: trained.converged,
         facts: trained
             .pipeline
             .model

@@ -55,6 +55,12 @@ fn trains_a_classifier_and_prints_the_contracted_json() {
     // scikit-learn's accuracy on the same split (tests/reference/iris_logistic.json).
     assert!((v["metrics"]["accuracy"].as_f64().expect("accuracy") - 28.0 / 30.0).abs() < 1e-12);
     assert!(v["metrics"]["f1_macro"].is_number());
+    // The optimizer's record: its iterations and the objective it ended on.
+    assert_eq!(v["converged"], true);
+    assert!(v["iterations"].as_u64().expect("iterations") > 1);
+    // Below the loss at the start: 120 rows at ln 3 each.
+    let loss = v["training_loss"].as_f64().expect("training loss");
+    assert!(loss > 0.0 && loss < 120.0 * 3f64.ln(), "{loss}");
 }
 
 #[test]

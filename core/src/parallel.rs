@@ -77,6 +77,35 @@ pub fn rows<T: Send>(x: &[f64], width: usize, score: impl Fn(&[f64]) -> T + Sync
     .collect()
 }
 
+/// Rows per block of [`sum_blocks`]. The blocks, not the threads, fix the order
+/// in which partial sums are added, so a sum is the same bits natively on any
+/// number of threads and in the browser.
+const BLOCK_ROWS: usize = 8_192;
+
+/// A value and a `width`-long vector summed over the rows `0..n`: `work` adds
+/// one block of rows' share into a zeroed vector and returns its share of the
+/// value; blocks run on threads and are added up in row order.
+pub fn sum_blocks(
+    n: usize,
+    width: usize,
+    work: impl Fn(std::ops::Range<usize>, &mut [f64]) -> f64 + Sync,
+) -> (f64, Vec<f64>) {
+    let parts = map(n.div_ceil(BLOCK_ROWS), |b| {
+        let mut sum = vec![0.0; width];
+        let value = work(b * BLOCK_ROWS..((b + 1) * BLOCK_ROWS).min(n), &mut sum);
+        (value, sum)
+    });
+    let mut total = vec![0.0; width];
+    let mut value = 0.0;
+    for (v, part) in parts {
+        value += v;
+        for (t, p) in total.iter_mut().zip(part) {
+            *t += p;
+        }
+    }
+    (value, total)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -84,6 +113,21 @@ mod tests {
         let squares = super::map(100, |i| i * i);
         assert_eq!(squares, (0..100).map(|i| i * i).collect::<Vec<_>>());
         assert!(super::map(0, |i| i).is_empty());
+    }
+
+    #[test]
+    fn block_sums_add_every_row_once() {
+        for n in [0, 1, 8_191, 8_192, 50_001] {
+            let (count, sums) = super::sum_blocks(n, 2, |rows, sum| {
+                for r in rows.clone() {
+                    sum[0] += r as f64;
+                    sum[1] += 1.0;
+                }
+                rows.len() as f64
+            });
+            assert_eq!(count, n as f64);
+            assert_eq!(sums, vec![(n * n.saturating_sub(1) / 2) as f64, n as f64]);
+        }
     }
 
     #[test]

@@ -136,6 +136,11 @@ fn iris_with_the_elastic_net_matches_scikit_learn() {
 }
 
 #[test]
+fn breast_cancer_with_the_l2_penalty_is_scikit_learns_one_weight_vector() {
+    check("logistic_breast_cancer_l2.json");
+}
+
+#[test]
 fn breast_cancer_with_the_l1_penalty_matches_scikit_learn() {
     check("logistic_breast_cancer_l1.json");
 }

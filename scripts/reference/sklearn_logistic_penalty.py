@@ -74,6 +74,7 @@ CASES = [
     ),
     ("noisy_none", NOISY, {"penalty": "none"}, 42, 0.2),
     ("breast_cancer_l1_balanced", CANCER, {"penalty": "l1", "C": 0.1, "class_weight": "balanced"}, 42, 0.2),
+    ("breast_cancer_l2", CANCER, {"penalty": "l2", "C": 0.5}, 42, 0.2),
     ("wine_l2_balanced", WINE, {"penalty": "l2", "C": 0.5, "class_weight": "balanced"}, 42, 0.2),
     ("noisy_none_balanced", NOISY, {"penalty": "none", "class_weight": "balanced"}, 7, 0.2),
 ]

@@ -15,6 +15,7 @@
 use std::collections::VecDeque;
 
 use super::Objective;
+use super::vector::dot;
 use crate::compute::ComputeError;
 
 /// Pairs of past steps kept for the curvature estimate.
@@ -311,10 +312,6 @@ impl Lbfgs {
         }
         Ok(None)
     }
-}
-
-pub(super) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn axpy(a: f64, x: &[f64], y: &mut [f64]) {

@@ -27,6 +27,7 @@ pub mod pca;
 pub mod sparse;
 mod split;
 pub mod tree;
+mod vector;
 
 pub use gpu::{GpuLinearLoss, GpuSoftmaxCrossEntropy, GpuSquaredError, RowLoss};
 pub use linear::SquaredError;

@@ -16,8 +16,9 @@
 
 use super::Objective;
 use super::lbfgs::{
-    ARMIJO, DECREASE_TOLERANCE, GRADIENT_TOLERANCE, History, MAX_HALVINGS, Status, dot, max_abs,
+    ARMIJO, DECREASE_TOLERANCE, GRADIENT_TOLERANCE, History, MAX_HALVINGS, Status, max_abs,
 };
+use super::vector::dot;
 use crate::compute::ComputeError;
 
 #[derive(Debug, Clone)]

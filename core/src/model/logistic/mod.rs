@@ -1,20 +1,21 @@
 //! Multinomial logistic regression, as scikit-learn's `LogisticRegression`.
 //!
-//! With the L2 penalty (the default) or none, fitted by L-BFGS on the CPU (f64)
-//! or the GPU (f32 kernels); two classes are two softmax rows, whose L2 penalty
-//! falls on both (so the model is scikit-learn's two-class one at `2C`).
+//! The objective is scikit-learn's: the log-losses plus
+//! `(ρ ‖W‖₁ + (1 − ρ) ‖W‖² / 2) / C`, `ρ` the `l1_ratio` (0 for `l2`), intercepts
+//! unpenalized. Two classes are scikit-learn's one weight vector (`binary.rs`),
+//! carried in the model as the second class's row beside a row of zeros; three or
+//! more are multinomial (`objective.rs`).
 //!
-//! With `l1` or `elasticnet` the objective is scikit-learn's (`saga`'s): the
-//! log-losses plus `(ρ ‖W‖₁ + (1 − ρ) ‖W‖² / 2) / C`, `ρ` the `l1_ratio`,
-//! intercepts unpenalized; two classes are scikit-learn's one weight vector
-//! (`binary.rs`), carried as the second class's row beside a row of zeros. It is
-//! fitted by OWL-QN, so weights the optimum zeroes are exactly zero, on the CPU
-//! only, wherever a GPU is offered.
+//! With the L2 penalty (the default) or none, fitted by L-BFGS on the CPU (f64)
+//! or the GPU (f32 kernels, multinomial: two classes run there as two rows with
+//! the first held at zero). With `l1` or `elasticnet`, fitted by OWL-QN, so
+//! weights the optimum zeroes are exactly zero, on the CPU only, wherever a GPU is
+//! offered.
 
 mod binary;
 mod objective;
 
-pub use binary::BinaryCrossEntropy;
+pub use binary::{BinaryCrossEntropy, SecondRow};
 pub use objective::SoftmaxCrossEntropy;
 
 use std::sync::Arc;
@@ -187,74 +188,67 @@ struct Rows {
     weights: Vec<f64>,
 }
 
-/// L-BFGS on the multinomial objective with an L2 penalty of `strength`, on the
-/// GPU where one is offered (and the rows are not weighed by class).
+/// L-BFGS on the objective with an L2 penalty of `strength`, on the GPU where
+/// one is offered (and the rows are not weighed by class).
 fn l2_fit(rows: Rows, strength: f64, max_iter: usize) -> Box<dyn Fit> {
-    let Rows {
-        x,
-        inputs,
-        labels,
-        classes,
-        weights,
-    } = rows;
-    let objective = Classes {
-        loss: SoftmaxCrossEntropy {
-            x,
-            inputs,
-            labels,
-            classes: classes.len(),
-            penalty: strength,
-            class_weights: weights,
-        },
-        classes,
-    };
+    if rows.classes.len() == 2 {
+        return Box::new(LbfgsFit::new(
+            binary(rows, strength),
+            max_iter,
+            binary_model,
+        ));
+    }
+    let objective = multinomial(rows, strength);
     Box::new(LbfgsFit::new(objective, max_iter, multinomial_model))
 }
 
 /// OWL-QN on scikit-learn's objective with an L2 penalty of `l2` and an L1
 /// weight of `l1` on every weight (none on the intercepts), on the CPU.
 fn l1_fit(rows: Rows, l2: f64, l1: f64, max_iter: usize) -> Box<dyn Fit> {
-    let Rows {
-        x,
-        inputs,
-        labels,
-        classes,
-        weights: class_weights,
-    } = rows;
     // One class's parameters: its weights, then its intercept.
-    let mut weights = vec![l1; inputs];
+    let mut weights = vec![l1; rows.inputs];
     weights.push(0.0);
-    if classes.len() == 2 {
-        let objective = Classes {
-            loss: BinaryCrossEntropy {
-                x,
-                inputs,
-                positive: labels.iter().map(|&c| c == 1).collect(),
-                penalty: l2,
-                class_weights,
-            },
-            classes,
-        };
+    if rows.classes.len() == 2 {
+        let objective = binary(rows, l2);
         return Box::new(OwlqnFit::new(objective, weights, max_iter, binary_model));
     }
-    let weights = weights.repeat(classes.len());
-    let objective = Classes {
-        loss: SoftmaxCrossEntropy {
-            x,
-            inputs,
-            labels,
-            classes: classes.len(),
-            penalty: l2,
-            class_weights,
-        },
-        classes,
-    };
+    let weights = weights.repeat(rows.classes.len());
+    let objective = multinomial(rows, l2);
     Box::new(OwlqnFit::new(
         objective,
         weights,
         max_iter,
         multinomial_model,
     ))
+}
+
+/// The two-class objective over `rows` with an L2 penalty of `l2`.
+fn binary(rows: Rows, l2: f64) -> Classes<BinaryCrossEntropy> {
+    Classes {
+        loss: BinaryCrossEntropy {
+            x: rows.x,
+            inputs: rows.inputs,
+            positive: rows.labels.iter().map(|&c| c == 1).collect(),
+            penalty: l2,
+            class_weights: rows.weights,
+        },
+        classes: rows.classes,
+    }
+}
+
+/// The multinomial objective over `rows` with an L2 penalty of `l2`.
+fn multinomial(rows: Rows, l2: f64) -> Classes<SoftmaxCrossEntropy> {
+    Classes {
+        loss: SoftmaxCrossEntropy {
+            x: rows.x,
+            inputs: rows.inputs,
+            classes: rows.classes.len(),
+            labels: rows.labels,
+            penalty: l2,
+            class_weights: rows.weights,
+        },
+        classes: rows.classes,
+    }
 }
 
 /// The model at multinomial parameters, laid out class by class.
@@ -307,6 +301,27 @@ impl ConvexLoss for Classes<SoftmaxCrossEntropy> {
 
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError> {
         GpuSoftmaxCrossEntropy::upload(gpu, &self.loss).await
+    }
+}
+
+impl ConvexLoss for Classes<BinaryCrossEntropy> {
+    type OnGpu = SecondRow<GpuSoftmaxCrossEntropy>;
+
+    /// The fused GPU kernels weigh every row alike.
+    fn has_gpu_path(&self) -> bool {
+        self.loss.class_weights.is_empty()
+    }
+
+    async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError> {
+        let rows = SoftmaxCrossEntropy {
+            x: self.loss.x.clone(),
+            inputs: self.loss.inputs,
+            labels: self.loss.positive.iter().map(|&p| usize::from(p)).collect(),
+            classes: 2,
+            penalty: self.loss.penalty,
+            class_weights: Vec::new(),
+        };
+        Ok(SecondRow(GpuSoftmaxCrossEntropy::upload(gpu, &rows).await?))
     }
 }
 

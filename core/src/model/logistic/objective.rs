@@ -1,9 +1,9 @@
-use ndarray::{Axis, Slice};
-
 use std::sync::Arc;
 
 use crate::compute::ComputeError;
 use crate::model::Objective;
+use crate::model::vector::dot;
+use crate::parallel;
 
 /// `Σᵢ ω(yᵢ) cross-entropy(softmax(W xᵢ + b), yᵢ) + ‖W‖² / (2C)`: multinomial
 /// logistic regression with the intercepts unpenalized, as scikit-learn defines
@@ -29,39 +29,61 @@ impl Objective for SoftmaxCrossEntropy {
         self.classes * (self.inputs + 1)
     }
 
+    /// One pass over the rows, in blocks spread over threads: each row's
+    /// logits, softmax and residuals, added times the row to the gradient
+    /// straight away, so that the inputs are read once per evaluation.
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let (d, k) = (self.inputs, self.classes);
-        let x = crate::model::rows(&self.x, self.labels.len(), d)?;
-        let p = crate::model::rows(params, k, d + 1)?;
-        let w = p.slice_axis(Axis(1), Slice::from(0..d));
-        // Logits for every row at once (a GEMM), then softmax and residuals in place.
-        let mut z = x.dot(&w.t());
-        z += &p.column(d);
-        let mut loss = 0.0;
-        for (mut row, &label) in z.rows_mut().into_iter().zip(&self.labels) {
-            let max = row.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
-            let logit = row[label];
-            row.mapv_inplace(|v| (v - max).exp());
-            let sum = row.sum();
-            let weight = self.class_weights.get(label).copied().unwrap_or(1.0);
-            loss += weight * (max + sum.ln() - logit);
-            row /= sum;
-            row[label] -= 1.0;
-            if weight != 1.0 {
-                row *= weight;
-            }
+        let rows = self.labels.len();
+        if self.x.len() != rows * d {
+            return Err(ComputeError::ShapeMismatch {
+                what: "training inputs",
+                expected: rows * d,
+                actual: self.x.len(),
+            });
         }
-        // The gradient: residualsᵀ X for the weights, residual sums for the intercepts.
-        let grad_w = z.t().dot(&x);
-        let grad_b = z.sum_axis(Axis(0));
-        for c in 0..k {
-            let g = &mut grad[c * (d + 1)..(c + 1) * (d + 1)];
-            for j in 0..d {
-                let wj = w[[c, j]];
-                loss += 0.5 * self.penalty * wj * wj;
-                g[j] = grad_w[[c, j]] + self.penalty * wj;
+        let stride = d + 1;
+        let (mut loss, sums) = parallel::sum_blocks(rows, k * stride, |block, sum| {
+            let mut loss = 0.0;
+            let mut z = vec![0.0; k];
+            for r in block {
+                let row = &self.x[r * d..(r + 1) * d];
+                let label = self.labels[r];
+                for (c, z) in z.iter_mut().enumerate() {
+                    let p = &params[c * stride..(c + 1) * stride];
+                    *z = dot(row, &p[..d]) + p[d];
+                }
+                let max = z.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v));
+                let logit = z[label];
+                let mut total = 0.0;
+                for z in &mut z {
+                    *z = (*z - max).exp();
+                    total += *z;
+                }
+                let weight = self.class_weights.get(label).copied().unwrap_or(1.0);
+                loss += weight * (max + total.ln() - logit);
+                for (c, &e) in z.iter().enumerate() {
+                    let truth = if c == label { 1.0 } else { 0.0 };
+                    let residual = weight * (e / total - truth);
+                    let g = &mut sum[c * stride..(c + 1) * stride];
+                    for (g, x) in g[..d].iter_mut().zip(row) {
+                        *g += residual * x;
+                    }
+                    g[d] += residual;
+                }
             }
-            g[d] = grad_b[c];
+            loss
+        });
+        for c in 0..k {
+            let (p, g) = (
+                &params[c * stride..(c + 1) * stride],
+                &mut grad[c * stride..(c + 1) * stride],
+            );
+            for j in 0..d {
+                loss += 0.5 * self.penalty * p[j] * p[j];
+                g[j] = sums[c * stride + j] + self.penalty * p[j];
+            }
+            g[d] = sums[c * stride + d];
         }
         Ok(loss)
     }

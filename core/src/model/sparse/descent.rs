@@ -4,6 +4,8 @@
 //! `‖y − Xw − b‖² / (2n) + α ρ ‖w‖₁ + α (1 − ρ) ‖w‖² / 2`; the intercept comes from
 //! centring `X` and `y` on their means.
 
+use crate::model::vector::dot;
+
 /// A coordinate-descent fit in progress, in f64.
 #[derive(Debug, Clone)]
 pub struct Descent {
@@ -141,10 +143,6 @@ impl Descent {
     pub fn intercept(&self) -> f64 {
         self.y_mean - dot(&self.x_mean, &self.w)
     }
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 #[cfg(test)]
