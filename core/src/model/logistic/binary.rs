@@ -34,13 +34,8 @@ impl Objective for BinaryCrossEntropy {
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let d = self.inputs;
         let rows = self.positive.len();
-        if self.x.len() != rows * d {
-            return Err(ComputeError::ShapeMismatch {
-                what: "training inputs",
-                expected: rows * d,
-                actual: self.x.len(),
-            });
-        }
+        // The inputs must hold every row.
+        crate::model::rows(&self.x, rows, d)?;
         let (v, c) = (&params[..d], params[d]);
         let (mut loss, sums) = parallel::sum_blocks(rows, d + 1, |block, sum| {
             let mut loss = 0.0;

@@ -35,13 +35,8 @@ impl Objective for SoftmaxCrossEntropy {
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let (d, k) = (self.inputs, self.classes);
         let rows = self.labels.len();
-        if self.x.len() != rows * d {
-            return Err(ComputeError::ShapeMismatch {
-                what: "training inputs",
-                expected: rows * d,
-                actual: self.x.len(),
-            });
-        }
+        // The inputs must hold every row.
+        crate::model::rows(&self.x, rows, d)?;
         let stride = d + 1;
         let (mut loss, sums) = parallel::sum_blocks(rows, k * stride, |block, sum| {
             let mut loss = 0.0;
