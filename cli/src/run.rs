@@ -96,7 +96,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         "cpu" => Preference::Cpu,
         _ => Preference::Auto,
     };
-    let (device, _) = pollster::block_on(select(preference))
+    let (device, report) = pollster::block_on(select(preference))
         .map_err(|e| format!("--device gpu: there is no GPU to train on: {e}"))?;
     let on_failure = match preference {
         Preference::Auto => OnGpuFailure::GoOnOnCpu,
@@ -136,7 +136,12 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         .map(|(id, title, model, trained)| CellSummary {
             id: *id,
             title,
-            summary: summary(trained.pipeline.task, model, trained),
+            summary: summary(
+                trained.pipeline.task,
+                model,
+                trained,
+                report.reason.as_deref(),
+            ),
         })
         .collect();
     if !args.json {

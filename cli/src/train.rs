@@ -67,6 +67,9 @@ pub struct Summary<'a> {
     model: &'a str,
     /// The device that trained the model.
     device: DeviceKind,
+    /// Why the CPU trained it, where it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_reason: Option<String>,
     n_train: usize,
     n_test: usize,
     metrics: &'a Metrics,
@@ -117,14 +120,20 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         test_size: args.test_size,
         seed: args.seed,
     };
-    let trained = fit(&frame, test.as_ref(), spec, &args.device)?;
+    let (trained, selection) = fit(&frame, test.as_ref(), spec, &args.device)?;
 
     outputs.write(|flag| match flag {
         "--model-json" => serde_json::to_vec_pretty(&trained.pipeline).map_err(|e| e.to_string()),
         "--onnx" => studio_core::export::to_onnx(&trained.pipeline).map_err(|e| e.to_string()),
         _ => predictions_csv(&trained),
     })?;
-    report(task, family.name(), &trained, args.json)
+    report(
+        task,
+        family.name(),
+        &trained,
+        selection.as_deref(),
+        args.json,
+    )
 }
 
 /// The task `--task` names, or the one the target (or, without one, the model) implies.
@@ -193,13 +202,13 @@ pub fn fit(
     test: Option<&Frame>,
     spec: TrainSpec,
     device: &str,
-) -> Result<Trained, String> {
+) -> Result<(Trained, Option<String>), String> {
     let preference = match device {
         "gpu" => Preference::Gpu,
         "cpu" => Preference::Cpu,
         _ => Preference::Auto,
     };
-    let (device, _) = pollster::block_on(select(preference))
+    let (device, report) = pollster::block_on(select(preference))
         .map_err(|e| format!("--device gpu: there is no GPU to train on: {e}"))?;
     let on_failure = match preference {
         Preference::Auto => OnGpuFailure::GoOnOnCpu,
@@ -210,15 +219,30 @@ pub fn fit(
     if let Some(fallback) = &trained.fallback {
         eprintln!("studio: {fallback}");
     }
-    Ok(trained)
+    Ok((trained, report.reason))
 }
 
 /// What `--json` prints for a finished run.
-pub fn summary<'a>(task: Task, model: &'a str, trained: &'a Trained) -> Summary<'a> {
+/// `selection` is why the device chosen for the run was the CPU, where it was.
+pub fn summary<'a>(
+    task: Task,
+    model: &'a str,
+    trained: &'a Trained,
+    selection: Option<&str>,
+) -> Summary<'a> {
+    // Why the CPU trained it, where it did: the GPU failed, the fit did not pay
+    // for it, or there was no GPU to choose.
+    let device_reason = match (&trained.fallback, &trained.cpu_reason) {
+        (Some(fallback), _) => Some(fallback.to_string()),
+        (None, Some(reason)) => Some(reason.clone()),
+        (None, None) if trained.device == DeviceKind::Cpu => selection.map(str::to_owned),
+        (None, None) => None,
+    };
     Summary {
         task,
         model,
         device: trained.device,
+        device_reason,
         n_train: trained.split.train.len(),
         n_test: trained.split.test.len(),
         metrics: &trained.metrics,
@@ -236,8 +260,14 @@ pub fn summary<'a>(task: Task, model: &'a str, trained: &'a Trained) -> Summary<
 }
 
 /// Prints a finished run: one JSON object, or lines for people.
-pub fn report(task: Task, model: &str, trained: &Trained, json: bool) -> Result<(), String> {
-    let summary = summary(task, model, trained);
+pub fn report(
+    task: Task,
+    model: &str,
+    trained: &Trained,
+    selection: Option<&str>,
+    json: bool,
+) -> Result<(), String> {
+    let summary = summary(task, model, trained, selection);
     if json {
         println!(
             "{}",

@@ -73,6 +73,9 @@ fn the_gpu_and_the_cpu_train_the_same_classifier() {
     };
     let (cpu, gpu) = (run("cpu"), run("gpu"));
     assert_eq!(cpu["device"], "cpu");
+    assert_eq!(cpu["device_reason"], "the CPU was requested");
+    // A GPU asked for by name takes every fit with a GPU path, however small.
+    assert_eq!(gpu.get("device_reason"), None);
     // The GPU tests run on lavapipe; without an adapter this fails rather than skips.
     assert_eq!(gpu["device"], "gpu");
     assert_eq!(gpu["metrics"]["accuracy"], cpu["metrics"]["accuracy"]);

@@ -170,6 +170,8 @@ pub struct Trained {
     pub device: DeviceKind,
     /// Where and why the run left the GPU, if it did.
     pub fallback: Option<Fallback>,
+    /// Why a run offered a GPU trained on the CPU from the start, if it did.
+    pub cpu_reason: Option<String>,
 }
 
 impl Trained {
@@ -598,6 +600,7 @@ impl Trainer {
             progress: self.run.progress(),
             device: self.run.device(),
             fallback: self.run.fallback().cloned(),
+            cpu_reason: self.run.cpu_reason().map(str::to_owned),
         }
     }
 }

@@ -19,6 +19,7 @@ use studio_core::model::{
     GpuSoftmaxCrossEntropy, GpuSquaredError, Objective, SoftmaxCrossEntropy, SquaredError,
 };
 use studio_core::rng::SplitMix64;
+use studio_core::synthetic::Synthetic;
 use studio_core::train::{
     Metrics, OnGpuFailure, Task, TrainError, TrainSpec, Trained, Trainer, train_on,
 };
@@ -189,6 +190,48 @@ fn l1_and_elastic_net_logistic_regression_stay_on_the_cpu_where_a_gpu_is_offered
         assert_eq!(offered.fallback, None, "{penalty}");
         assert_eq!(offered.pipeline, cpu.pipeline, "{penalty}");
     }
+}
+
+#[test]
+fn a_gpu_chosen_by_auto_takes_only_fits_large_enough_to_pay_for_it() {
+    let auto = |frame: &Frame, spec: TrainSpec| {
+        let gpu = Device::Gpu(Box::new(gpu().only_where_it_pays()));
+        block_on(train_on(frame, None, spec, &gpu, OnGpuFailure::GoOnOnCpu)).expect("trains")
+    };
+    // Iris: 120 rows × 15 parameters, far below the GPU's break-even.
+    let iris = sample("iris.csv");
+    let small = auto(&iris, spec("species", Task::Classification, "logistic"));
+    assert_eq!(small.device, DeviceKind::Cpu);
+    let reason = small.cpu_reason.expect("a reason");
+    assert!(
+        reason.starts_with("about 3 600 multiply-adds an iteration are too few to pay for the GPU"),
+        "{reason}"
+    );
+    // A tree has no GPU path at any size.
+    let tree = auto(&iris, spec("species", Task::Classification, "tree"));
+    assert_eq!(tree.device, DeviceKind::Cpu);
+    assert_eq!(
+        tree.cpu_reason.as_deref(),
+        Some("Decision tree has no GPU path, so it ran on the CPU")
+    );
+    // 40 000 training rows × 3 classes × 21 parameters, twice: above it.
+    let large = Synthetic {
+        rows: 50_000,
+        features: 20,
+        task: Task::Classification,
+        seed: 3,
+    }
+    .generate()
+    .expect("generates");
+    let mut spec = spec("class", Task::Classification, "logistic");
+    spec.model
+        .params
+        .insert("max_iter".into(), ParamValue::Number(2.0));
+    let trained = auto(&large, spec);
+    assert_eq!(
+        (trained.device, trained.cpu_reason),
+        (DeviceKind::Gpu, None)
+    );
 }
 
 #[test]

@@ -217,12 +217,10 @@ fn summary(
     report: studio_core::compute::DeviceReport,
 ) -> TrainSummary {
     let fallback = trained.fallback.as_ref().map(ToString::to_string);
-    let device = match &fallback {
-        Some(fallback) => format!("CPU · {fallback}"),
-        None if trained.device != report.kind => {
-            format!("CPU · {model} has no GPU path, so it ran on the CPU")
-        }
-        None => report.summary(),
+    let device = match (&fallback, &trained.cpu_reason) {
+        (Some(fallback), _) => format!("CPU · {fallback}"),
+        (None, Some(reason)) => format!("CPU · {reason}"),
+        (None, None) => report.summary(),
     };
     TrainSummary {
         task: trained.pipeline.task,

@@ -43,7 +43,8 @@ impl Device {
 /// passes over software renderers (lavapipe, llvmpipe, SwiftShader, WARP: an
 /// adapter of device type CPU, or a browser's fallback adapter). With
 /// [`Preference::Gpu`], any GPU is used, and one that cannot be is an error
-/// rather than a fallback.
+/// rather than a fallback. A GPU chosen by `auto` takes only the fits whose work
+/// per step pays for it ([`crate::learner::GPU_MIN_WORK`]).
 pub async fn select(preference: Preference) -> Result<(Device, DeviceReport), GpuUnavailable> {
     if preference == Preference::Cpu {
         return Ok(on_cpu("the CPU was requested".to_owned()));
@@ -58,6 +59,9 @@ pub async fn select(preference: Preference) -> Result<(Device, DeviceReport), Gp
                  slower than Studio's own CPU path (to train on it anyway, use --device gpu, \
                  or open Studio with ?device=gpu)"
             )))
+        }
+        Ok((Device::Gpu(gpu), report)) if preference == Preference::Auto => {
+            Ok((Device::Gpu(Box::new(gpu.only_where_it_pays())), report))
         }
         Ok(selected) => Ok(selected),
         Err(unavailable) if preference == Preference::Auto => Ok(on_cpu(unavailable.to_string())),

@@ -155,6 +155,16 @@ pub struct ScoreCurve {
     pub values: Vec<f64>,
 }
 
+/// The multiply-adds per step below which a GPU chosen by `auto` is passed over.
+/// A step on the GPU costs a few dispatches and a read-back of its loss and
+/// state, about a millisecond on a discrete GPU and more in a browser, whatever
+/// its size; in that time Studio's CPU path does a few million multiply-adds on
+/// two threads. 2²² is where the GPU starts to pay by that count: iris, the
+/// penguins and a small network stay on the CPU, logistic regression on a
+/// million rows goes to the GPU. Not yet measured on a real GPU (BENCHMARKS.md:
+/// `bench/gpu.sh` times the break-even when a device is lent).
+pub const GPU_MIN_WORK: u64 = 1 << 22;
+
 /// A fit in progress.
 pub trait Fit {
     /// Runs one step; `Ok(false)` once there is nothing left to do. A
@@ -168,6 +178,11 @@ pub trait Fit {
     fn model(&self) -> Fitted;
     fn device(&self) -> DeviceKind {
         DeviceKind::Cpu
+    }
+    /// About how many multiply-adds one step does on the device, for a fit with
+    /// a GPU path: what `auto` weighs against [`GPU_MIN_WORK`].
+    fn work_per_step(&self) -> u64 {
+        0
     }
     /// Moves the work that has a GPU path onto `gpu`; `Ok(false)` for a family
     /// that has none, which stays on the CPU.

@@ -1,6 +1,8 @@
 //! Driving a [`Fit`] on a device, with the one GPU→CPU fallback every family shares.
 
-use super::{Family, Fit, FitError, Fitted, Progress, Resolved, ScoreCurve, TrainingSet};
+use super::{
+    Family, Fit, FitError, Fitted, GPU_MIN_WORK, Progress, Resolved, ScoreCurve, TrainingSet,
+};
 use crate::compute::{ComputeError, Device, DeviceKind};
 
 /// What a run does when the GPU fails under it (cannot hold the data, device
@@ -54,6 +56,8 @@ pub enum RunError {
 pub struct Run {
     fit: Box<dyn Fit>,
     fallback: Option<Fallback>,
+    /// Why a fit offered a GPU trained on the CPU from the start.
+    cpu_reason: Option<String>,
     on_failure: OnGpuFailure,
     loss_curve: Vec<f64>,
     held_out_loss_curve: Vec<f64>,
@@ -84,21 +88,40 @@ impl Run {
     ) -> Result<Self, RunError> {
         let mut fit = family.start(params, data)?;
         let mut fallback = None;
+        let mut cpu_reason = None;
         if let Device::Gpu(gpu) = device {
-            match fit.to_gpu(gpu).await {
-                Ok(_) => {}
-                Err(error) if on_failure == OnGpuFailure::Stop => return Err(RunError::Gpu(error)),
-                Err(error) => {
-                    fallback = Some(Fallback {
-                        iteration: 0,
-                        error,
-                    })
+            let work = fit.work_per_step();
+            if gpu.takes_only_what_pays() && work < GPU_MIN_WORK {
+                cpu_reason = Some(if work == 0 {
+                    no_gpu_path(family)
+                } else {
+                    format!(
+                        "about {} multiply-adds an iteration are too few to pay for the GPU \
+                         (it takes from {}), so it ran on the CPU",
+                        grouped(work),
+                        grouped(GPU_MIN_WORK)
+                    )
+                });
+            } else {
+                match fit.to_gpu(gpu).await {
+                    Ok(true) => {}
+                    Ok(false) => cpu_reason = Some(no_gpu_path(family)),
+                    Err(error) if on_failure == OnGpuFailure::Stop => {
+                        return Err(RunError::Gpu(error));
+                    }
+                    Err(error) => {
+                        fallback = Some(Fallback {
+                            iteration: 0,
+                            error,
+                        })
+                    }
                 }
             }
         }
         let mut run = Self {
             fit,
             fallback,
+            cpu_reason,
             on_failure,
             loss_curve: Vec::new(),
             held_out_loss_curve: Vec::new(),
@@ -171,6 +194,11 @@ impl Run {
         self.fallback.as_ref()
     }
 
+    /// Why a fit offered a GPU trained on the CPU from the start, if it did.
+    pub fn cpu_reason(&self) -> Option<&str> {
+        self.cpu_reason.as_deref()
+    }
+
     pub fn converged(&self) -> bool {
         self.fit.converged()
     }
@@ -192,5 +220,32 @@ impl Run {
 
     pub fn model(&self) -> Fitted {
         self.fit.model()
+    }
+}
+
+fn no_gpu_path(family: &dyn Family) -> String {
+    format!("{} has no GPU path, so it ran on the CPU", family.label())
+}
+
+/// `n` with its thousands grouped: 4 194 304.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn large_counts_are_grouped_by_thousands() {
+        assert_eq!(super::grouped(7), "7");
+        assert_eq!(super::grouped(1_000), "1 000");
+        assert_eq!(super::grouped(4_194_304), "4 194 304");
     }
 }

@@ -16,6 +16,9 @@ pub trait ConvexLoss: Objective {
     type OnGpu: Objective;
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError>;
 
+    /// The training rows the objective sums over.
+    fn rows(&self) -> usize;
+
     /// Whether this objective has a GPU form; one without trains on the CPU.
     fn has_gpu_path(&self) -> bool {
         true
@@ -96,6 +99,15 @@ impl<L: ConvexLoss + 'static> Fit for LbfgsFit<L> {
             DeviceKind::Gpu
         } else {
             DeviceKind::Cpu
+        }
+    }
+
+    /// Each row times every parameter, for the values and for the gradient.
+    fn work_per_step(&self) -> u64 {
+        if self.cpu.has_gpu_path() {
+            (2 * self.cpu.rows() * self.cpu.dim()) as u64
+        } else {
+            0
         }
     }
 

@@ -57,6 +57,9 @@ pub struct GpuDevice {
     kernels: Arc<Mutex<HashMap<&'static str, Kernel>>>,
     /// Set by wgpu's callbacks when the device is lost or an error escapes a scope.
     fault: Arc<Mutex<Option<String>>>,
+    /// Chosen by `auto`: fits use it only where their work pays for its fixed
+    /// costs; a GPU asked for by name takes every fit with a GPU path.
+    only_where_it_pays: bool,
 }
 
 impl GpuDevice {
@@ -118,7 +121,20 @@ impl GpuDevice {
             recorder,
             kernels,
             fault,
+            only_where_it_pays: false,
         })
+    }
+
+    /// This device as `auto` chose it: fits too small to pay for the GPU's
+    /// dispatches and read-backs stay on the CPU.
+    pub fn only_where_it_pays(mut self) -> Self {
+        self.only_where_it_pays = true;
+        self
+    }
+
+    /// Whether fits too small to pay for the GPU stay on the CPU.
+    pub fn takes_only_what_pays(&self) -> bool {
+        self.only_where_it_pays
     }
 
     /// The limits this device was created with: the adapter's own.

@@ -359,6 +359,11 @@ impl Fit for KMeansFit {
         }
     }
 
+    /// Every row's distance to every centre.
+    fn work_per_step(&self) -> u64 {
+        (self.x32.len() * self.p.k) as u64
+    }
+
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
             let x = gpu.upload(&self.x32)?;

@@ -91,6 +91,10 @@ impl ConvexLoss for SquaredError {
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError> {
         GpuSquaredError::upload(gpu, self).await
     }
+
+    fn rows(&self) -> usize {
+        self.y.len()
+    }
 }
 
 /// `w · x + b`.

@@ -302,6 +302,10 @@ impl ConvexLoss for Classes<SoftmaxCrossEntropy> {
     async fn upload(&self, gpu: &GpuDevice) -> Result<Self::OnGpu, ComputeError> {
         GpuSoftmaxCrossEntropy::upload(gpu, &self.loss).await
     }
+
+    fn rows(&self) -> usize {
+        self.loss.labels.len()
+    }
 }
 
 impl ConvexLoss for Classes<BinaryCrossEntropy> {
@@ -322,6 +326,10 @@ impl ConvexLoss for Classes<BinaryCrossEntropy> {
             class_weights: Vec::new(),
         };
         Ok(SecondRow(GpuSoftmaxCrossEntropy::upload(gpu, &rows).await?))
+    }
+
+    fn rows(&self) -> usize {
+        self.loss.positive.len()
     }
 }
 

@@ -60,6 +60,15 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// Multiply-adds for one pass over `rows` rows: the forward pass and the two
+    /// products of the backward pass, per layer.
+    pub fn work(&self, rows: usize) -> u64 {
+        let per_row: usize = self.widths.windows(2).map(|w| w[0] * w[1]).sum();
+        (3 * rows * per_row) as u64
+    }
+}
+
+impl Layout {
     fn layers(&self) -> usize {
         self.widths.len() - 1
     }

@@ -417,6 +417,10 @@ impl Fit for MlpFit {
         self.runner.kind()
     }
 
+    fn work_per_step(&self) -> u64 {
+        self.layout.work(self.rows())
+    }
+
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
             self.runner = Runner::new(Some(gpu), &self.layout, self.rows(), &self.state)?;

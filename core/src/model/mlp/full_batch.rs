@@ -229,6 +229,10 @@ impl Fit for FullBatchFit {
         self.objective.device()
     }
 
+    fn work_per_step(&self) -> u64 {
+        self.objective.layout.work(self.objective.targets.len())
+    }
+
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
             let state = self.objective.unflatten(self.params());
