@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { bigCsv, expectedDevice, openSample, openStudio, train } from './support';
+import { bigCsv, expectDevice, openSample, openStudio, train } from './support';
 
 const MESSY = fileURLToPath(new URL('../../core/tests/fixtures/messy-latin1.csv', import.meta.url));
 
@@ -20,7 +20,7 @@ test('axe finds no serious or critical violation in any state the page reaches',
   // Each audit walks the whole page: seven of them take a while on two cores.
   test.setTimeout(240_000);
   await openStudio(page);
-  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
   await audit(page, 'empty');
 
   await page.getByRole('button', { name: 'Compute details' }).click();
@@ -89,7 +89,7 @@ test('the keyboard alone opens a file, chooses a target, trains, stops and downl
   test.slow();
   await openStudio(page);
   // Settled: the device is chosen and the data cell drawn.
-  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
   // The saved datasets' list has arrived too, with the storage it uses: nothing above
   // Open CSV is drawn again.
   await expect(page.getByRole('region', { name: 'Saved datasets' })).toBeVisible();

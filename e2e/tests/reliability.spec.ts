@@ -2,7 +2,7 @@
 // kept aside, jobs that always answer, crashes that never loop, stale workers replaced.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page, type Worker } from '@playwright/test';
-import { UNIT_METRIC, bigCsv, computeWorker, expectedDevice, openSample, openStudio, train, panicUi } from './support';
+import { UNIT_METRIC, bigCsv, computeWorker, expectDevice, openSample, openStudio, train, panicUi } from './support';
 
 const NOTEBOOKS = 'studio.notebooks';
 
@@ -173,7 +173,7 @@ test('a training run that crashed the worker is offered again, not re-run, also 
 
   const retry = page.getByRole('alert', { name: 'Interrupted work' });
   await expect(retry).toContainText('Studio stopped while training');
-  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
   // Nothing started again by itself.
   await page.waitForTimeout(1000);
   await expect(page.getByRole('status').filter({ hasText: /^Training · / })).toBeHidden();
@@ -193,7 +193,7 @@ test('after three crashes later jobs fail at once with the reason and a reload',
   await openStudio(page);
   for (let crash = 1; crash <= 3; crash++) {
     // The (new) worker has started and answered.
-    await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+    await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
     // Every worker of the page, the compute worker's fingerprint helper too.
     await Promise.all(page.workers().map((worker) => panicWorker(worker, `simulated crash ${crash}`).catch(() => {})));
     // The notice says so, and so may a job that was running when it crashed.
@@ -240,7 +240,7 @@ test('a stale cached worker is replaced by a fresh one, and a lasting mismatch i
   });
   const page = await once.newPage();
   await openStudio(page);
-  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
   expect(served).toBeGreaterThanOrEqual(2);
   await once.close();

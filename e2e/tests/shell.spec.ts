@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
-import { computeWorker, expectedDevice, openStudio, panicUi } from './support';
+import { computeWorker, expectDevice, openStudio, panicUi } from './support';
 
 test('shows the notebook layout: header, rail of cells, main area', async ({ page }) => {
   await openStudio(page);
@@ -21,7 +21,7 @@ test('shows the notebook layout: header, rail of cells, main area', async ({ pag
 test('reports the compute device, chosen and verified in the worker', async ({ page }, info) => {
   await openStudio(page);
   const status = page.getByRole('status', { name: 'Compute device' });
-  await expect(status).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(status, info.project.name);
 
   await page.getByRole('button', { name: 'Compute details' }).click();
   const details = page.getByRole('region', { name: 'Compute device details' });
@@ -36,7 +36,7 @@ test('reports the compute device, chosen and verified in the worker', async ({ p
 
 test('runs the compute check with progress, results and cancel', async ({ page }, info) => {
   await openStudio(page);
-  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
   await page.getByRole('button', { name: 'Compute details' }).click();
   const check = page.getByRole('region', { name: 'Compute check' });
 
@@ -86,7 +86,7 @@ test('no request leaves the page origin, and the CSP blocks inline and other-ori
   const workerStarted = computeWorker(page);
   await openStudio(page);
   const worker = await workerStarted;
-  await expect(page.getByRole('status', { name: 'Compute device' })).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(page.getByRole('status', { name: 'Compute device' }), info.project.name);
   await page.getByRole('button', { name: 'Compute details' }).click();
   await page.getByLabel('Repetitions').fill('1');
   await page.getByRole('button', { name: 'Run compute check' }).click();
@@ -177,7 +177,7 @@ test('a crashed worker is detected, restarted, and the person is told', async ({
   await openStudio(page);
   const worker = await workerStarted;
   const status = page.getByRole('status', { name: 'Compute device' });
-  await expect(status).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(status, info.project.name);
 
   // wasm-bindgen's no-modules glue declares `wasm_bindgen` with `let`: a global
   // binding, but not a property of globalThis.
@@ -188,7 +188,7 @@ test('a crashed worker is detected, restarted, and the person is told', async ({
   const notice = page.getByRole('alert');
   await expect(notice).toContainText('The compute worker stopped unexpectedly');
   await expect(notice).toContainText('simulated worker failure');
-  await expect(status).toHaveText(expectedDevice(info.project.name));
+  await expectDevice(status, info.project.name);
 
   // The replacement worker does work.
   await page.getByRole('button', { name: 'Compute details' }).click();

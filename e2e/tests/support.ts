@@ -1,5 +1,5 @@
 // Helpers the specs share: opening Studio and samples, training, test data.
-import { expect, type Page, type Worker } from '@playwright/test';
+import { expect, type Locator, type Page, type Worker } from '@playwright/test';
 
 /// The page's next compute worker (named so by the page), not its fingerprint
 /// helper, a worker of the same script: call before the page starts it.
@@ -15,8 +15,15 @@ export function computeWorker(page: Page): Promise<Worker> {
 }
 
 // What the device status must say in each project of the suite.
-export function expectedDevice(project: string): RegExp {
+function expectedDevice(project: string): RegExp {
   return project === 'webgpu' ? /^WebGPU · \S/ : /^CPU · \S/;
+}
+
+/// Waits for the header's device line to settle on the project's device. Choosing
+/// a GPU verifies a kernel on it, which on a software GPU beside another test's
+/// training on two cores can take longer than an ordinary expectation waits.
+export async function expectDevice(status: Locator, project: string) {
+  await expect(status).toHaveText(expectedDevice(project), { timeout: 90_000 });
 }
 
 export async function openStudio(page: Page, path = '/') {

@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 
 use super::Objective;
-use super::vector::dot;
+use super::vector::{axpy, dot};
 use crate::compute::ComputeError;
 
 /// Pairs of past steps kept for the curvature estimate.
@@ -312,10 +312,6 @@ impl Lbfgs {
         }
         Ok(None)
     }
-}
-
-fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
-    y.iter_mut().zip(x).for_each(|(y, x)| *y += a * x);
 }
 
 pub(super) fn max_abs(v: &[f64]) -> f64 {

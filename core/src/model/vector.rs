@@ -1,5 +1,7 @@
 //! Small dense vector arithmetic shared by the optimizers and the objectives.
 
+use crate::parallel;
+
 /// `Σ a[i]·b[i]` with four running sums, so that the compiler can keep them in
 /// one vector register rather than wait on each addition in turn.
 #[inline]
@@ -18,6 +20,41 @@ pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
         }
     }
     (acc[0] + acc[2]) + (acc[1] + acc[3]) + tail
+}
+
+/// `y += a·x`.
+#[inline]
+pub(crate) fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
+    y.iter_mut().zip(x).for_each(|(y, x)| *y += a * x);
+}
+
+/// One pass over the `rows` rows of `x` (row-major, `params.len() − 1` wide) for a
+/// model with one output `z = w·x + b` (`params` is `[w, b]`): `per_row(i, z)`
+/// gives row `i`'s loss and the loss's slope in `z`, and the pass returns the
+/// summed loss and the summed slope times `[xᵢ, 1]`, the gradient of the summed
+/// loss. Rows run in blocks over threads ([`parallel::sum_blocks`]), and each
+/// is read once.
+pub(crate) fn one_output_pass(
+    x: &[f64],
+    params: &[f64],
+    rows: usize,
+    per_row: impl Fn(usize, f64) -> (f64, f64) + Sync,
+) -> (f64, Vec<f64>) {
+    let Some((&b, w)) = params.split_last() else {
+        return (0.0, Vec::new());
+    };
+    let d = w.len();
+    parallel::sum_blocks(rows, d + 1, |block, sum| {
+        let mut loss = 0.0;
+        for r in block {
+            let row = &x[r * d..(r + 1) * d];
+            let (row_loss, slope) = per_row(r, dot(row, w) + b);
+            loss += row_loss;
+            axpy(slope, row, &mut sum[..d]);
+            sum[d] += slope;
+        }
+        loss
+    })
 }
 
 #[cfg(test)]

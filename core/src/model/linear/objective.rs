@@ -1,9 +1,8 @@
-use ndarray::ArrayView1;
-
 use std::sync::Arc;
 
 use crate::compute::ComputeError;
 use crate::model::Objective;
+use crate::model::vector::one_output_pass;
 
 /// `‖y − X w − b‖² + α ‖w‖²`: ridge regression with the intercept unpenalized,
 /// as scikit-learn's `Ridge` defines it. Parameters: `[w_0 … w_(d−1), b]`.
@@ -21,21 +20,23 @@ impl Objective for SquaredError {
         self.inputs + 1
     }
 
+    /// One pass over the rows: each row's residual `r = w·x + b − y`, its
+    /// square, and `r` times the row added to the gradient straight away.
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let d = self.inputs;
-        let x = crate::model::rows(&self.x, self.y.len(), d)?;
-        let w = ArrayView1::from(&params[..d]);
-        // Residuals r = X w + b − y for every row at once (a GEMV).
-        let mut r = x.dot(&w);
-        r += params[d];
-        r -= &ArrayView1::from(&self.y[..]);
-        let grad_w = x.t().dot(&r);
-        let mut loss = r.dot(&r);
+        let rows = self.y.len();
+        // The inputs must hold every row.
+        crate::model::rows(&self.x, rows, d)?;
+        let (mut loss, sums) = one_output_pass(&self.x, params, rows, |r, z| {
+            let residual = z - self.y[r];
+            (residual * residual, residual)
+        });
+        let w = &params[..d];
         for j in 0..d {
             loss += self.alpha * w[j] * w[j];
-            grad[j] = 2.0 * grad_w[j] + 2.0 * self.alpha * w[j];
+            grad[j] = 2.0 * sums[j] + 2.0 * self.alpha * w[j];
         }
-        grad[d] = 2.0 * r.sum();
+        grad[d] = 2.0 * sums[d];
         Ok(loss)
     }
 }

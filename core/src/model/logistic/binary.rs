@@ -2,8 +2,7 @@ use std::sync::Arc;
 
 use crate::compute::ComputeError;
 use crate::model::Objective;
-use crate::model::vector::dot;
-use crate::parallel;
+use crate::model::vector::one_output_pass;
 
 /// `Σᵢ ω(tᵢ) (log(1 + exp(zᵢ)) − tᵢ zᵢ) + ‖v‖² · penalty / 2` with
 /// `zᵢ = v·xᵢ + c` and `tᵢ` 1 for the second class: two-class logistic regression
@@ -28,47 +27,35 @@ impl Objective for BinaryCrossEntropy {
         self.inputs + 1
     }
 
-    /// One pass over the rows, in blocks spread over threads: each row's logit,
-    /// loss and residual, and the residual times the row added to the gradient
-    /// straight away, so that the inputs are read once per evaluation.
+    /// One pass over the rows: each row's logit, loss and residual, and the
+    /// residual times the row added to the gradient straight away.
     async fn eval(&self, params: &[f64], grad: &mut [f64]) -> Result<f64, ComputeError> {
         let d = self.inputs;
         let rows = self.positive.len();
         // The inputs must hold every row.
         crate::model::rows(&self.x, rows, d)?;
-        let (v, c) = (&params[..d], params[d]);
-        let (mut loss, sums) = parallel::sum_blocks(rows, d + 1, |block, sum| {
-            let mut loss = 0.0;
-            for r in block {
-                let row = &self.x[r * d..(r + 1) * d];
-                let positive = self.positive[r];
-                let logit = dot(row, v) + c;
-                let t = f64::from(u8::from(positive));
-                // log(1 + eᶻ) and σ(z), each without overflow, from e = e^−|z| ≤ 1.
-                // `ln(1 + e)` rather than `e.ln_1p()`: it is several times
-                // faster, and where it rounds e away (e < 2⁻⁵³) the row's loss is
-                // off by less than 2⁻⁵³ in a sum of rows each at least that.
-                let e = (-logit.abs()).exp();
-                let (log_one_plus, inverse) = ((1.0 + e).ln(), 1.0 / (1.0 + e));
-                let (softplus, sigmoid) = if logit > 0.0 {
-                    (logit + log_one_plus, inverse)
-                } else {
-                    (log_one_plus, e * inverse)
-                };
-                let weight = self
-                    .class_weights
-                    .get(usize::from(positive))
-                    .copied()
-                    .unwrap_or(1.0);
-                loss += weight * (softplus - t * logit);
-                let residual = weight * (sigmoid - t);
-                for (g, x) in sum[..d].iter_mut().zip(row) {
-                    *g += residual * x;
-                }
-                sum[d] += residual;
-            }
-            loss
+        let (mut loss, sums) = one_output_pass(&self.x, params, rows, |r, logit| {
+            let positive = self.positive[r];
+            let t = f64::from(u8::from(positive));
+            // log(1 + eᶻ) and σ(z), each without overflow, from e = e^−|z| ≤ 1.
+            // `ln(1 + e)` rather than `e.ln_1p()`: it is several times faster,
+            // and where it rounds e away (e < 2⁻⁵³) the row's loss is off by less
+            // than 2⁻⁵³ in a sum of rows each at least that.
+            let e = (-logit.abs()).exp();
+            let (log_one_plus, inverse) = ((1.0 + e).ln(), 1.0 / (1.0 + e));
+            let (softplus, sigmoid) = if logit > 0.0 {
+                (logit + log_one_plus, inverse)
+            } else {
+                (log_one_plus, e * inverse)
+            };
+            let weight = self
+                .class_weights
+                .get(usize::from(positive))
+                .copied()
+                .unwrap_or(1.0);
+            (weight * (softplus - t * logit), weight * (sigmoid - t))
         });
+        let v = &params[..d];
         for j in 0..d {
             loss += 0.5 * self.penalty * v[j] * v[j];
             grad[j] = sums[j] + self.penalty * v[j];

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use crate::compute::ComputeError;
 use crate::model::Objective;
-use crate::model::vector::dot;
+use crate::model::vector::{axpy, dot};
 use crate::parallel;
 
 /// `Σᵢ ω(yᵢ) cross-entropy(softmax(W xᵢ + b), yᵢ) + ‖W‖² / (2C)`: multinomial
@@ -61,9 +61,7 @@ impl Objective for SoftmaxCrossEntropy {
                     let truth = if c == label { 1.0 } else { 0.0 };
                     let residual = weight * (e / total - truth);
                     let g = &mut sum[c * stride..(c + 1) * stride];
-                    for (g, x) in g[..d].iter_mut().zip(row) {
-                        *g += residual * x;
-                    }
+                    axpy(residual, row, &mut g[..d]);
                     g[d] += residual;
                 }
             }
