@@ -10,6 +10,7 @@ mod models;
 mod output;
 mod peak;
 mod run;
+mod stream;
 mod train;
 
 use std::process::ExitCode;

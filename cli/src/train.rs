@@ -7,9 +7,13 @@ use studio_core::compute::{DeviceKind, Preference, select};
 use studio_core::frame::Frame;
 use studio_core::ingest::LoadOptions;
 use studio_core::learner::{Family, ModelSpec, ParamValue, registry};
-use studio_core::train::{Metrics, OnGpuFailure, Task, TrainSpec, Trained, train_on};
+use studio_core::online::{self, OnlineSpec, OnlineTrained};
+use studio_core::train::{
+    Metrics, OnGpuFailure, Pipeline, Predictions, Task, TrainSpec, Trained, train_on,
+};
 
 use crate::output::Plan;
+use crate::stream::CsvChunks;
 
 /// `studio train`: fit a model on a CSV file and report test metrics.
 #[derive(Debug, Args)]
@@ -59,6 +63,22 @@ pub struct TrainArgs {
     /// the CPU), gpu (fail without one) or cpu.
     #[arg(long, default_value = "auto", value_parser = ["auto", "gpu", "cpu"])]
     device: String,
+    /// Stream --data in chunks through the model's minibatch updates rather than
+    /// read it whole, so that a file larger than memory trains: the
+    /// preprocessing is fitted on a first pass, each epoch is one more
+    /// (linear, logistic and linear_svm).
+    #[arg(long, conflicts_with = "device")]
+    online: bool,
+    /// With --online: passes of updates over the training rows (fewer if one
+    /// stops lowering the objective).
+    #[arg(long, default_value_t = online::EPOCHS, requires = "online")]
+    epochs: usize,
+    /// With --online: rows per minibatch.
+    #[arg(long, default_value_t = online::BATCH_SIZE, requires = "online")]
+    batch_size: usize,
+    /// With --online: Adam's first step size, shrinking with each epoch.
+    #[arg(long, default_value_t = online::LEARNING_RATE, requires = "online")]
+    learning_rate: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,35 +118,24 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         ],
         args.force,
     )?;
+    if args.online {
+        return run_online(&args, outputs);
+    }
     let frame = load(&args.data)?;
     let test = args.test_data.as_deref().map(load).transpose()?;
-    let family = args
-        .model
-        .as_deref()
-        .map(registry::family)
-        .transpose()
-        .map_err(|e| e.to_string())?;
+    let family = chosen_family(&args)?;
     let task = task_of(&args, &frame, family)?;
     let family = family.unwrap_or_else(|| registry::default_for(task));
-    let mut model = ModelSpec::new(family);
-    for param in &args.params {
-        let (name, value) = parse_param(family, param)?;
-        model.params.insert(name, value);
-    }
     let spec = TrainSpec {
         target: args.target.clone().filter(|_| task.has_target()),
         task,
-        model,
+        model: model_spec(family, &args.params)?,
         test_size: args.test_size,
         seed: args.seed,
     };
     let (trained, selection) = fit(&frame, test.as_ref(), spec, &args.device)?;
 
-    outputs.write(|flag| match flag {
-        "--model-json" => serde_json::to_vec_pretty(&trained.pipeline).map_err(|e| e.to_string()),
-        "--onnx" => studio_core::export::to_onnx(&trained.pipeline).map_err(|e| e.to_string()),
-        _ => predictions_csv(&trained),
-    })?;
+    write_outputs(outputs, &trained.pipeline, &trained.predictions)?;
     report(
         task,
         family.name(),
@@ -134,6 +143,100 @@ pub fn run(args: TrainArgs) -> Result<(), String> {
         selection.as_deref(),
         args.json,
     )
+}
+
+/// `--online`: the data and the test data streamed in chunks, the model learned
+/// from minibatches.
+fn run_online(args: &TrainArgs, outputs: Plan) -> Result<(), String> {
+    let mut data = CsvChunks::new(&args.data);
+    let mut test = args.test_data.as_deref().map(CsvChunks::new);
+    let family = chosen_family(args)?;
+    let task = task_of(args, &data.first()?, family)?;
+    let family = family.unwrap_or_else(|| registry::default_for(task));
+    let spec = OnlineSpec {
+        train: TrainSpec {
+            target: args.target.clone().filter(|_| task.has_target()),
+            task,
+            model: model_spec(family, &args.params)?,
+            test_size: args.test_size,
+            seed: args.seed,
+        },
+        epochs: args.epochs,
+        batch_size: args.batch_size,
+        learning_rate: args.learning_rate,
+    };
+    let started = std::time::Instant::now();
+    let trained = online::train_online(
+        &mut data,
+        test.as_mut().map(|t| t as &mut dyn online::Chunks),
+        &spec,
+        &mut |p| {
+            eprintln!(
+                "studio: epoch {}/{} · loss {:.6} · {:.1} s",
+                p.epoch,
+                p.epochs,
+                p.loss,
+                started.elapsed().as_secs_f64()
+            )
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    write_outputs(outputs, &trained.pipeline, &trained.predictions)?;
+    let summary = online_summary(task, family.name(), &trained);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&summary).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!(
+            "{} · {} · trained on {} rows, tested on {} · {} epochs of minibatches on the CPU{}\n{}",
+            task.name(),
+            family.name(),
+            trained.n_train,
+            trained.n_test,
+            trained.loss_curve.len(),
+            if trained.converged {
+                ""
+            } else {
+                " (stopped before converging)"
+            },
+            metrics_line(&trained.metrics)
+        );
+    }
+    Ok(())
+}
+
+/// The family `--model` names, if it names one.
+fn chosen_family(args: &TrainArgs) -> Result<Option<&'static dyn Family>, String> {
+    args.model
+        .as_deref()
+        .map(registry::family)
+        .transpose()
+        .map_err(|e| e.to_string())
+}
+
+/// Writes the files `--model-json`, `--onnx` and `--predictions` asked for.
+fn write_outputs(
+    outputs: Plan,
+    pipeline: &Pipeline,
+    predictions: &Predictions,
+) -> Result<(), String> {
+    outputs.write(|flag| match flag {
+        "--model-json" => serde_json::to_vec_pretty(pipeline).map_err(|e| e.to_string()),
+        "--onnx" => studio_core::export::to_onnx(pipeline).map_err(|e| e.to_string()),
+        _ => predictions_csv(pipeline, predictions),
+    })
+}
+
+/// The family with the `--param`s given.
+fn model_spec(family: &'static dyn Family, params: &[String]) -> Result<ModelSpec, String> {
+    let mut model = ModelSpec::new(family);
+    for param in params {
+        let (name, value) = parse_param(family, param)?;
+        model.params.insert(name, value);
+    }
+    Ok(model)
 }
 
 /// The task `--task` names, or the one the target (or, without one, the model) implies.
@@ -259,6 +362,26 @@ pub fn summary<'a>(
     }
 }
 
+/// What `--json` prints for a finished `--online` run: minibatch updates run on
+/// the CPU, and each pass over the data is an iteration.
+pub fn online_summary<'a>(task: Task, model: &'a str, trained: &'a OnlineTrained) -> Summary<'a> {
+    Summary {
+        task,
+        model,
+        device: DeviceKind::Cpu,
+        device_reason: Some(
+            "--online learns from minibatches as the file streams past, on the CPU".to_owned(),
+        ),
+        n_train: trained.n_train,
+        n_test: trained.n_test,
+        metrics: &trained.metrics,
+        iterations: Some(trained.loss_curve.len()),
+        training_loss: trained.loss_curve.last().copied(),
+        converged: trained.converged,
+        facts: BTreeMap::new(),
+    }
+}
+
 /// Prints a finished run: one JSON object, or lines for people.
 pub fn report(
     task: Task,
@@ -284,17 +407,17 @@ pub fn load(path: &Path) -> Result<Frame, String> {
         .map(|loaded| loaded.frame)
 }
 
-fn predictions_csv(trained: &Trained) -> Result<Vec<u8>, String> {
+/// The `--predictions` file: one row per test row.
+pub fn predictions_csv(pipeline: &Pipeline, p: &Predictions) -> Result<Vec<u8>, String> {
     let mut out = csv::Writer::from_writer(Vec::new());
-    let classes = trained.pipeline.model.classes();
-    let first = match trained.pipeline.task {
+    let classes = pipeline.model.classes();
+    let first = match pipeline.task {
         Task::Clustering => Some("cluster"),
         Task::Classification | Task::Regression => Some("prediction"),
         Task::Decomposition => None,
     };
     let mut header: Vec<String> = first.into_iter().map(str::to_owned).collect();
     header.extend(classes.iter().map(|c| format!("proba_{c}")));
-    let p = &trained.predictions;
     let clusters = p.distances.first().map_or(0, Vec::len);
     header.extend((0..clusters).map(|k| format!("distance_{k}")));
     let components = p.components.first().map_or(0, Vec::len);
@@ -343,45 +466,7 @@ pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
             " (stopped before converging)"
         }
     );
-    match summary.metrics {
-        Metrics::Classification(m) => {
-            out.push_str(&format!(
-                "accuracy {:.4} · macro F1 {:.4}\n",
-                m.accuracy, m.f1_macro
-            ));
-        }
-        Metrics::Regression(m) => {
-            out.push_str(&format!(
-                "RMSE {:.4} · MAE {:.4} · R² {:.4}\n",
-                m.rmse, m.mae, m.r2
-            ));
-        }
-        Metrics::Clustering(m) => {
-            let silhouette = m
-                .silhouette
-                .map_or_else(|| "none (one cluster)".to_owned(), |s| format!("{s:.4}"));
-            let sizes: Vec<String> = m.sizes.iter().map(usize::to_string).collect();
-            out.push_str(&format!(
-                "inertia {:.4} · silhouette {silhouette} · cluster sizes {}\n",
-                m.inertia,
-                sizes.join(", ")
-            ));
-        }
-        Metrics::Decomposition(m) => {
-            let shares: Vec<String> = m
-                .explained_variance_ratio
-                .iter()
-                .map(|r| format!("{:.1} %", 100.0 * r))
-                .collect();
-            let total: f64 = m.explained_variance_ratio.iter().sum();
-            out.push_str(&format!(
-                "{} components explain {:.1} % of the variance: {}\n",
-                shares.len(),
-                100.0 * total,
-                shares.join(", ")
-            ));
-        }
-    }
+    out.push_str(&metrics_line(summary.metrics));
     for fact in trained.pipeline.model.facts() {
         out.push_str(&format!(
             "{} {:.4}\n",
@@ -405,4 +490,41 @@ pub fn render_trained(summary: &Summary<'_>, trained: &Trained) -> String {
         out.push_str(&format!("best {} {best:.4}\n", curve.name));
     }
     out
+}
+
+/// The test metrics in one line for people.
+pub fn metrics_line(metrics: &Metrics) -> String {
+    match metrics {
+        Metrics::Classification(m) => {
+            format!("accuracy {:.4} · macro F1 {:.4}\n", m.accuracy, m.f1_macro)
+        }
+        Metrics::Regression(m) => {
+            format!("RMSE {:.4} · MAE {:.4} · R² {:.4}\n", m.rmse, m.mae, m.r2)
+        }
+        Metrics::Clustering(m) => {
+            let silhouette = m
+                .silhouette
+                .map_or_else(|| "none (one cluster)".to_owned(), |s| format!("{s:.4}"));
+            let sizes: Vec<String> = m.sizes.iter().map(usize::to_string).collect();
+            format!(
+                "inertia {:.4} · silhouette {silhouette} · cluster sizes {}\n",
+                m.inertia,
+                sizes.join(", ")
+            )
+        }
+        Metrics::Decomposition(m) => {
+            let shares: Vec<String> = m
+                .explained_variance_ratio
+                .iter()
+                .map(|r| format!("{:.1} %", 100.0 * r))
+                .collect();
+            let total: f64 = m.explained_variance_ratio.iter().sum();
+            format!(
+                "{} components explain {:.1} % of the variance: {}\n",
+                shares.len(),
+                100.0 * total,
+                shares.join(", ")
+            )
+        }
+    }
 }

@@ -450,3 +450,82 @@ fn predictions_of_a_yes_no_target_are_yes_and_no() {
         "{text}"
     );
 }
+
+#[test]
+fn online_streams_the_file_and_writes_the_same_outputs() {
+    let dir = scratch("online");
+    // Forty thousand rows; reading a file in many chunks is tested in core
+    // (tests/online_training.rs), with smaller chunks.
+    let mut csv = String::from("x1,x2,group,label\n");
+    for i in 0..40_000u64 {
+        let x1 = ((i * 7919) % 1000) as f64 / 100.0;
+        let x2 = ((i * 104_729) % 997) as f64 / 50.0;
+        let group = ["north", "south"][(i % 2) as usize];
+        let score = x1 - 0.5 * x2 + if group == "north" { 1.0 } else { -1.0 };
+        let label = if score + ((i * 31) % 7) as f64 * 0.3 > 1.0 {
+            "yes"
+        } else {
+            "no"
+        };
+        csv.push_str(&format!("{x1},{x2},{group},{label}\n"));
+    }
+    let data = dir.join("big.csv");
+    std::fs::write(&data, csv).expect("writes the data");
+    let (onnx, model) = (dir.join("online.onnx"), dir.join("online.json"));
+    let predictions = dir.join("online-predictions.csv");
+    let data = data.to_str().expect("a UTF-8 path");
+    let v = json(&[
+        "train",
+        "--data",
+        data,
+        "--target",
+        "label",
+        "--online",
+        "--epochs",
+        "3",
+        "--onnx",
+        onnx.to_str().expect("a UTF-8 path"),
+        "--model-json",
+        model.to_str().expect("a UTF-8 path"),
+        "--predictions",
+        predictions.to_str().expect("a UTF-8 path"),
+        "--force",
+    ]);
+    assert_eq!(v["task"], "classification");
+    assert_eq!(v["model"], "logistic");
+    assert_eq!(v["device"], "cpu");
+    let n_train = v["n_train"].as_u64().expect("n_train");
+    let n_test = v["n_test"].as_u64().expect("n_test");
+    assert_eq!(n_train + n_test, 40_000);
+    assert!(
+        (7_000..=9_000).contains(&n_test),
+        "{n_test} held out at 0.2"
+    );
+    assert!(v["iterations"].as_u64().expect("epochs") <= 3);
+    assert!(v["training_loss"].as_f64().expect("a loss") > 0.0);
+    assert!(
+        v["metrics"]["accuracy"].as_f64().expect("accuracy") > 0.85,
+        "{v}"
+    );
+    assert!(std::fs::metadata(&onnx).expect("the ONNX model").len() > 0);
+    let pipeline: Value =
+        serde_json::from_slice(&std::fs::read(&model).expect("the model JSON")).expect("JSON");
+    assert_eq!(pipeline["model"]["kind"], "logistic");
+    let lines = std::fs::read_to_string(&predictions).expect("the predictions");
+    assert_eq!(lines.lines().next(), Some("prediction,proba_no,proba_yes"));
+    assert_eq!(lines.lines().count() as u64, n_test + 1);
+
+    // A family that needs every row at once is refused with the ones that stream.
+    let refused = failure(&[
+        "train", "--data", data, "--target", "label", "--online", "--model", "tree",
+    ]);
+    assert!(
+        refused.contains("tree") && refused.contains("linear_svm"),
+        "{refused}"
+    );
+    // The optimizer's flags belong to --online.
+    let alone = failure(&[
+        "train", "--data", data, "--target", "label", "--epochs", "2",
+    ]);
+    assert!(alone.contains("--online"), "{alone}");
+}

@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod learner;
 pub mod model;
 pub mod notebook;
+pub mod online;
 pub mod parallel;
 pub mod prep;
 pub mod projection;

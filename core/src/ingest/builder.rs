@@ -168,6 +168,22 @@ impl ColumnBuilder {
         }
     }
 
+    /// The finished column, and an empty builder for the rows after its own that
+    /// reads fields as this one reads them now. A string column's successor keeps
+    /// the type this one finished as, so that a category stays a category
+    /// whatever the next rows hold; numbers may still widen, and read as numbers
+    /// either way.
+    pub fn finish_and_follow(self) -> Result<(Column, Self), ColumnError> {
+        let (name, parse, forced, role) = (self.name.clone(), self.parse, self.forced, self.role);
+        let column = self.finish()?;
+        let forced = if parse == Parse::Str {
+            Some(column.kind())
+        } else {
+            forced
+        };
+        Ok((column, Self::new(name, parse, forced, role)))
+    }
+
     /// Makes room for `rows` more rows up front, so a large load allocates once.
     pub fn reserve(&mut self, rows: usize) -> Result<(), TryReserveError> {
         self.valid.try_reserve(rows)?;

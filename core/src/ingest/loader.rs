@@ -143,6 +143,8 @@ struct Reading {
     /// Data records seen, kept or not: the row numbers of the report.
     records: u64,
     kept: usize,
+    /// Rows handed out already by [`Loader::take_rows`].
+    taken: u64,
     report: Report,
 }
 
@@ -255,6 +257,19 @@ impl Loader {
                 Ok(())
             }
             State::Reading(reading) => reading.feed(chunk, false),
+        }
+    }
+
+    /// The rows read since the last call as a frame of their own, or `None` while
+    /// the dialect and types are still being guessed or no row has come since.
+    /// The columns go on with the types these rows gave them (see
+    /// [`ColumnBuilder::successor`]), so that a file too large to hold is read
+    /// chunk by chunk with one schema; [`Loader::finish`] then gives the rows
+    /// after the last call, and the report of the whole file.
+    pub fn take_rows(&mut self) -> Result<Option<Frame>, LoadError> {
+        match &mut self.state {
+            State::Sniffing(_) => Ok(None),
+            State::Reading(reading) => reading.take_rows(),
         }
     }
 
@@ -478,6 +493,7 @@ impl Loader {
             quoted: Vec::new(),
             records: 0,
             kept: 0,
+            taken: 0,
             report,
         });
         self.reserve(&mut reading, sample.len(), data)?;
@@ -1181,8 +1197,33 @@ impl Reading {
         Ok(())
     }
 
-    fn finish(self) -> Result<Loaded, LoadError> {
+    fn take_rows(&mut self) -> Result<Option<Frame>, LoadError> {
         if self.kept == 0 {
+            return Ok(None);
+        }
+        let read = |file: &str, message: String| LoadError::Read {
+            file: file.to_owned(),
+            message,
+        };
+        let mut columns = Vec::with_capacity(self.columns.len());
+        let mut next = Vec::with_capacity(self.columns.len());
+        for builder in std::mem::take(&mut self.columns) {
+            let (column, successor) = builder
+                .finish_and_follow()
+                .map_err(|e| read(&self.file, e.to_string()))?;
+            columns.push(column);
+            next.push(successor);
+        }
+        self.columns = next;
+        let frame = Frame::new(self.kept, columns)
+            .ok_or_else(|| read(&self.file, "columns of different lengths".to_owned()))?;
+        self.taken += self.kept as u64;
+        self.kept = 0;
+        Ok(Some(frame))
+    }
+
+    fn finish(self) -> Result<Loaded, LoadError> {
+        if self.kept == 0 && self.taken == 0 {
             return Err(if self.dialect.header && self.records == 0 {
                 LoadError::NoRows { file: self.file }
             } else if self.records == 0 {

@@ -555,3 +555,60 @@ fn a_smaller_sample_guesses_from_less_and_chunks_still_do_not_matter() {
         assert_eq!(chunked.dialect, sampled.dialect, "chunks of {chunk}");
     }
 }
+
+#[test]
+fn rows_taken_in_chunks_are_the_whole_files_rows_with_one_schema() {
+    // The first rows make `colour` a category; later ones would make it text
+    // read alone (every value new), and `n` widens to floats part way.
+    let mut csv = String::from("n,colour,x\n");
+    for i in 0..3000 {
+        let colour = if i < 1000 {
+            ["red", "blue"][i % 2].to_owned()
+        } else {
+            format!("shade {i}")
+        };
+        let n = if i < 2000 {
+            format!("{i}")
+        } else {
+            format!("{i}.5")
+        };
+        csv.push_str(&format!("{n},{colour},{}\n", i as f64 * 0.25));
+    }
+    let mut loader = Loader::new("t.csv", LoadOptions::default(), None).with_sample_bytes(2048);
+    let mut chunks = Vec::new();
+    for piece in csv.as_bytes().chunks(4096) {
+        loader.push(piece).expect("reads");
+        chunks.extend(loader.take_rows().expect("takes"));
+    }
+    let rest = loader.finish().expect("finishes");
+    chunks.push(rest.frame);
+    assert!(chunks.len() > 5, "{} chunks", chunks.len());
+    let (mut n, mut colour, mut x) = (Vec::new(), Vec::new(), Vec::new());
+    for chunk in &chunks {
+        assert_eq!(
+            chunk.column("colour").map(|c| c.kind()),
+            Some(ColumnType::Categorical)
+        );
+        let column = |name| chunk.column(name).expect("a column");
+        for r in 0..chunk.rows() {
+            n.push(column("n").number(r));
+            colour.push(column("colour").text(r));
+            x.push(column("x").number(r));
+        }
+    }
+    assert_eq!(n.len(), 3000);
+    for i in 0..3000 {
+        let whole = if i < 2000 { i as f64 } else { i as f64 + 0.5 };
+        assert_eq!(n[i], Some(whole), "row {i}");
+        assert_eq!(x[i], Some(i as f64 * 0.25), "row {i}");
+    }
+    assert_eq!(colour[1], Some("blue".to_owned()));
+    assert_eq!(colour[2999], Some("shade 2999".to_owned()));
+    // Rows taken are not given again, and a file whose every row was taken
+    // finishes with none left rather than failing as empty.
+    let mut small = Loader::new("t.csv", LoadOptions::default(), None).with_sample_bytes(16);
+    small.push(b"a,b\n1,2\n3,4\n5,6\n").expect("reads");
+    let taken = small.take_rows().expect("takes").map_or(0, |f| f.rows());
+    assert_eq!(small.take_rows().expect("takes"), None);
+    assert_eq!(taken + small.finish().expect("finishes").frame.rows(), 3);
+}

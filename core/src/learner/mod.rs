@@ -11,6 +11,7 @@
 //! and takes the model as it stands ([`Fit::model`]). The GPU→CPU fallback is
 //! written once, in [`run`], for every family that has a GPU path.
 
+pub mod incremental;
 pub mod params;
 pub mod registry;
 pub mod run;
@@ -61,6 +62,16 @@ pub trait Family: Sync {
     /// hyperparameters.
     fn numbers(&self, _params: &Resolved) -> Result<Numbers, ParamError> {
         Ok(Numbers::Standardized)
+    }
+
+    /// An incremental fit on minibatches that stream past, for a family that has
+    /// one; `None` for a family that needs every row at once.
+    fn incremental(
+        &self,
+        _params: &Resolved,
+        _stream: &incremental::Stream,
+    ) -> Option<Result<Box<dyn incremental::Incremental>, FitError>> {
+        None
     }
 
     /// Checks hyperparameters as a person wrote them.

@@ -24,6 +24,7 @@ pub mod mlp;
 pub mod naive_bayes;
 mod owlqn;
 pub mod pca;
+pub mod sgd;
 pub mod sparse;
 mod split;
 pub mod tree;

@@ -16,6 +16,7 @@ mod impute;
 mod layout;
 mod one_hot;
 mod standardize;
+mod streaming;
 mod table;
 
 use serde::{Deserialize, Serialize};
@@ -30,6 +31,7 @@ pub use impute::ImputeMean;
 pub use layout::{Layout, Slot};
 pub use one_hot::OneHot;
 pub use standardize::Standardize;
+pub use streaming::{MAX_STREAMED_CATEGORIES, StreamingFit};
 pub use table::{Table, Tensors};
 
 /// The arithmetic numbers are transformed in.
@@ -128,6 +130,31 @@ pub enum Numbers {
     Binned { bins: usize, strategy: BinStrategy },
 }
 
+/// The raw inputs `features` make: a number or a category each; other kinds are
+/// refused.
+fn inputs_of(frame: &Frame, features: &[String]) -> Result<Vec<Input>, PrepError> {
+    if features.is_empty() {
+        return Err(PrepError::NoFeatures);
+    }
+    features
+        .iter()
+        .map(|name| {
+            let column = frame
+                .column(name)
+                .ok_or_else(|| PrepError::MissingColumn(name.clone()))?;
+            let kind = match column.kind() {
+                kind if kind.is_numeric() => InputKind::Number,
+                ColumnType::Categorical => InputKind::Category,
+                kind => return Err(PrepError::TextColumn(name.clone(), kind.name())),
+            };
+            Ok(Input {
+                column: name.clone(),
+                kind,
+            })
+        })
+        .collect()
+}
+
 impl Preprocessor {
     /// The default steps for `features`, each fitted on the `train` rows as the
     /// steps before it transform them: mean imputation and standardization of the
@@ -139,26 +166,7 @@ impl Preprocessor {
         train: &[usize],
         numbers: Numbers,
     ) -> Result<Self, PrepError> {
-        if features.is_empty() {
-            return Err(PrepError::NoFeatures);
-        }
-        let inputs = features
-            .iter()
-            .map(|name| {
-                let column = frame
-                    .column(name)
-                    .ok_or_else(|| PrepError::MissingColumn(name.clone()))?;
-                let kind = match column.kind() {
-                    kind if kind.is_numeric() => InputKind::Number,
-                    ColumnType::Categorical => InputKind::Category,
-                    kind => return Err(PrepError::TextColumn(name.clone(), kind.name())),
-                };
-                Ok(Input {
-                    column: name.clone(),
-                    kind,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let inputs = inputs_of(frame, features)?;
         let of_kind = |kind| -> Vec<String> {
             inputs
                 .iter()

@@ -13,10 +13,12 @@ use crate::compute::{ComputeError, GpuDevice};
 use crate::export::graph::{self, Graph, ML_DOMAIN, batch, finite, fixed};
 use crate::export::onnx::{ExportError, PREDICTION};
 use crate::export::onnx_proto::tensor_proto::DataType;
+use crate::learner::incremental::{Incremental, Stream};
 use crate::learner::{
     Family, Fit, FitError, Fitted, Model, Output, ParamDefault, ParamKind, ParamSpec, Resolved,
     Target, TrainingSet,
 };
+use crate::model::sgd::{self, Makes, SampleLoss, Setup};
 use crate::train::Task;
 
 #[derive(Debug)]
@@ -77,6 +79,25 @@ impl Family for Linear {
                 intercept: params[o.inputs],
             })
         })))
+    }
+
+    fn incremental(
+        &self,
+        params: &Resolved,
+        stream: &Stream,
+    ) -> Option<Result<Box<dyn Incremental>, FitError>> {
+        // Ridge's ‖y − Xw‖² + alpha ‖w‖², halved.
+        let setup = params
+            .float("alpha")
+            .map_err(FitError::from)
+            .map(|alpha| Setup {
+                makes: Makes::Linear,
+                loss: SampleLoss::Squared,
+                l2: alpha,
+                intercept: true,
+                balanced: false,
+            });
+        sgd::incremental(setup, stream)
     }
 
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {

@@ -18,10 +18,12 @@ pub use model::LinearSvmModel;
 use super::MAX_ITER;
 use super::class_weight::{self, CLASS_WEIGHT};
 use crate::compute::ComputeError;
+use crate::learner::incremental::{Incremental, Stream};
 use crate::learner::{
     Family, Fit, FitError, Fitted, Local, Model, ParamDefault, ParamKind, ParamSpec, Progress,
     Resolved, Target, TrainingSet,
 };
+use crate::model::sgd::{self, Makes, SampleLoss, Setup};
 use crate::rng::SplitMix64;
 use crate::train::Task;
 use dual::{DualDescent, Loss};
@@ -208,6 +210,24 @@ impl Family for LinearSvm {
             classes,
             steps: 0,
         }))
+    }
+
+    fn incremental(
+        &self,
+        params: &Resolved,
+        stream: &Stream,
+    ) -> Option<Result<Box<dyn Incremental>, FitError>> {
+        // ‖w‖² / 2 + C Σ losses, divided by C.
+        let setup = SvmParams::from(params).map(|p| Setup {
+            makes: Makes::LinearSvm,
+            loss: SampleLoss::Hinge {
+                squared: p.loss == Loss::SquaredHinge,
+            },
+            l2: 1.0 / p.c,
+            intercept: p.bias.is_some(),
+            balanced: p.balanced,
+        });
+        sgd::incremental(setup, stream)
     }
 
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {

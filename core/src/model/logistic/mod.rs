@@ -29,10 +29,12 @@ use crate::compute::{ComputeError, GpuDevice};
 use crate::export::graph::{self, Graph, ML_DOMAIN, batch, finite, fixed};
 use crate::export::onnx::{ExportError, LABEL, PROBABILITIES, check_width};
 use crate::export::onnx_proto::tensor_proto::DataType;
+use crate::learner::incremental::{Incremental, Stream};
 use crate::learner::{
     Family, Fit, FitError, Fitted, Model, Output, ParamDefault, ParamKind, ParamSpec, Resolved,
     Target, TrainingSet,
 };
+use crate::model::sgd::{self, Makes, SampleLoss, Setup};
 use crate::train::Task;
 
 #[derive(Debug)]
@@ -165,6 +167,14 @@ impl Family for Logistic {
         })
     }
 
+    fn incremental(
+        &self,
+        params: &Resolved,
+        stream: &Stream,
+    ) -> Option<Result<Box<dyn Incremental>, FitError>> {
+        sgd::incremental(online_setup(params, stream.classes.len()), stream)
+    }
+
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {
         let model: LogisticModel = serde_json::from_value(value).map_err(|e| e.to_string())?;
         if model.coef.len() != model.classes.len() || model.intercept.len() != model.classes.len() {
@@ -177,6 +187,31 @@ impl Family for Logistic {
         }
         Ok(Box::new(model))
     }
+}
+
+/// How minibatches fit `classes` classes: the full-batch objective with the L2
+/// penalty (or none); L1's exact zeros need every row at once.
+fn online_setup(params: &Resolved, classes: usize) -> Result<Setup, FitError> {
+    let p = LogisticParams::from(params)?;
+    let Penalty::L2 { strength } = p.penalty else {
+        return Err(FitError::Data {
+            message: "logistic regression learns from minibatches with the l2 penalty or none: \
+                      choose penalty l2, or train on every row at once"
+                .into(),
+            param: Some("penalty"),
+        });
+    };
+    Ok(Setup {
+        makes: Makes::Logistic,
+        loss: if classes == 2 {
+            SampleLoss::Logistic
+        } else {
+            SampleLoss::Softmax
+        },
+        l2: strength,
+        intercept: true,
+        balanced: p.balanced,
+    })
 }
 
 /// The training rows and their classes' weights (empty: all one).
