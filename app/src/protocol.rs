@@ -260,6 +260,11 @@ pub enum FromWorker {
     Cancelled {
         id: JobId,
     },
+    /// A training job stopped between two steps for a pause: the step under
+    /// way when the pause was asked for has ended, and no other starts.
+    Paused {
+        id: JobId,
+    },
     /// A view of a training job's model as it stands, between two `Progress`.
     View {
         id: JobId,

@@ -87,7 +87,8 @@ pub struct OnlineProgress {
     /// Passes of updates done.
     pub epoch: usize,
     pub epochs: usize,
-    /// The pass's mean objective over its minibatches.
+    /// The pass's objective over the training rows, estimated from its
+    /// minibatches as they went.
     pub loss: f64,
 }
 
@@ -99,7 +100,7 @@ pub struct OnlineTrained {
     /// The test rows' predictions; `rows` are their places among the data's rows
     /// (or the test data's).
     pub predictions: Predictions,
-    /// Each pass's mean objective over its minibatches.
+    /// Each pass's objective, as [`OnlineProgress::loss`].
     pub loss_curve: Vec<f64>,
     /// Whether a pass stopped lowering the objective (rather than the passes
     /// running out).
@@ -366,7 +367,8 @@ fn survey(
 }
 
 /// One pass of minibatch updates over the training rows, each chunk's rows in
-/// a seeded order; returns the pass's mean objective.
+/// a seeded order; returns the mean of its minibatches' estimates of the
+/// objective.
 #[allow(clippy::too_many_arguments)]
 fn one_pass(
     data: &mut dyn Chunks,

@@ -211,3 +211,49 @@ fn families_without_an_incremental_fit_and_penalties_it_cannot_take_are_refused(
     let target = run(spec("logistic", "nowhere", Task::Classification, &[]));
     assert!(target.contains("nowhere"), "{target}");
 }
+
+/// `solver=adam` on rows in memory: an epoch per step, scoring as the
+/// full-batch solver does, its loss curve in the same units ending near the
+/// full-batch minimum.
+#[test]
+fn minibatches_in_memory_reach_the_full_batch_fit() {
+    let train_text = csv(20_000, 5);
+    let test_text = csv(4_000, 6);
+    let whole = read_csv(train_text.as_bytes(), "train.csv").expect("reads");
+    let test = read_csv(test_text.as_bytes(), "test.csv").expect("reads");
+    let adam = ("solver", ParamValue::Text("adam".into()));
+    let epochs = ("max_iter", ParamValue::Number(30.0));
+    for (model, target, task) in [
+        ("logistic", "binary", Task::Classification),
+        ("logistic", "three", Task::Classification),
+        ("linear_svm", "binary", Task::Classification),
+        ("linear", "value", Task::Regression),
+    ] {
+        let full = pollster::block_on(train(&whole, Some(&test), spec(model, target, task, &[])))
+            .expect("the full-batch fit");
+        let minibatch = spec(model, target, task, &[adam.clone(), epochs.clone()]);
+        let fitted =
+            pollster::block_on(train(&whole, Some(&test), minibatch)).expect("the minibatch fit");
+        let name = format!("{model} on {target}");
+        let (got, expected) = (score(&fitted.metrics), score(&full.metrics));
+        assert!(
+            (got - expected).abs() <= 0.01,
+            "{name}: {got} with adam against {expected}"
+        );
+        let curve = &fitted.loss_curve;
+        assert!(
+            curve.len() >= 3 && curve.len() <= 31,
+            "{name}: {} points",
+            curve.len()
+        );
+        assert!(curve[0] > curve[curve.len() - 1], "{name}: {curve:?}");
+        let (end, minimum) = (
+            curve[curve.len() - 1],
+            full.loss_curve[full.loss_curve.len() - 1],
+        );
+        assert!(
+            (end - minimum) / minimum < 0.02 && (end - minimum) / minimum > -0.02,
+            "{name}: adam ends at {end}, the full-batch minimum is {minimum}"
+        );
+    }
+}

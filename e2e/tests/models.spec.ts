@@ -410,9 +410,11 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
   );
 
   await page.getByRole('button', { name: 'Pause' }).click();
-  await expect(status).toHaveText(/^Paused at epoch \d+ of 2000 · objective \d\.\d{4} · [\d.]+ m?s per epoch$/);
-  // The epoch under way when the pause came ends; then none is taken.
-  await page.waitForTimeout(1_000);
+  // "Pausing after the epoch under way" until that epoch ends and the worker
+  // stops; "Paused" after, and then no epoch is taken.
+  await expect(status).toHaveText(/^Paused at epoch \d+ of 2000 · objective \d\.\d{4} · [\d.]+ m?s per epoch$/, {
+    timeout: 60_000,
+  });
   const paused = await status.textContent();
   await page.waitForTimeout(1_500);
   await expect(status).toHaveText(paused ?? '');
@@ -527,4 +529,24 @@ test('balanced class weights make logistic regression, boosting, trees and fores
   await page.getByLabel(/^Class weights/).selectOption('balanced');
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'class weights are for classes' })).toBeVisible();
+});
+
+test('logistic regression trains on minibatches with solver adam, an epoch per step, and refuses l1 at the field', async ({ page }) => {
+  await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
+  await expect(page.getByLabel('Model')).toHaveValue('logistic');
+  await page.getByLabel(/^Solver/).selectOption('adam');
+  const epochs = page.getByRole('textbox', { name: /^Maximum iterations/ });
+  await epochs.fill('25');
+  await epochs.press('Tab');
+  const batch = page.getByRole('textbox', { name: /^Batch size/ });
+  await batch.fill('32');
+  await batch.press('Tab');
+  const metrics = await train(page);
+  await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  // The curve starts at the untrained weights and falls epoch by epoch, at most 25 of them.
+  await expect(page.getByRole('img', { name: /^Loss curve: objective from \d+\.\d{4} to \d+\.\d{4} over ([3-9]|1\d|2[0-5]) iterations$/ })).toBeVisible();
+  // L1's exact zeros need every row at once.
+  await page.getByLabel(/^Penalty/).selectOption('l1');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'l2 penalty or none' })).toBeVisible();
 });

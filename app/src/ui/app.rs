@@ -154,8 +154,11 @@ pub fn detect(device: RwSignal<DeviceState>) {
             super::mark("studio:device-ready");
         }
         JobEvent::Failed(error) => device.set(DeviceState::Unavailable(error.message)),
-        JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled | JobEvent::View(_) => {
-        }
+        JobEvent::Progress { .. }
+        | JobEvent::Done(_)
+        | JobEvent::Cancelled
+        | JobEvent::View(_)
+        | JobEvent::Paused => {}
     });
 }
 

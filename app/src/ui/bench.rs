@@ -43,7 +43,10 @@ pub fn Benchmark(device: RwSignal<DeviceState>) -> impl IntoView {
                 }
                 JobEvent::Failed(error) => state.set(State::Failed(error.message)),
                 JobEvent::Cancelled => state.set(State::Idle),
-                JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::View(_) => {}
+                JobEvent::Progress { .. }
+                | JobEvent::Done(_)
+                | JobEvent::View(_)
+                | JobEvent::Paused => {}
             },
         );
         state.set(State::Running(format!(

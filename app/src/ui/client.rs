@@ -42,6 +42,8 @@ pub enum JobEvent {
     Cancelled,
     /// A training job's model as it stands, drawn between two steps.
     View(Box<Boundary>),
+    /// A training job has stopped between two steps for the pause asked for.
+    Paused,
 }
 
 /// Told to the app after the worker crashed.
@@ -162,7 +164,10 @@ pub fn start_guarded(
 ) -> JobId {
     let marker = what.to_owned();
     let id = start_with(job, attachment, move |event| {
-        if !matches!(event, JobEvent::Progress { .. }) {
+        if matches!(
+            event,
+            JobEvent::Done(_) | JobEvent::Failed(_) | JobEvent::Cancelled
+        ) {
             guard::finished(&marker);
         }
         handler(event);
@@ -339,6 +344,7 @@ fn receive(generation: u32, message: FromWorker) {
         FromWorker::Failed { id, error } => (id, JobEvent::Failed(error), true),
         FromWorker::Cancelled { id } => (id, JobEvent::Cancelled, true),
         FromWorker::View { id, boundary } => (id, JobEvent::View(boundary), false),
+        FromWorker::Paused { id } => (id, JobEvent::Paused, false),
     };
     let handler = CLIENT.with_borrow_mut(|client| {
         let client = client.as_mut().filter(|c| c.generation == generation)?;

@@ -29,8 +29,11 @@ pub fn export(
             }
         }
         JobEvent::Failed(error) => failed(error),
-        JobEvent::Progress { .. } | JobEvent::Done(_) | JobEvent::Cancelled | JobEvent::View(_) => {
-        }
+        JobEvent::Progress { .. }
+        | JobEvent::Done(_)
+        | JobEvent::Cancelled
+        | JobEvent::View(_)
+        | JobEvent::Paused => {}
     });
 }
 

@@ -76,7 +76,7 @@ impl<T: Clone + Send + Sync + 'static> Followed<T> {
             },
             JobEvent::Failed(error) => state.set(JobRun::Failed(error)),
             JobEvent::Cancelled => state.set(JobRun::Cancelled),
-            JobEvent::View(_) => {}
+            JobEvent::View(_) | JobEvent::Paused => {}
         });
         // A job that could not start has already failed, and must stay failed.
         if id != 0 {

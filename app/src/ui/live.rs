@@ -22,6 +22,8 @@ pub struct Live {
     /// Why the run left the GPU for the CPU, once it has.
     pub fallback: Option<String>,
     pub paused: bool,
+    /// Paused, but the step under way when the pause came has not yet ended.
+    pausing: bool,
     /// The decision boundary of the model as it stood at the latest redraw,
     /// and the step it was drawn after.
     pub boundary: Option<(Box<Boundary>, u32)>,
@@ -51,6 +53,7 @@ impl Live {
             score_curve: None,
             fallback: None,
             paused: false,
+            pausing: false,
             boundary: None,
             clock: Clock {
                 started: now,
@@ -91,11 +94,18 @@ impl Live {
 
     pub fn pause(&mut self, now: f64) {
         self.paused = true;
+        self.pausing = true;
         self.clock.paused_since.get_or_insert(now);
+    }
+
+    /// The worker has stopped between two steps for the pause.
+    pub fn settle_pause(&mut self) {
+        self.pausing = false;
     }
 
     pub fn resume(&mut self, now: f64) {
         self.paused = false;
+        self.pausing = false;
         if let Some(since) = self.clock.paused_since.take() {
             self.clock.paused += (now - since).max(0.0);
         }
@@ -135,7 +145,12 @@ impl Live {
         } else {
             String::new()
         };
-        let mut line = if self.paused {
+        let mut line = if self.pausing {
+            format!(
+                "Pausing after the {unit} under way · {unit} {}{of}",
+                self.done
+            )
+        } else if self.paused {
             format!("Paused at {unit} {}{of}", self.done)
         } else {
             format!("Training · {unit} {}{of}", self.done)
@@ -188,10 +203,16 @@ mod tests {
         live.pause(1250.0);
         assert_eq!(
             live.status(),
-            "Paused at epoch 2 of 10 · objective 0.2500 · 100 ms per epoch"
+            "Pausing after the epoch under way · epoch 2 of 10 · objective 0.2500 · 100 ms per epoch"
         );
-        // The step under way when the pause came is heard of within the pause.
+        // The step under way when the pause came is heard of within the pause,
+        // then the worker says it has stopped.
         live.stepped(3, 10, String::new(), None, 1300.0);
+        live.settle_pause();
+        assert_eq!(
+            live.status(),
+            "Paused at epoch 3 of 10 · objective 0.2500 · 83 ms per epoch"
+        );
         assert_eq!(live.per_step(), Some(250.0 / 3.0));
         live.resume(6300.0);
         live.stepped(4, 10, String::new(), None, 6400.0);

@@ -453,7 +453,7 @@ impl Session {
                     loading.progress = Some((done, total, message));
                 }
             }),
-            JobEvent::Done(_) | JobEvent::View(_) => {}
+            JobEvent::Done(_) | JobEvent::View(_) | JobEvent::Paused => {}
         }
     }
 

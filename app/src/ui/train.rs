@@ -64,6 +64,11 @@ pub fn start(session: Session, cell: u32) {
         JobEvent::Done(_) => {}
         JobEvent::Failed(error) => session.set_train_state(cell, TrainState::Failed(error)),
         JobEvent::Cancelled => session.set_train_state(cell, TrainState::Stopped),
+        JobEvent::Paused => session.training.update(|runs| {
+            if let Some(TrainState::Running(live)) = runs.get_mut(&cell) {
+                live.settle_pause();
+            }
+        }),
         JobEvent::View(boundary) => session.training.update(|runs| {
             if let Some(TrainState::Running(live)) = runs.get_mut(&cell) {
                 // Posted right after its step's progress: drawn after `done` steps.

@@ -129,7 +129,11 @@ impl Observer for Streamed<'_> {
         // Lets a `Cancel` or a `Steer` arrive before the next step.
         yield_now().await;
         let steering = &self.steering;
-        while steering.paused.get() && !steering.finish.get() && !self.cancelled.get() {
+        let waits = || steering.paused.get() && !steering.finish.get() && !self.cancelled.get();
+        if waits() {
+            post(&FromWorker::Paused { id: self.id });
+        }
+        while waits() {
             gloo_timers::future::TimeoutFuture::new(PAUSED_POLL_MS).await;
         }
         if self.cancelled.get() {

@@ -56,8 +56,9 @@ impl Batch<'_> {
 /// An incremental fit in progress.
 pub trait Incremental {
     /// Updates on one minibatch (`x` row-major, [`Stream::inputs`] wide, one row
-    /// per target) and returns the objective on it before the update: its rows'
-    /// mean loss plus their share of the penalty.
+    /// per target) and returns the objective before the update, estimated from
+    /// the minibatch for every training row, in the units the family's
+    /// full-batch fit reports (so that the two loss curves compare).
     fn update(&mut self, x: &[f64], batch: Batch<'_>) -> f64;
     /// The model as it stands.
     fn model(&self) -> Fitted;

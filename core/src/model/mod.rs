@@ -71,6 +71,23 @@ pub(crate) const MAX_ITER: ParamSpec = ParamSpec {
     help: "The most optimizer iterations to run; fitting stops sooner once it converges.",
 };
 
+/// `batch_size`, for the families that train on minibatches (the MLP, and the
+/// linear models with `solver` adam).
+pub(crate) const BATCH_SIZE: ParamSpec = ParamSpec {
+    name: "batch_size",
+    aliases: &[],
+    label: "Batch size",
+    kind: ParamKind::Integer {
+        min: 1,
+        max: 1 << 20,
+    },
+    default: ParamDefault::Unset,
+    optional: true,
+    log_scale: true,
+    help: "Rows per weight update on minibatches; none takes 200, or every row when there are \
+           fewer.",
+};
+
 /// `data` as a `rows × cols` row-major matrix view, or a shape error.
 pub(crate) fn rows(
     data: &[f64],

@@ -18,7 +18,7 @@ use crate::learner::{
     Family, Fit, FitError, Fitted, Model, Output, ParamDefault, ParamKind, ParamSpec, Resolved,
     Target, TrainingSet,
 };
-use crate::model::sgd::{self, Makes, SampleLoss, Setup};
+use crate::model::sgd::{self, Makes, Minibatches, SampleLoss, Setup, SgdFit};
 use crate::train::Task;
 
 #[derive(Debug)]
@@ -40,7 +40,27 @@ const PARAMS: &[ParamSpec] = &[
         help: "Regularization strength: larger values shrink the weights towards zero; 0 is ordinary least squares.",
     },
     MAX_ITER,
+    sgd::solver(
+        &["lbfgs", sgd::ADAM],
+        "How the weights are fitted: lbfgs over every row at once, or adam on minibatches of \
+         rows, an epoch per step (max_iter epochs), for tables too large to go over whole at \
+         every step.",
+    ),
+    super::BATCH_SIZE,
+    sgd::LEARNING_RATE_INIT,
 ];
+
+/// How minibatches fit ridge: its `‖y − Xw‖² + alpha ‖w‖²`, halved.
+fn online_setup(params: &Resolved) -> Result<Setup, FitError> {
+    Ok(Setup {
+        makes: Makes::Linear,
+        loss: SampleLoss::Squared,
+        l2: params.float("alpha")?,
+        intercept: true,
+        balanced: false,
+        units: 2.0,
+    })
+}
 
 impl Family for Linear {
     fn name(&self) -> &'static str {
@@ -61,6 +81,14 @@ impl Family for Linear {
 
     fn start(&self, params: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError> {
         let (alpha, max_iter) = (params.float("alpha")?, params.count("max_iter")?);
+        if params.choice("solver")? == Some(sgd::ADAM) {
+            let minibatches = Minibatches::from(params, 0)?;
+            return Ok(Box::new(SgdFit::new(
+                online_setup(params)?,
+                data,
+                minibatches,
+            )?));
+        }
         let Target::Values(y) = data.target else {
             return Err(FitError::Data {
                 message: "linear regression needs number targets to learn from".into(),
@@ -86,18 +114,7 @@ impl Family for Linear {
         params: &Resolved,
         stream: &Stream,
     ) -> Option<Result<Box<dyn Incremental>, FitError>> {
-        // Ridge's ‖y − Xw‖² + alpha ‖w‖², halved.
-        let setup = params
-            .float("alpha")
-            .map_err(FitError::from)
-            .map(|alpha| Setup {
-                makes: Makes::Linear,
-                loss: SampleLoss::Squared,
-                l2: alpha,
-                intercept: true,
-                balanced: false,
-            });
-        sgd::incremental(setup, stream)
+        sgd::incremental(online_setup(params), stream)
     }
 
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {

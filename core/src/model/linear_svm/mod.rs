@@ -23,7 +23,7 @@ use crate::learner::{
     Family, Fit, FitError, Fitted, Local, Model, ParamDefault, ParamKind, ParamSpec, Progress,
     Resolved, Target, TrainingSet,
 };
-use crate::model::sgd::{self, Makes, SampleLoss, Setup};
+use crate::model::sgd::{self, Makes, Minibatches, SampleLoss, Setup, SgdFit};
 use crate::rng::SplitMix64;
 use crate::train::Task;
 use dual::{DualDescent, Loss};
@@ -74,6 +74,14 @@ const PARAMS: &[ParamSpec] = &[
         help: "Fitting stops once the projected gradients of all the rows' dual variables lie \
                within this of each other.",
     },
+    sgd::solver(
+        &["liblinear", sgd::ADAM],
+        "How the weights are fitted: liblinear's dual coordinate descent over every row, or \
+         adam on minibatches of rows, an epoch per step (max_iter epochs), for tables too \
+         large to go over whole at every step.",
+    ),
+    super::BATCH_SIZE,
+    sgd::LEARNING_RATE_INIT,
     CLASS_WEIGHT,
     ParamSpec {
         name: "fit_intercept",
@@ -149,6 +157,22 @@ impl SvmParams {
     }
 }
 
+impl SvmParams {
+    /// How minibatches fit it: `‖w‖² / 2 + C Σ losses`, divided by `C`.
+    fn online_setup(&self) -> Setup {
+        Setup {
+            makes: Makes::LinearSvm,
+            loss: SampleLoss::Hinge {
+                squared: self.loss == Loss::SquaredHinge,
+            },
+            l2: 1.0 / self.c,
+            intercept: self.bias.is_some(),
+            balanced: self.balanced,
+            units: self.c,
+        }
+    }
+}
+
 impl Family for LinearSvm {
     fn name(&self) -> &'static str {
         "linear_svm"
@@ -166,8 +190,12 @@ impl Family for LinearSvm {
         PARAMS
     }
 
-    fn start(&self, p: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError> {
-        let p = SvmParams::from(p)?;
+    fn start(&self, params: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError> {
+        let p = SvmParams::from(params)?;
+        if params.choice("solver")? == Some(sgd::ADAM) {
+            let minibatches = Minibatches::from(params, p.seed)?;
+            return Ok(Box::new(SgdFit::new(p.online_setup(), data, minibatches)?));
+        }
         let Target::Classes { labels, classes } = data.target else {
             return Err(FitError::Data {
                 message: "a linear SVM predicts classes: choose a column of categories as the \
@@ -217,16 +245,7 @@ impl Family for LinearSvm {
         params: &Resolved,
         stream: &Stream,
     ) -> Option<Result<Box<dyn Incremental>, FitError>> {
-        // ‖w‖² / 2 + C Σ losses, divided by C.
-        let setup = SvmParams::from(params).map(|p| Setup {
-            makes: Makes::LinearSvm,
-            loss: SampleLoss::Hinge {
-                squared: p.loss == Loss::SquaredHinge,
-            },
-            l2: 1.0 / p.c,
-            intercept: p.bias.is_some(),
-            balanced: p.balanced,
-        });
+        let setup = SvmParams::from(params).map(|p| p.online_setup());
         sgd::incremental(setup, stream)
     }
 

@@ -34,7 +34,7 @@ use crate::learner::{
     Family, Fit, FitError, Fitted, Model, Output, ParamDefault, ParamKind, ParamSpec, Resolved,
     Target, TrainingSet,
 };
-use crate::model::sgd::{self, Makes, SampleLoss, Setup};
+use crate::model::sgd::{self, Makes, Minibatches, SampleLoss, Setup, SgdFit};
 use crate::train::Task;
 
 #[derive(Debug)]
@@ -83,6 +83,14 @@ const PARAMS: &[ParamSpec] = &[
     },
     CLASS_WEIGHT,
     MAX_ITER,
+    sgd::solver(
+        &["lbfgs", sgd::ADAM],
+        "How the weights are fitted: lbfgs over every row at once (OWL-QN with l1 or \
+         elasticnet), or adam on minibatches of rows, an epoch per step (max_iter epochs, l2 \
+         or no penalty), for tables too large to go over whole at every step.",
+    ),
+    super::BATCH_SIZE,
+    sgd::LEARNING_RATE_INIT,
 ];
 
 /// The penalty on the weights.
@@ -139,6 +147,15 @@ impl Family for Logistic {
     }
 
     fn start(&self, params: &Resolved, data: TrainingSet) -> Result<Box<dyn Fit>, FitError> {
+        if params.choice("solver")? == Some(sgd::ADAM) {
+            let classes = match &data.target {
+                Target::Classes { classes, .. } => classes.len(),
+                _ => 0,
+            };
+            let minibatches = Minibatches::from(params, 0)?;
+            let setup = online_setup(params, classes)?;
+            return Ok(Box::new(SgdFit::new(setup, data, minibatches)?));
+        }
         let p = LogisticParams::from(params)?;
         let Target::Classes { labels, classes } = data.target else {
             return Err(FitError::Data {
@@ -211,6 +228,7 @@ fn online_setup(params: &Resolved, classes: usize) -> Result<Setup, FitError> {
         l2: strength,
         intercept: true,
         balanced: p.balanced,
+        units: 1.0,
     })
 }
 

@@ -93,19 +93,7 @@ const PARAMS: &[ParamSpec] = &[
                training (none when predicting), so that no unit can lean on another; not \
                in scikit-learn.",
     },
-    ParamSpec {
-        name: "batch_size",
-        aliases: &[],
-        label: "Batch size",
-        kind: ParamKind::Integer {
-            min: 1,
-            max: 1 << 20,
-        },
-        default: ParamDefault::Unset,
-        optional: true,
-        log_scale: true,
-        help: "Rows per weight update; none takes 200, or every row when there are fewer.",
-    },
+    super::BATCH_SIZE,
     ParamSpec {
         name: "learning_rate",
         aliases: &[],

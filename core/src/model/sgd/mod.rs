@@ -10,9 +10,30 @@
 //! towards the minimum a fit on every row at once finds. The model left
 //! behind is the family's own, exported and served as any other.
 
+mod fit;
 mod loss;
 
+pub(crate) use fit::{LEARNING_RATE_INIT, Minibatches, SgdFit};
 pub use loss::{SampleLoss, SampleTarget};
+
+use crate::learner::params::{ParamDefault, ParamKind, ParamSpec};
+
+/// The name `solver=…` gives minibatch training.
+pub(crate) const ADAM: &str = "adam";
+
+/// `solver`: the family's full-batch solver (the default) or minibatches (`adam`).
+pub(crate) const fn solver(choices: &'static [&'static str], help: &'static str) -> ParamSpec {
+    ParamSpec {
+        name: "solver",
+        aliases: &[],
+        label: "Solver",
+        kind: ParamKind::Choice(choices),
+        default: ParamDefault::Choice(choices[0]),
+        optional: false,
+        log_scale: false,
+        help,
+    }
+}
 
 use crate::learner::incremental::{Batch, Incremental, Stream};
 use crate::learner::{FitError, Fitted};
@@ -44,6 +65,9 @@ pub struct Sgd {
     params: Vec<f64>,
     /// The penalty's share per row.
     penalty: f64,
+    /// From the mean objective per row to the family's objective over every
+    /// training row: `Setup::units` times the rows.
+    report: f64,
     intercept: bool,
     /// Each class's weight (empty: all one).
     class_weights: Vec<f64>,
@@ -75,6 +99,10 @@ pub struct Setup {
     pub intercept: bool,
     /// Weigh classes by `n / (k · nₖ)`, as scikit-learn's `balanced`.
     pub balanced: bool,
+    /// The family's full-batch objective per row over the mean loss here: 2 for
+    /// ridge's `‖y − Xw‖²`, `C` for the SVM's `C Σ losses`, 1 for logistic
+    /// regression's; objectives are reported in those units.
+    pub units: f64,
 }
 
 /// A family's incremental fit from its setup, or the reason there is none.
@@ -128,6 +156,7 @@ impl Sgd {
             outputs,
             params: vec![0.0; width],
             penalty: setup.l2 / n,
+            report: setup.units * n,
             intercept: setup.intercept,
             class_weights,
             classes: stream.classes.iter().map(|(c, _)| c.clone()).collect(),
@@ -169,14 +198,17 @@ impl Sgd {
     }
 }
 
-impl Incremental for Sgd {
-    fn update(&mut self, x: &[f64], batch: Batch<'_>) -> f64 {
+impl Sgd {
+    /// The objective at the weights as they stand, estimated from one minibatch
+    /// for every training row in the family's units, with its gradient left in
+    /// `gradient`.
+    fn gradient(&mut self, x: &[f64], batch: Batch<'_>) -> f64 {
         let (d, stride) = (self.inputs, self.inputs + 1);
         let rows = batch.len();
-        if rows == 0 {
-            return self.penalty_term();
-        }
         self.gradient.fill(0.0);
+        if rows == 0 {
+            return self.penalty_term() * self.scale * self.scale * self.report;
+        }
         let mut loss = 0.0;
         for (i, row) in x.chunks_exact(d.max(1)).take(rows).enumerate() {
             let target = match batch {
@@ -199,8 +231,6 @@ impl Incremental for Sgd {
                 }
             }
         }
-        // In the target's own units: the standardized objective times scale².
-        let objective = (loss / rows as f64 + self.penalty_term()) * self.scale * self.scale;
         let scale = 1.0 / rows as f64;
         for (g, w) in self
             .gradient
@@ -212,6 +242,18 @@ impl Incremental for Sgd {
             }
             g[d] = if self.intercept { g[d] * scale } else { 0.0 };
         }
+        // In the target's own units: the standardized objective times scale².
+        (loss * scale + self.penalty_term()) * self.scale * self.scale * self.report
+    }
+
+    /// The objective over `x`'s rows at the weights as they stand, as
+    /// [`Incremental::update`] reports it, without a step.
+    pub fn objective(&mut self, x: &[f64], batch: Batch<'_>) -> f64 {
+        self.gradient(x, batch)
+    }
+
+    /// One Adam step along the gradient last computed.
+    fn step(&mut self) {
         self.t += 1;
         let passes = (self.t - 1) as f64 / self.updates_per_pass as f64;
         let rate = self.learning_rate / (1.0 + passes).sqrt();
@@ -227,6 +269,15 @@ impl Incremental for Sgd {
             *m = BETA1 * *m + (1.0 - BETA1) * g;
             *v = BETA2 * *v + (1.0 - BETA2) * g * g;
             *w -= rate * (*m / unbias1) / ((*v / unbias2).sqrt() + EPSILON);
+        }
+    }
+}
+
+impl Incremental for Sgd {
+    fn update(&mut self, x: &[f64], batch: Batch<'_>) -> f64 {
+        let objective = self.gradient(x, batch);
+        if !batch.is_empty() {
+            self.step();
         }
         objective
     }
