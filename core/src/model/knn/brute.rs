@@ -1,6 +1,8 @@
 //! The brute-force neighbour search, as scikit-learn's `algorithm="brute"`:
-//! every query row against every training row, a block of query rows at a time
-//! so that the distances held at once stay bounded however many rows are asked.
+//! every query row against every training row, blocks of query rows on threads,
+//! each against a tile of training rows at a time, so that the distances held at
+//! once stay bounded however many rows are asked and the matrix products stay
+//! on their block's thread.
 //!
 //! Euclidean distances come from the expansion `‖q‖² − 2 q·t + ‖t‖²`, the cross
 //! terms of a block from one matrix product, summed in scikit-learn's order and
@@ -21,16 +23,28 @@
 //! heap rather than sorting by (distance, row) is what makes the same rows win
 //! as in scikit-learn.
 
+use std::ops::Range;
+
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2};
+
+use crate::parallel;
 use serde::{Deserialize, Serialize};
 
-/// The most distances held at once: a block of query rows × every training row
-/// (8 MiB of f64).
+/// The most distances held at once: a block of query rows × a tile of training
+/// rows (8 MiB of f64).
 const BLOCK: usize = 1 << 20;
-/// Training rows per tile of the Manhattan scan, so that a tile of the
-/// transposed rows stays in cache while every query of a block reads it.
-const TILE: usize = 256;
+/// Query rows per block: enough that each matrix product of a block against a
+/// tile is large, so that packing the tile is paid over many queries.
+const QUERIES: usize = 256;
+/// matrixmultiply splits a product of `(m × k)·(k × n)` over its threads once
+/// `(m + n)·k` reaches 2¹⁵; a block's products stay below it where the inputs
+/// allow, so that they do not wait on each other's threads.
+const SERIAL_PRODUCT: usize = (1 << 15) - 1;
+/// The fewest training rows per tile, for wide inputs.
+const MIN_TILE: usize = 256;
+/// Blocks per round: the neighbours found are held a round at a time.
+const ROUND: usize = 16;
 
 /// How far apart two rows are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,48 +111,96 @@ impl<'a> Search<'a> {
     /// Calls `each` with the nearest training rows of every whole row of
     /// `queries` (row-major, `inputs` wide), in query order, nearest first.
     pub fn each(&self, queries: &[f64], each: impl FnMut(&[Neighbor])) {
-        let block = (BLOCK / self.rows.max(1)).max(1);
-        self.each_in_blocks(queries, block, each);
+        self.each_in_blocks(queries, QUERIES, each);
     }
 
-    /// [`Search::each`] with `block` query rows at a time.
+    /// [`Search::each`] with `block` query rows at a time, against tiles of
+    /// training rows that keep the distances held at once within [`BLOCK`] per
+    /// thread. Blocks run on threads, a round of them at a time, and are told in
+    /// query order. Each query's heap takes the training rows in order across
+    /// the tiles, so the rows found depend neither on the block nor the tile.
     fn each_in_blocks(&self, queries: &[f64], block: usize, mut each: impl FnMut(&[Neighbor])) {
-        let (m, d) = (self.rows, self.inputs);
+        let d = self.inputs;
         let n = queries.len().checked_div(d).unwrap_or(0);
         let block = block.clamp(1, n.max(1));
-        let mut distances = vec![0.0; block * m];
-        let mut heap = Heap::new(self.k);
-        let mut neighbors = Vec::with_capacity(self.k);
-        for start in (0..n).step_by(block) {
-            let end = (start + block).min(n);
-            let rows = &queries[start * d..end * d];
-            let distances = &mut distances[..(end - start) * m];
-            match self.metric {
-                Metric::Euclidean => self.euclidean(rows, end - start, distances),
-                Metric::Manhattan => self.manhattan(rows, distances),
+        let round = block * ROUND;
+        for start in (0..n).step_by(round) {
+            let end = (start + round).min(n);
+            let blocks = (end - start).div_ceil(block);
+            let found = parallel::map(blocks, |b| {
+                let lo = start + b * block;
+                let hi = (lo + block).min(end);
+                self.search_block(&queries[lo * d..hi * d], hi - lo)
+            });
+            for neighbors in found.iter().flatten() {
+                each(neighbors);
             }
-            for (from_query, query) in distances
-                .chunks_exact(m.max(1))
-                .zip(rows.chunks_exact(d.max(1)))
-            {
-                heap.clear();
-                for (t, &distance) in from_query.iter().enumerate() {
-                    heap.push(distance, t);
+        }
+    }
+
+    /// The nearest training rows of each of the `n` rows of `queries`.
+    fn search_block(&self, queries: &[f64], n: usize) -> Vec<Vec<Neighbor>> {
+        // Small enough that the product stays on this thread (the blocks are
+        // already spread over threads), large enough to pay for packing it.
+        let tile = (SERIAL_PRODUCT / self.inputs.max(1))
+            .saturating_sub(n)
+            .max(MIN_TILE)
+            .min(BLOCK / n.max(1));
+        self.search_tiles(queries, n, tile)
+    }
+
+    /// [`Search::search_block`] a tile of `tile` training rows at a time.
+    fn search_tiles(&self, queries: &[f64], n: usize, tile: usize) -> Vec<Vec<Neighbor>> {
+        let (m, d) = (self.rows, self.inputs);
+        let tile = tile.clamp(1, m.max(1));
+        let mut distances = vec![0.0; n * tile];
+        let mut heaps: Vec<Heap> = (0..n).map(|_| Heap::new(self.k)).collect();
+        let query_norms: Vec<f64> = queries.chunks_exact(d.max(1)).map(squared_norm).collect();
+        for lo in (0..m).step_by(tile) {
+            let hi = (lo + tile).min(m);
+            let distances = &mut distances[..n * (hi - lo)];
+            match self.metric {
+                Metric::Euclidean => {
+                    self.cross(queries, n, lo..hi, distances);
+                    let norms = &self.prepared[lo..hi];
+                    let rows = distances.chunks_exact(hi - lo);
+                    for ((heap, cross), qq) in heaps.iter_mut().zip(rows).zip(&query_norms) {
+                        for (t, (&v, tt)) in cross.iter().zip(norms).enumerate() {
+                            heap.push((qq + v + tt).max(0.0), lo + t);
+                        }
+                    }
                 }
-                neighbors.clear();
-                neighbors.extend(heap.rows.iter().zip(&heap.distances).map(|(&row, &d)| {
-                    Neighbor {
+                Metric::Manhattan => {
+                    self.manhattan(queries, lo..hi, distances);
+                    for (heap, from_query) in heaps.iter_mut().zip(distances.chunks_exact(hi - lo))
+                    {
+                        for (t, &distance) in from_query.iter().enumerate() {
+                            heap.push(distance, lo + t);
+                        }
+                    }
+                }
+            }
+        }
+        heaps
+            .iter()
+            .zip(queries.chunks_exact(d.max(1)))
+            .map(|(heap, query)| {
+                let mut neighbors: Vec<Neighbor> = heap
+                    .rows
+                    .iter()
+                    .zip(&heap.distances)
+                    .map(|(&row, &d)| Neighbor {
                         row,
                         distance: match self.metric {
                             Metric::Euclidean => self.measure(query, row),
                             Metric::Manhattan => d,
                         },
-                    }
-                }));
+                    })
+                    .collect();
                 neighbors.sort_by(|a, b| a.distance.total_cmp(&b.distance).then(a.row.cmp(&b.row)));
-                each(&neighbors);
-            }
-        }
+                neighbors
+            })
+            .collect()
     }
 
     /// The Euclidean distance from `query` to training row `row`, summed from the
@@ -155,14 +217,16 @@ impl<'a> Search<'a> {
             .sqrt()
     }
 
-    /// The squared distances from each of the `n` rows of `queries` to every
-    /// training row: `(‖q‖² + (−2 q·t)) + ‖t‖²`, clipped at zero, scikit-learn's
-    /// order of sums (its `EuclideanArgKmin`).
-    fn euclidean(&self, queries: &[f64], n: usize, out: &mut [f64]) {
-        let (m, d) = (self.rows, self.inputs);
+    /// `−2 q·t` for each of the `n` rows of `queries` and each training row of
+    /// `tile`, from one matrix product; the search adds the norms in
+    /// scikit-learn's order, `(‖q‖² + (−2 q·t)) + ‖t‖²`, and clips at zero (its
+    /// `EuclideanArgKmin`).
+    fn cross(&self, queries: &[f64], n: usize, tile: Range<usize>, out: &mut [f64]) {
+        let (m, d) = (tile.len(), self.inputs);
+        let train = &self.train[tile.start * d..tile.end * d];
         let (Ok(q), Ok(t), Ok(mut cross)) = (
             ArrayView2::from_shape((n, d), queries),
-            ArrayView2::from_shape((m, d), self.train),
+            ArrayView2::from_shape((m, d), train),
             ArrayViewMut2::from_shape((n, m), &mut *out),
         ) else {
             // The caller cuts whole rows, so the shapes always hold.
@@ -170,32 +234,22 @@ impl<'a> Search<'a> {
             return;
         };
         general_mat_mul(-2.0, &q, &t.t(), 0.0, &mut cross);
-        for (row, query) in out
-            .chunks_exact_mut(m.max(1))
-            .zip(queries.chunks_exact(d.max(1)))
-        {
-            let qq = squared_norm(query);
-            for (v, tt) in row.iter_mut().zip(&self.prepared) {
-                *v = (qq + *v + tt).max(0.0);
-            }
-        }
     }
 
-    /// The Manhattan distances from each row of `queries` to every training row,
-    /// each summed from input 0 up; tile by tile of training rows, so the
-    /// transposed tile is read from cache by every query of the block.
-    fn manhattan(&self, queries: &[f64], out: &mut [f64]) {
+    /// The Manhattan distances from each row of `queries` to the training rows
+    /// `tile`, each summed from input 0 up; the transposed tile is read from
+    /// cache by every query of the block.
+    fn manhattan(&self, queries: &[f64], tile: Range<usize>, out: &mut [f64]) {
         let (m, d) = (self.rows, self.inputs);
         out.fill(0.0);
-        for lo in (0..m).step_by(TILE) {
-            let hi = (lo + TILE).min(m);
-            for (row, query) in out.chunks_exact_mut(m).zip(queries.chunks_exact(d.max(1))) {
-                let sums = &mut row[lo..hi];
-                for (j, &q) in query.iter().enumerate() {
-                    let column = &self.prepared[j * m + lo..j * m + hi];
-                    for (s, &t) in sums.iter_mut().zip(column) {
-                        *s += (q - t).abs();
-                    }
+        for (sums, query) in out
+            .chunks_exact_mut(tile.len().max(1))
+            .zip(queries.chunks_exact(d.max(1)))
+        {
+            for (j, &q) in query.iter().enumerate() {
+                let column = &self.prepared[j * m + tile.start..j * m + tile.end];
+                for (s, &t) in sums.iter_mut().zip(column) {
+                    *s += (q - t).abs();
                 }
             }
         }
@@ -223,11 +277,7 @@ impl Heap {
         }
     }
 
-    fn clear(&mut self) {
-        self.distances.fill(f64::MAX);
-        self.rows.fill(0);
-    }
-
+    #[inline]
     fn push(&mut self, distance: f64, row: usize) {
         let (values, rows) = (&mut self.distances, &mut self.rows);
         let size = values.len();
@@ -342,6 +392,24 @@ mod tests {
             search.each_in_blocks(&queries, 1, |n| single.push(n.to_vec()));
             assert_eq!(whole.len(), 7);
             assert_eq!(whole, single, "{metric:?}");
+        }
+    }
+
+    #[test]
+    fn tiles_of_training_rows_find_what_the_whole_finds() {
+        let train: Vec<f64> = (0..900).map(|i| ((i * 37) % 101) as f64 / 7.0).collect();
+        let queries: Vec<f64> = (0..30).map(|i| ((i * 11) % 17) as f64 / 5.0).collect();
+        for metric in [Metric::Euclidean, Metric::Manhattan] {
+            let search = Search::new(&train, 300, 3, metric, 6);
+            let whole = search.search_tiles(&queries, 10, 300);
+            assert_eq!(whole.len(), 10);
+            for tile in [1, 7, 64, 299] {
+                assert_eq!(
+                    search.search_tiles(&queries, 10, tile),
+                    whole,
+                    "{metric:?}, {tile}"
+                );
+            }
         }
     }
 
