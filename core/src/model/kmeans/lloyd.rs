@@ -117,10 +117,11 @@ pub fn nearest(distances: &[f32], k: usize) -> Vec<usize> {
     distances
         .chunks(k.max(1))
         .map(|d| {
-            let mut best = 0;
-            for (c, v) in d.iter().enumerate() {
-                if *v < d[best] {
-                    best = c;
+            let (mut best, mut nearest) = (0, f32::INFINITY);
+            for (c, &v) in d.iter().enumerate() {
+                // The first of equal distances stays; NaN is never nearer.
+                if v < nearest || (c == 0 && v.is_nan()) {
+                    (best, nearest) = (c, v);
                 }
             }
             best
