@@ -89,7 +89,7 @@ test('an out-of-range hyperparameter is refused at its field, with the rule', as
   await expect(message).toHaveCount(0);
   await expect(field).not.toHaveAttribute('aria-invalid', 'true');
   // Each field shows the name the CLI and notebooks spell.
-  await expect(page.locator('code.param-name')).toHaveText(['C', 'penalty', 'l1_ratio', 'class_weight', 'max_iter']);
+  await expect(page.locator('code.param-name')).toHaveText(['C', 'penalty', 'l1_ratio', 'class_weight', 'max_iter', 'solver', 'batch_size', 'learning_rate_init']);
 });
 
 test('a hyperparameter the data do not allow is reported by the run at its field', async ({ page }) => {
