@@ -18,17 +18,20 @@ const CHUNK: usize = 8 << 20;
 #[derive(Debug, Clone)]
 pub struct CsvChunks {
     path: PathBuf,
+    /// Whole passes read: the load report is told after the first.
+    passes: usize,
 }
 
 impl CsvChunks {
     pub fn new(path: &Path) -> Self {
         Self {
             path: path.to_owned(),
+            passes: 0,
         }
     }
 
     /// The file's first chunk of rows, for what the columns are.
-    pub fn first(&self) -> Result<Frame, String> {
+    pub fn first(&mut self) -> Result<Frame, String> {
         let mut first = None;
         let stop = "the first chunk is read";
         let read = self.read(&mut |frame| {
@@ -43,7 +46,7 @@ impl CsvChunks {
     }
 
     fn read(
-        &self,
+        &mut self,
         visit: &mut dyn FnMut(&Frame) -> Result<(), OnlineError>,
     ) -> Result<(), OnlineError> {
         let name = self.path.display().to_string();
@@ -73,6 +76,10 @@ impl CsvChunks {
         if rest.frame.rows() > 0 {
             visit(&rest.frame)?;
         }
+        if self.passes == 0 {
+            crate::train::warn_of(&self.path, &rest.problems);
+        }
+        self.passes += 1;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@ use clap::Args;
 use serde::Serialize;
 use studio_core::compute::{DeviceKind, Preference, select};
 use studio_core::frame::Frame;
-use studio_core::ingest::LoadOptions;
+use studio_core::ingest::{LoadOptions, Problem};
 use studio_core::learner::{Family, ModelSpec, ParamValue, registry};
 use studio_core::online::{self, OnlineSpec, OnlineTrained};
 use studio_core::train::{
@@ -403,8 +403,20 @@ pub fn report(
 }
 
 pub fn load(path: &Path) -> Result<Frame, String> {
-    crate::data::read(path, LoadOptions::default(), crate::data::Hash::Skip)
-        .map(|loaded| loaded.frame)
+    let loaded = crate::data::read(path, LoadOptions::default(), crate::data::Hash::Skip)?;
+    warn_of(path, &loaded.problems);
+    Ok(loaded.frame)
+}
+
+/// Tells the person, on stderr, what of `path` was not read as written (the
+/// load report `studio inspect` prints), with its first example.
+pub fn warn_of(path: &Path, problems: &[Problem]) {
+    for problem in problems {
+        let example = problem.examples.first().map_or(String::new(), |e| {
+            format!(" (first at row {}, line {}: {:?})", e.row, e.line, e.value)
+        });
+        eprintln!("studio: {}: {}{example}", path.display(), problem.message);
+    }
 }
 
 /// The `--predictions` file: one row per test row.

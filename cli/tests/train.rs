@@ -467,7 +467,12 @@ fn online_streams_the_file_and_writes_the_same_outputs() {
         } else {
             "no"
         };
-        csv.push_str(&format!("{x1},{x2},{group},{label}\n"));
+        if i == 1234 {
+            // One value that is not a number: read as missing, and said once.
+            csv.push_str(&format!("oops,{x2},{group},{label}\n"));
+        } else {
+            csv.push_str(&format!("{x1},{x2},{group},{label}\n"));
+        }
     }
     let data = dir.join("big.csv");
     std::fs::write(&data, csv).expect("writes the data");
@@ -514,6 +519,18 @@ fn online_streams_the_file_and_writes_the_same_outputs() {
     let lines = std::fs::read_to_string(&predictions).expect("the predictions");
     assert_eq!(lines.lines().next(), Some("prediction,proba_no,proba_yes"));
     assert_eq!(lines.lines().count() as u64, n_test + 1);
+
+    // The load report is told once, on stderr, however many passes read the file.
+    let output = studio()
+        .args([
+            "train", "--data", data, "--target", "label", "--online", "--epochs", "2",
+        ])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("could not be read").count(), 1, "{stderr}");
+    assert!(stderr.contains("\"oops\""), "{stderr}");
 
     // A family that needs every row at once is refused with the ones that stream.
     let refused = failure(&[
