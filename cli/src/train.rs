@@ -151,8 +151,27 @@ fn run_online(args: &TrainArgs, outputs: Plan) -> Result<(), String> {
     let mut data = CsvChunks::new(&args.data);
     let mut test = args.test_data.as_deref().map(CsvChunks::new);
     let family = chosen_family(args)?;
-    let task = task_of(args, &data.first()?, family)?;
+    let first = data.first()?;
+    let task = task_of(args, &first, family)?;
     let family = family.unwrap_or_else(|| registry::default_for(task));
+    // Checked before the passes over the data, not after them.
+    if let (Some(test), Some(path)) = (test.as_mut(), &args.test_data) {
+        let test_first = test.first()?;
+        let missing: Vec<String> = first
+            .columns()
+            .iter()
+            .filter(|c| test_first.column(&c.name).is_none())
+            .map(|c| format!("\"{}\"", c.name))
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "{} has no column {}, which {} has: give the test data the training data's columns",
+                path.display(),
+                missing.join(", "),
+                args.data.display()
+            ));
+        }
+    }
     let spec = OnlineSpec {
         train: TrainSpec {
             target: args.target.clone().filter(|_| task.has_target()),

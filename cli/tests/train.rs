@@ -540,6 +540,21 @@ fn online_streams_the_file_and_writes_the_same_outputs() {
         refused.contains("tree") && refused.contains("linear_svm"),
         "{refused}"
     );
+    // A test file without the training file's columns is refused before training.
+    let other = dir.join("other.csv");
+    std::fs::write(&other, "x1,group,label\n1,north,yes\n2,south,no\n").expect("writes");
+    let refused = failure(&[
+        "train",
+        "--data",
+        data,
+        "--test-data",
+        other.to_str().expect("a UTF-8 path"),
+        "--target",
+        "label",
+        "--online",
+    ]);
+    assert!(refused.contains("no column \"x2\""), "{refused}");
+    assert!(!refused.contains("epoch"), "{refused}");
     // The optimizer's flags belong to --online.
     let alone = failure(&[
         "train", "--data", data, "--target", "label", "--epochs", "2",
