@@ -2,6 +2,7 @@
 //! updates from assignments, and inertia. Distances for assignment come from the
 //! compute device ([`super::assign`]); everything here runs on the CPU.
 
+use crate::parallel;
 use crate::rng::SplitMix64;
 
 /// Uniform in `[0, 1)` from the top 53 bits.
@@ -89,6 +90,20 @@ pub fn update(x: &[f64], dim: usize, labels: &[usize], old: &[f64], k: usize) ->
             *s += v;
         }
     }
+    centres(x, dim, labels, old, k, sums, &counts)
+}
+
+/// The clusters' means from their sums and counts; an empty cluster takes the
+/// row farthest from its own centre.
+fn centres(
+    x: &[f64],
+    dim: usize,
+    labels: &[usize],
+    old: &[f64],
+    k: usize,
+    mut sums: Vec<f64>,
+    counts: &[usize],
+) -> Vec<f64> {
     let mut taken = Vec::new();
     for c in 0..k {
         if counts[c] > 0 {
@@ -110,6 +125,80 @@ pub fn update(x: &[f64], dim: usize, labels: &[usize], old: &[f64], k: usize) ->
         }
     }
     sums
+}
+
+/// Centres per group of [`assign`]: one f32 lane each.
+const LANES: usize = 8;
+/// Rows per block of [`assign`]: the blocks, not the threads, fix the order in
+/// which the inertia and the clusters' sums are added.
+const ASSIGN_BLOCK: usize = 8_192;
+
+/// The centres in groups of [`LANES`], input-major: group g's input j holds
+/// its centres' values side by side.
+fn lanes_of(centers: &[f64], d: usize) -> Vec<[f32; LANES]> {
+    let k = centers.len() / d;
+    let mut lanes = vec![[f32::INFINITY; LANES]; k.div_ceil(LANES) * d];
+    for (c, centre) in centers.chunks_exact(d).enumerate() {
+        for (j, &v) in centre.iter().enumerate() {
+            lanes[(c / LANES) * d + j][c % LANES] = v as f32;
+        }
+    }
+    lanes
+}
+
+/// One Lloyd step on the CPU in one pass over the rows, the distances never
+/// held: each f32 row's squared distances to the centres (eight at a time in f32
+/// lanes), its nearest centre (the first on ties), the inertia of those
+/// distances, and the new centres ([`update`]'s). Blocks of rows run on threads.
+pub fn assign(x32: &[f32], x: &[f64], dim: usize, old: &[f64]) -> (Vec<usize>, f64, Vec<f64>) {
+    let d = dim.max(1);
+    let k = old.len() / d;
+    let lanes = lanes_of(old, d);
+    let groups = k.div_ceil(LANES);
+    let n = x.len() / d;
+    let blocks = parallel::map(n.div_ceil(ASSIGN_BLOCK), |b| {
+        let rows = b * ASSIGN_BLOCK..((b + 1) * ASSIGN_BLOCK).min(n);
+        let mut labels = Vec::with_capacity(rows.len());
+        let (mut inertia, mut sums, mut counts) = (0.0, vec![0.0; k * d], vec![0usize; k]);
+        for r in rows {
+            let row32 = &x32[r * d..(r + 1) * d];
+            let (mut best, mut nearest) = (0, f32::INFINITY);
+            for g in 0..groups {
+                let mut distances = [0f32; LANES];
+                for (&v, centre) in row32.iter().zip(&lanes[g * d..(g + 1) * d]) {
+                    for (sum, &c) in distances.iter_mut().zip(centre) {
+                        let diff = v - c;
+                        *sum += diff * diff;
+                    }
+                }
+                for (i, &distance) in distances.iter().enumerate().take(k - g * LANES) {
+                    if distance < nearest || (g == 0 && i == 0 && distance.is_nan()) {
+                        (best, nearest) = (g * LANES + i, distance);
+                    }
+                }
+            }
+            labels.push(best);
+            inertia += f64::from(nearest);
+            counts[best] += 1;
+            for (s, v) in sums[best * d..(best + 1) * d].iter_mut().zip(row(x, d, r)) {
+                *s += v;
+            }
+        }
+        (labels, inertia, sums, counts)
+    });
+    let (mut labels, mut inertia) = (Vec::with_capacity(n), 0.0);
+    let (mut sums, mut counts) = (vec![0.0; k * d], vec![0usize; k]);
+    for (block_labels, block_inertia, block_sums, block_counts) in blocks {
+        labels.extend(block_labels);
+        inertia += block_inertia;
+        sums.iter_mut().zip(block_sums).for_each(|(s, b)| *s += b);
+        counts
+            .iter_mut()
+            .zip(block_counts)
+            .for_each(|(c, b)| *c += b);
+    }
+    let centres = centres(x, dim, &labels, old, k, sums, &counts);
+    (labels, inertia, centres)
 }
 
 /// The nearest centre of each row (the first on ties), from `n × k` distances.
@@ -185,6 +274,40 @@ mod tests {
         assert!((inertia(&x, 2, &labels, &updated) - 0.01).abs() < 1e-12);
         let random = random_rows(&x, 2, 2, &mut SplitMix64::new(1));
         assert_eq!(random.len(), 4);
+    }
+
+    #[test]
+    fn one_pass_assigns_and_updates_as_the_separate_steps_do() {
+        // Eleven centres: a group of eight lanes and a part-filled one.
+        let (dim, k) = (3, 11);
+        let mut rng = SplitMix64::new(5);
+        let centres: Vec<f64> = (0..k * dim).map(|i| (i * 7 % 23) as f64 * 3.0).collect();
+        let x: Vec<f64> = (0..20_000)
+            .flat_map(|r| {
+                let c = r % k;
+                let centre = centres[c * dim..(c + 1) * dim].to_vec();
+                centre
+                    .into_iter()
+                    .map(|v| v + unit(&mut rng) - 0.5)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let (labels, inertia, updated) = assign(&x32, &x, dim, &centres);
+        let distances: Vec<f32> = x
+            .chunks_exact(dim)
+            .flat_map(|row| {
+                distances_to(row, &centres, dim)
+                    .into_iter()
+                    .map(|d| d as f32)
+            })
+            .collect();
+        assert_eq!(labels, nearest(&distances, k));
+        let expected = update(&x, dim, &labels, &centres, k);
+        for (a, b) in updated.iter().zip(&expected) {
+            assert!((a - b).abs() < 1e-9, "{a} against {b}");
+        }
+        assert!((inertia - super::inertia(&x, dim, &labels, &centres)).abs() < 1e-3 * inertia);
     }
 
     #[test]

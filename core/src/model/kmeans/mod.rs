@@ -294,16 +294,22 @@ impl KMeansFit {
         }
         let (n, dim, k) = (self.data.rows(), self.data.inputs, self.p.k);
         // Distances first: a device failure here leaves the state untouched.
-        let distances = self.assigner.distances(n, dim, &self.centers).await?;
-        let labels = lloyd::nearest(&distances, k);
-        self.inertia = Some(
-            labels
-                .iter()
-                .enumerate()
-                .map(|(r, &c)| f64::from(distances[r * k + c]))
-                .sum(),
-        );
-        let updated = lloyd::update(&self.data.x, dim, &labels, &self.centers, k);
+        let (labels, inertia, updated) = match &self.assigner {
+            // On the CPU, one pass: the distances are never held.
+            Assigner::Cpu(..) => lloyd::assign(&self.x32, &self.data.x, dim, &self.centers),
+            Assigner::Gpu(..) => {
+                let distances = self.assigner.distances(n, dim, &self.centers).await?;
+                let labels = lloyd::nearest(&distances, k);
+                let inertia = labels
+                    .iter()
+                    .enumerate()
+                    .map(|(r, &c)| f64::from(distances[r * k + c]))
+                    .sum();
+                let updated = lloyd::update(&self.data.x, dim, &labels, &self.centers, k);
+                (labels, inertia, updated)
+            }
+        };
+        self.inertia = Some(inertia);
         let moved = lloyd::shift(&self.centers, &updated);
         let same = self.labels.as_ref() == Some(&labels);
         self.centers = updated;
