@@ -67,11 +67,7 @@ pub enum OnlineError {
 
 impl From<FitError> for OnlineError {
     fn from(error: FitError) -> Self {
-        OnlineError::Train(match error {
-            FitError::Param(e) => TrainError::Spec(SpecError::Param(e)),
-            FitError::Data { message, param } => TrainError::Fit { message, param },
-            FitError::Compute(e) => TrainError::Compute(e),
-        })
+        OnlineError::Train(error.into())
     }
 }
 
@@ -136,6 +132,17 @@ fn held_out(seed: u64, row: u64, test_size: f64) -> bool {
     ((hash >> 11) as f64 / (1u64 << 53) as f64) < test_size
 }
 
+/// Row `r`'s class among the sorted `classes`, without copying a label that is
+/// already text: a lookup made for every row of every pass.
+fn class_of(column: &Column, r: usize, classes: &[String]) -> Option<usize> {
+    match column.level(r) {
+        Some(label) => classes.binary_search_by(|c| c.as_str().cmp(label)).ok(),
+        None => column
+            .text(r)
+            .and_then(|label| classes.binary_search(&label).ok()),
+    }
+}
+
 /// The target column of a chunk.
 fn target_of<'f>(frame: &'f Frame, name: &str) -> Result<&'f Column, OnlineError> {
     frame
@@ -189,6 +196,17 @@ pub fn train_online(
             spec.train.test_size
         },
     };
+    // Refused before a pass over the data, not after one.
+    let not_incremental = || OnlineError::NotIncremental {
+        family: family.name(),
+        suggest: registry::names(incremental_families().into_iter()),
+    };
+    if !incremental_families()
+        .iter()
+        .any(|f| f.name() == family.name())
+    {
+        return Err(not_incremental());
+    }
     let survey = survey(data, &target, task, family, &params, split)?;
     let stream = Stream {
         inputs: survey.prep.width(),
@@ -198,13 +216,9 @@ pub fn train_online(
         batch_size: spec.batch_size,
         learning_rate: spec.learning_rate,
     };
-    let mut learner =
-        family
-            .incremental(&params, &stream)
-            .ok_or_else(|| OnlineError::NotIncremental {
-                family: family.name(),
-                suggest: registry::names(incremental_families().into_iter()),
-            })??;
+    let mut learner = family
+        .incremental(&params, &stream)
+        .ok_or_else(not_incremental)??;
     let classes: Vec<String> = survey.classes.iter().map(|(c, _)| c.clone()).collect();
 
     let mut loss_curve = Vec::with_capacity(spec.epochs);
@@ -403,12 +417,7 @@ fn one_pass(
         } else {
             let labels = shuffled
                 .iter()
-                .map(|&r| {
-                    column
-                        .text(r)
-                        .and_then(|label| classes.binary_search(&label).ok())
-                        .unwrap_or(0)
-                })
+                .map(|&r| class_of(column, r, classes).unwrap_or(0))
                 .collect();
             (labels, Vec::new())
         };
@@ -491,12 +500,10 @@ fn score(
         match pipeline.model.predict(&x) {
             Output::Classes { probabilities, .. } => {
                 scored.probabilities.extend(probabilities);
-                scored.truth_labels.extend(rows.iter().map(|&r| {
-                    column
-                        .text(r)
-                        .and_then(|label| classes.binary_search(&label).ok())
-                        .unwrap_or(usize::MAX)
-                }));
+                scored.truth_labels.extend(
+                    rows.iter()
+                        .map(|&r| class_of(column, r, classes).unwrap_or(usize::MAX)),
+                );
             }
             Output::Values(values) => {
                 scored.values.extend(values);

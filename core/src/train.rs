@@ -236,12 +236,21 @@ pub enum TrainError {
     Compute(ComputeError),
 }
 
+impl From<FitError> for TrainError {
+    fn from(error: FitError) -> Self {
+        match error {
+            FitError::Param(e) => TrainError::Spec(SpecError::Param(e)),
+            FitError::Data { message, param } => TrainError::Fit { message, param },
+            FitError::Compute(e) => TrainError::Compute(e),
+        }
+    }
+}
+
 impl From<RunError> for TrainError {
     fn from(error: RunError) -> Self {
         match error {
-            RunError::Fit(FitError::Param(e)) => TrainError::Spec(SpecError::Param(e)),
-            RunError::Fit(FitError::Data { message, param }) => TrainError::Fit { message, param },
-            RunError::Fit(FitError::Compute(e)) | RunError::Compute(e) => TrainError::Compute(e),
+            RunError::Fit(e) => e.into(),
+            RunError::Compute(e) => TrainError::Compute(e),
             RunError::Gpu(e) => TrainError::Gpu(e),
         }
     }

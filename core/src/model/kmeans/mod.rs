@@ -8,9 +8,7 @@ mod lloyd;
 use serde::{Deserialize, Serialize};
 
 use crate::compute::ops::Distances;
-use crate::compute::{
-    Compute, ComputeError, CpuBuffer, CpuDevice, DeviceKind, GpuBuffer, GpuDevice,
-};
+use crate::compute::{Compute, ComputeError, DeviceKind, GpuBuffer, GpuDevice};
 use crate::export::graph::{self, Graph, batch, finite, fixed};
 use crate::export::onnx::ExportError;
 use crate::export::onnx_proto::tensor_proto::DataType;
@@ -165,12 +163,10 @@ impl Family for KMeans {
             });
         }
         let x32: Vec<f32> = data.x.iter().map(|&v| v as f32).collect();
-        let cpu = CpuDevice::default();
-        let on_cpu = cpu.upload(&x32)?;
         let tol = p.tol * lloyd::mean_variance(&data.x, data.inputs);
         let mut fit = KMeansFit {
             rng: SplitMix64::new(p.seed),
-            assigner: Assigner::Cpu(cpu, on_cpu),
+            assigner: Assigner::Cpu,
             x32,
             data,
             p,
@@ -198,38 +194,44 @@ impl Family for KMeans {
     }
 }
 
-/// Where rows are assigned: the training rows in f32 on the device.
+/// Where rows are assigned: on the CPU in one pass over them, or on the GPU,
+/// which holds the training rows in f32.
 enum Assigner {
-    Cpu(CpuDevice, CpuBuffer),
+    Cpu,
     Gpu(Box<GpuDevice>, GpuBuffer),
 }
 
-async fn pairwise<D: Compute>(
-    device: &D,
-    x: &D::Buffer,
-    n: usize,
-    dim: usize,
-    centers: &[f64],
-) -> Result<Vec<f32>, ComputeError> {
-    let m = centers.len() / dim.max(1);
-    let y: Vec<f32> = centers.iter().map(|&v| v as f32).collect();
-    let y = device.upload(&y)?;
-    let mut out = device.zeros(n.saturating_mul(m))?;
-    device.distances(Distances { n, m, dim }, x, &y, &mut out)?;
-    device.read(&out).await
-}
+/// One Lloyd step from `centers` over the rows (`x`, and `x32` as the
+/// distances read them): each row's nearest centre, the inertia, and the new
+/// centres.
+type Step = (Vec<usize>, f64, Vec<f64>);
 
 impl Assigner {
-    async fn distances(
+    async fn step(
         &self,
-        n: usize,
+        x32: &[f32],
+        x: &[f64],
         dim: usize,
         centers: &[f64],
-    ) -> Result<Vec<f32>, ComputeError> {
-        match self {
-            Assigner::Cpu(cpu, x) => pairwise(cpu, x, n, dim, centers).await,
-            Assigner::Gpu(gpu, x) => pairwise(gpu.as_ref(), x, n, dim, centers).await,
-        }
+    ) -> Result<Step, ComputeError> {
+        let Assigner::Gpu(gpu, on_gpu) = self else {
+            // The distances are never held.
+            return Ok(lloyd::assign(x32, x, dim, centers));
+        };
+        let (n, k) = (x.len() / dim.max(1), centers.len() / dim.max(1));
+        let y: Vec<f32> = centers.iter().map(|&v| v as f32).collect();
+        let y = gpu.upload(&y)?;
+        let mut out = gpu.zeros(n.saturating_mul(k))?;
+        gpu.distances(Distances { n, m: k, dim }, on_gpu, &y, &mut out)?;
+        let distances = gpu.read(&out).await?;
+        let labels = lloyd::nearest(&distances, k);
+        let inertia = labels
+            .iter()
+            .enumerate()
+            .map(|(r, &c)| f64::from(distances[r * k + c]))
+            .sum();
+        let updated = lloyd::update(x, dim, &labels, centers, k);
+        Ok((labels, inertia, updated))
     }
 }
 
@@ -292,23 +294,12 @@ impl KMeansFit {
         if self.start >= self.p.n_init {
             return Ok(false);
         }
-        let (n, dim, k) = (self.data.rows(), self.data.inputs, self.p.k);
+        let dim = self.data.inputs;
         // Distances first: a device failure here leaves the state untouched.
-        let (labels, inertia, updated) = match &self.assigner {
-            // On the CPU, one pass: the distances are never held.
-            Assigner::Cpu(..) => lloyd::assign(&self.x32, &self.data.x, dim, &self.centers),
-            Assigner::Gpu(..) => {
-                let distances = self.assigner.distances(n, dim, &self.centers).await?;
-                let labels = lloyd::nearest(&distances, k);
-                let inertia = labels
-                    .iter()
-                    .enumerate()
-                    .map(|(r, &c)| f64::from(distances[r * k + c]))
-                    .sum();
-                let updated = lloyd::update(&self.data.x, dim, &labels, &self.centers, k);
-                (labels, inertia, updated)
-            }
-        };
+        let (labels, inertia, updated) = self
+            .assigner
+            .step(&self.x32, &self.data.x, dim, &self.centers)
+            .await?;
         self.inertia = Some(inertia);
         let moved = lloyd::shift(&self.centers, &updated);
         let same = self.labels.as_ref() == Some(&labels);
@@ -318,8 +309,10 @@ impl KMeansFit {
         let converged = same || moved <= self.tol;
         if converged || self.iteration >= self.p.max_iter {
             // scikit-learn reports the centres with labels consistent to them.
-            let distances = self.assigner.distances(n, dim, &self.centers).await?;
-            let final_labels = lloyd::nearest(&distances, k);
+            let (final_labels, _, _) = self
+                .assigner
+                .step(&self.x32, &self.data.x, dim, &self.centers)
+                .await?;
             self.end_start(&final_labels, converged);
         } else {
             self.labels = Some(labels);
@@ -360,7 +353,7 @@ impl Fit for KMeansFit {
 
     fn device(&self) -> DeviceKind {
         match self.assigner {
-            Assigner::Cpu(..) => DeviceKind::Cpu,
+            Assigner::Cpu => DeviceKind::Cpu,
             Assigner::Gpu(..) => DeviceKind::Gpu,
         }
     }
@@ -380,9 +373,7 @@ impl Fit for KMeansFit {
 
     fn leave_gpu(&mut self) -> Local<'_, Result<(), ComputeError>> {
         Box::pin(async move {
-            let cpu = CpuDevice::default();
-            let x = cpu.upload(&self.x32)?;
-            self.assigner = Assigner::Cpu(cpu, x);
+            self.assigner = Assigner::Cpu;
             Ok(())
         })
     }
