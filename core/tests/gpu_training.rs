@@ -52,16 +52,20 @@ fn as_model<T: serde::de::DeserializeOwned>(fitted: &Fitted) -> T {
     serde_json::from_value(serde_json::to_value(fitted).expect("json")).expect("the family's model")
 }
 
-/// The same run on the CPU and on the GPU.
-fn both(frame: &Frame, spec: TrainSpec) -> (Trained, Trained) {
-    let cpu = block_on(train_on(
+fn on_cpu(frame: &Frame, spec: TrainSpec) -> Trained {
+    block_on(train_on(
         frame,
         None,
-        spec.clone(),
+        spec,
         &Device::Cpu(CpuDevice::default()),
         OnGpuFailure::Stop,
     ))
-    .expect("trains on the CPU");
+    .expect("trains on the CPU")
+}
+
+/// The same run on the CPU and on the GPU.
+fn both(frame: &Frame, spec: TrainSpec) -> (Trained, Trained) {
+    let cpu = on_cpu(frame, spec.clone());
     let gpu = block_on(train_on(
         frame,
         None,
@@ -213,6 +217,16 @@ fn a_gpu_chosen_by_auto_takes_only_fits_large_enough_to_pay_for_it() {
     assert_eq!(
         tree.cpu_reason.as_deref(),
         Some("Decision tree has no GPU path, so it ran on the CPU")
+    );
+    // Boosting waits on the GPU for every leaf's histogram: 31 leaves × 3 classes.
+    let boosted = auto(&iris, spec("species", Task::Classification, "gbdt"));
+    assert_eq!(boosted.device, DeviceKind::Cpu);
+    assert_eq!(
+        boosted.cpu_reason.as_deref(),
+        Some(
+            "about 2 880 operations an iteration, waiting on the GPU 93 times, are too few to \
+             pay for it (it takes from 4 194 304 a wait), so it ran on the CPU"
+        )
     );
     // 40 000 training rows × 3 classes × 21 parameters, twice: above it.
     let large = Synthetic {
@@ -436,14 +450,7 @@ fn a_gpu_lost_mid_run_hands_the_run_to_the_cpu_without_losing_iterations() {
     // One curve, kept from the start: the GPU's first points are still in it.
     assert!(trained.loss_curve.len() > 4);
     assert_eq!(trained.loss_curve[3], before);
-    let cpu = block_on(train_on(
-        &frame,
-        None,
-        spec,
-        &Device::Cpu(CpuDevice::default()),
-        OnGpuFailure::Stop,
-    ))
-    .expect("trains on the CPU");
+    let cpu = on_cpu(&frame, spec);
     same_objective(&cpu, &trained);
     assert_eq!(trained.metrics, cpu.metrics);
 }
@@ -464,4 +471,78 @@ fn a_gpu_lost_mid_run_stops_a_run_that_asked_for_the_gpu() {
         error.to_string().starts_with("training on the GPU failed"),
         "{error}"
     );
+}
+
+/// Boosting's histograms on the GPU are fixed-point sums, exact in any order; the
+/// CPU's are f64. Gains then differ only in their last bits, so the trees split
+/// alike wherever no two gains tie that closely, and predict alike.
+#[test]
+fn gradient_boosting_builds_its_histograms_on_the_gpu_to_the_same_predictions() {
+    let cases = [
+        ("breast_cancer.csv", "diagnosis", Task::Classification),
+        ("penguins.csv", "species", Task::Classification),
+        ("diabetes.csv", "progression", Task::Regression),
+    ];
+    for (file, target, task) in cases {
+        let frame = sample(file);
+        let mut spec = spec(target, task, "gbdt");
+        spec.model
+            .params
+            .insert("max_iter".into(), ParamValue::Number(20.0));
+        let (cpu, gpu) = both(&frame, spec);
+        assert_eq!(cpu.loss_curve.len(), gpu.loss_curve.len(), "{file}");
+        for (c, g) in cpu.loss_curve.iter().zip(&gpu.loss_curve) {
+            assert!(
+                relative(*g, *c) < 1e-6,
+                "{file}: loss {g} on the GPU, {c} on the CPU"
+            );
+        }
+        if task == Task::Classification {
+            assert_eq!(gpu.predictions.labels, cpu.predictions.labels, "{file}");
+        }
+        for (c, g) in cpu.predictions.values.iter().zip(&gpu.predictions.values) {
+            assert!(
+                (c - g).abs() < 1e-6 * (1.0 + c.abs()),
+                "{file}: {g} against {c}"
+            );
+        }
+        for (c, g) in cpu
+            .predictions
+            .probabilities
+            .iter()
+            .flatten()
+            .zip(gpu.predictions.probabilities.iter().flatten())
+        {
+            assert!((c - g).abs() < 1e-6, "{file}: probability {g} against {c}");
+        }
+    }
+}
+
+/// Boosting on penguins, three trees an iteration: a GPU lost after three
+/// iterations hands the fit to the CPU, which takes the fourth and goes on to the
+/// model a CPU-only run reaches.
+#[test]
+fn a_gpu_lost_mid_boosting_hands_the_fit_to_the_cpu() {
+    let frame = sample("penguins.csv");
+    let mut spec = spec("species", Task::Classification, "gbdt");
+    spec.model
+        .params
+        .insert("max_iter".into(), ParamValue::Number(8.0));
+    let (gpu, mut trainer) = on_gpu(&frame, &spec, OnGpuFailure::GoOnOnCpu);
+    for _ in 0..3 {
+        assert!(block_on(trainer.step()).expect("steps on the GPU"));
+    }
+    assert_eq!(trainer.device(), DeviceKind::Gpu);
+    gpu.destroy();
+    while block_on(trainer.step()).expect("goes on on the CPU") {}
+    let trained = trainer.finish();
+    assert_eq!(trained.device, DeviceKind::Cpu);
+    assert_eq!(trained.fallback.as_ref().map(|f| f.iteration), Some(3));
+    assert_eq!(trained.progress.done, 8);
+    let cpu = on_cpu(&frame, spec);
+    assert_eq!(trained.loss_curve.len(), cpu.loss_curve.len());
+    for (c, g) in cpu.loss_curve.iter().zip(&trained.loss_curve) {
+        assert!(relative(*g, *c) < 1e-6, "loss {g} against {c}");
+    }
+    assert_eq!(trained.predictions.labels, cpu.predictions.labels);
 }

@@ -11,8 +11,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::ops::{
-    Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, LossKind, Per, Reduce, Reduction,
-    Sgd, Shape,
+    Adam, BinnedHistogram, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, LossKind, Per,
+    Reduce, Reduction, Sgd, Shape,
 };
 use super::{Binary, Compute, ComputeError, CpuDevice, Unary};
 use crate::rng::SplitMix64;
@@ -41,6 +41,7 @@ pub enum Case {
         len: usize,
         weighted: bool,
     },
+    BinnedHistogram(BinnedHistogram),
     ColumnStats(ColumnStats),
     Sgd {
         op: Sgd,
@@ -104,6 +105,14 @@ impl Case {
                 "histogram ×{len} {} bins{}",
                 op.bins,
                 if *weighted { " weighted" } else { "" }
+            ),
+            Case::BinnedHistogram(b) => format!(
+                "binned_histogram {}×{} rows {}..{}{}",
+                b.rows,
+                b.features,
+                b.offset,
+                b.offset + b.count,
+                if b.listed { " listed" } else { "" }
             ),
             Case::ColumnStats(c) => format!("column_stats {}×{}", c.shape.rows, c.shape.cols),
             Case::Sgd { op, len } if op.nesterov => format!("sgd (Nesterov) ×{len}"),
@@ -237,6 +246,24 @@ pub fn cases() -> Vec<Case> {
             }
         }
     }
+    let binned = [
+        (0, 3, 0, 0, false),
+        (1, 1, 0, 1, false),
+        (1000, 7, 0, 1000, false),
+        (1000, 7, 100, 400, true),
+        (37, 300, 0, 37, false),
+        (100_000, 5, 0, 100_000, false),
+        (100_000, 3, 5000, 50_001, true),
+    ];
+    for (rows, features, offset, count, listed) in binned {
+        cases.push(Case::BinnedHistogram(BinnedHistogram {
+            rows,
+            features,
+            offset,
+            count,
+            listed,
+        }));
+    }
     for (rows, cols) in [(1, 1), (0, 3), (1000, 10), (3, 1000), (5000, 2), (40, 3)] {
         cases.push(Case::ColumnStats(ColumnStats {
             shape: Shape::new(rows, cols),
@@ -297,6 +324,13 @@ pub fn browser_cases() -> Vec<Case> {
             len: 10_000,
             weighted: true,
         },
+        Case::BinnedHistogram(BinnedHistogram {
+            rows: 5000,
+            features: 4,
+            offset: 1000,
+            count: 2001,
+            listed: true,
+        }),
         Case::ColumnStats(ColumnStats {
             shape: Shape::new(1000, 10),
         }),
@@ -480,6 +514,41 @@ impl Inputs {
                 c: none(),
                 d: none(),
             },
+            Case::BinnedHistogram(b) => {
+                // Every code, a feature crowded into two bins, a reversed row list
+                // ending past the rows, and gradients up to the i32 extremes so
+                // that the two-word sums carry and borrow.
+                let codes: Vec<u8> = uniform(b.rows * b.features)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, u)| {
+                        let code = ((u + 1.0) * 128.0) as u8;
+                        if i / b.rows.max(1) == 1 {
+                            code % 2
+                        } else {
+                            code
+                        }
+                    })
+                    .collect();
+                let mut index: Vec<u32> = (0..b.rows as u32).rev().collect();
+                index.push(b.rows as u32 + 3);
+                let gradients = uniform(2 * b.rows)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, u)| match i % 97 {
+                        3 => i32::MAX as u32,
+                        4 => i32::MIN as u32,
+                        _ => (f64::from(u) * f64::from(1u32 << 30)) as i32 as u32,
+                    })
+                    .collect::<Vec<u32>>();
+                let words = |w: &[u32]| w.iter().map(|&w| f32::from_bits(w)).collect();
+                Inputs {
+                    a: words(&BinnedHistogram::pack_codes(&codes, b.rows)),
+                    b: words(&index),
+                    c: words(&gradients),
+                    d: none(),
+                }
+            }
             Case::ColumnStats(c) => {
                 let cols = c.shape.cols;
                 // NaN holes, and a last column with none of its values present.
@@ -577,6 +646,19 @@ async fn execute<D: Compute>(
             let mut out = device.zeros(op.bins)?;
             device.histogram(op, &a, weighted.then_some(&b), &mut out)?;
             vec![device.read(&out).await?]
+        }
+        Case::BinnedHistogram(op) => {
+            let mut out = device.zeros(op.out_words())?;
+            device.binned_histogram(op, &a, &b, &c, &mut out)?;
+            // Each word as its two 16-bit halves: exact floats, so an exact
+            // comparison sees every bit.
+            let words = device.read_words(&out).await?;
+            vec![
+                words
+                    .iter()
+                    .flat_map(|&w| [(w & 0xffff) as f32, (w >> 16) as f32])
+                    .collect(),
+            ]
         }
         Case::ColumnStats(op) => {
             let mut out = device.zeros(ColumnStats::ROWS_OUT * op.shape.cols)?;
@@ -678,6 +760,7 @@ async fn magnitude(
                 .collect();
             (vec![scale], FUNCTION_TOLERANCE)
         }
+        Case::BinnedHistogram(_) => (itself(), EXACT),
         Case::Distances(_) | Case::AddRow(_) | Case::Binary { .. } => (itself(), LINEAR_TOLERANCE),
         _ => (itself(), FUNCTION_TOLERANCE),
     })

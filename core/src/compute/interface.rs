@@ -1,4 +1,6 @@
-use super::ops::{Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Reduce, Sgd, Shape};
+use super::ops::{
+    Adam, BinnedHistogram, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Reduce, Sgd, Shape,
+};
 use super::{Binary, ComputeError, DeviceKind, Matrix, Unary};
 
 /// A buffer of `f32` that lives on a device.
@@ -36,8 +38,41 @@ pub trait Compute {
     /// Overwrites `buffer` with `data` (of the same length), after the work recorded so far.
     fn write(&self, buffer: &mut Self::Buffer, data: &[f32]) -> Result<(), ComputeError>;
 
+    /// Overwrites `buffer` from `offset` with `data`, after the work recorded so far.
+    fn write_at(
+        &self,
+        buffer: &mut Self::Buffer,
+        offset: usize,
+        data: &[f32],
+    ) -> Result<(), ComputeError>;
+
     /// Waits for the work recorded so far and copies `buffer` back.
     async fn read(&self, buffer: &Self::Buffer) -> Result<Vec<f32>, ComputeError>;
+
+    /// A buffer holding `words` bit for bit, for an operation that reads integers.
+    fn upload_words(&self, words: &[u32]) -> Result<Self::Buffer, ComputeError> {
+        self.upload(&floats(words))
+    }
+
+    /// Overwrites `buffer` from `offset` with `words`, bit for bit.
+    fn write_words(
+        &self,
+        buffer: &mut Self::Buffer,
+        offset: usize,
+        words: &[u32],
+    ) -> Result<(), ComputeError> {
+        self.write_at(buffer, offset, &floats(words))
+    }
+
+    /// Copies back a buffer an operation wrote integers into.
+    async fn read_words(&self, buffer: &Self::Buffer) -> Result<Vec<u32>, ComputeError> {
+        Ok(self
+            .read(buffer)
+            .await?
+            .into_iter()
+            .map(f32::to_bits)
+            .collect())
+    }
 
     fn gemm(
         &self,
@@ -115,6 +150,15 @@ pub trait Compute {
         out: &mut Self::Buffer,
     ) -> Result<(), ComputeError>;
 
+    fn binned_histogram(
+        &self,
+        op: BinnedHistogram,
+        codes: &Self::Buffer,
+        index: &Self::Buffer,
+        gradients: &Self::Buffer,
+        out: &mut Self::Buffer,
+    ) -> Result<(), ComputeError>;
+
     fn column_stats(
         &self,
         op: ColumnStats,
@@ -148,4 +192,9 @@ pub trait Compute {
         self.gemv(Gemv::new(a.rows(), a.cols()), &a_buf, &x_buf, &mut y)?;
         self.read(&y).await
     }
+}
+
+/// Words carried in `f32`s: copies keep every bit, NaN patterns included.
+fn floats(words: &[u32]) -> Vec<f32> {
+    words.iter().map(|&w| f32::from_bits(w)).collect()
 }

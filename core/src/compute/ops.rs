@@ -428,6 +428,112 @@ impl Histogram {
     }
 }
 
+/// Per-feature sums over binned rows, the histogram a boosting tree splits on: for
+/// each of `features` features and each of its [`BINS`](Self::BINS) bins, how many of
+/// the rows have that code, and the sums of their gradients and hessians.
+///
+/// The codes are a byte per row and feature, feature-major and four to a word: row
+/// `r`'s code for feature `f` is byte `r % 4` (the lowest first) of word
+/// `f · ⌈rows / 4⌉ + r / 4`. The gradients are two words per row, its gradient and
+/// its hessian as `i32` in a fixed point the caller chooses. The rows summed are
+/// `index[offset..offset + count]`, or with `listed` false the rows
+/// `offset..offset + count` themselves; a listed row past `rows` is skipped.
+///
+/// Sums are 64-bit integers, so they are exact and come out the same in any order,
+/// on every device. The output has [`WORDS`](Self::WORDS) words per feature and bin:
+/// the count, then the gradient sum's low and high words, then the hessian sum's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BinnedHistogram {
+    pub rows: usize,
+    pub features: usize,
+    pub offset: usize,
+    pub count: usize,
+    pub listed: bool,
+}
+
+/// One bin of a [`BinnedHistogram`], decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BinSums {
+    pub count: u32,
+    pub gradient: i64,
+    pub hessian: i64,
+}
+
+impl BinnedHistogram {
+    pub const BINS: usize = 256;
+    pub const WORDS: usize = 5;
+
+    /// Words of codes per feature.
+    pub fn words_per_feature(&self) -> usize {
+        self.rows.div_ceil(4)
+    }
+
+    /// The output's length in words.
+    pub fn out_words(&self) -> usize {
+        self.features * Self::BINS * Self::WORDS
+    }
+
+    /// Packs feature-major codes (`codes[f · rows + r]`) four to a word.
+    pub fn pack_codes(codes: &[u8], rows: usize) -> Vec<u32> {
+        let features = codes.len().checked_div(rows).unwrap_or(0);
+        let mut words = Vec::with_capacity(features * rows.div_ceil(4));
+        for column in codes.chunks(rows.max(1)).take(features) {
+            words.extend(column.chunks(4).map(|four| {
+                four.iter()
+                    .enumerate()
+                    .fold(0u32, |w, (i, &c)| w | (u32::from(c) << (8 * i)))
+            }));
+        }
+        words
+    }
+
+    /// The sums of every feature's bins, feature-major, from the output's words.
+    pub fn decode(out: &[u32]) -> Vec<BinSums> {
+        let wide = |lo: u32, hi: u32| ((u64::from(hi) << 32) | u64::from(lo)) as i64;
+        out.chunks_exact(Self::WORDS)
+            .map(|w| BinSums {
+                count: w[0],
+                gradient: wide(w[1], w[2]),
+                hessian: wide(w[3], w[4]),
+            })
+            .collect()
+    }
+
+    pub(crate) fn check(
+        &self,
+        codes: usize,
+        index: usize,
+        gradients: usize,
+        out: usize,
+    ) -> Result<(), ComputeError> {
+        let end = self.offset.checked_add(self.count);
+        let bound = if self.listed { index } else { self.rows };
+        if end.is_none_or(|end| end > bound) {
+            return Err(ComputeError::Invalid(format!(
+                "a binned histogram's rows {}..{} run past the {bound} {}",
+                self.offset,
+                self.offset.saturating_add(self.count),
+                if self.listed { "listed" } else { "rows" }
+            )));
+        }
+        check::len(
+            "the codes of a binned histogram",
+            area(self.features, self.words_per_feature())?,
+            codes,
+        )?;
+        check::len(
+            "the gradients of a binned histogram",
+            area(self.rows, 2)?,
+            gradients,
+        )?;
+        check::len(
+            "the output of a binned histogram",
+            area(self.features, Self::BINS * Self::WORDS)?,
+            out,
+        )
+    }
+}
+
 /// Column statistics for scaling, over the values that are not NaN: an output of
 /// `4 × cols` holding the means, the population standard deviations, the minima and
 /// the maxima, one row each. A column with no values gets NaN in all four.
@@ -519,6 +625,15 @@ pub(crate) mod check {
 
     pub fn write(buffer: usize, data: usize) -> Result<(), ComputeError> {
         len("the data written to a buffer", buffer, data)
+    }
+
+    pub fn write_at(buffer: usize, offset: usize, data: usize) -> Result<(), ComputeError> {
+        match offset.checked_add(data) {
+            Some(end) if end <= buffer => Ok(()),
+            _ => Err(ComputeError::Invalid(format!(
+                "{data} values written from {offset} run past a buffer of {buffer}"
+            ))),
+        }
     }
 
     pub fn unary(x: usize, y: usize) -> Result<(), ComputeError> {

@@ -195,6 +195,11 @@ pub trait Fit {
     fn work_per_step(&self) -> u64 {
         0
     }
+    /// How many times one step on the GPU waits for a result read back: each
+    /// wait costs the GPU's fixed latency, so `auto` weighs the work per wait.
+    fn reads_per_step(&self) -> u64 {
+        1
+    }
     /// Moves the work that has a GPU path onto `gpu`; `Ok(false)` for a family
     /// that has none, which stays on the CPU.
     fn to_gpu<'a>(&'a mut self, _gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {

@@ -90,15 +90,23 @@ impl Run {
         let mut fallback = None;
         let mut cpu_reason = None;
         if let Device::Gpu(gpu) = device {
-            let work = fit.work_per_step();
-            if gpu.takes_only_what_pays() && work < GPU_MIN_WORK {
+            let (work, reads) = (fit.work_per_step(), fit.reads_per_step().max(1));
+            if gpu.takes_only_what_pays() && work / reads < GPU_MIN_WORK {
                 cpu_reason = Some(if work == 0 {
                     no_gpu_path(family)
-                } else {
+                } else if reads == 1 {
                     format!(
                         "about {} multiply-adds an iteration are too few to pay for the GPU \
                          (it takes from {}), so it ran on the CPU",
                         grouped(work),
+                        grouped(GPU_MIN_WORK)
+                    )
+                } else {
+                    format!(
+                        "about {} operations an iteration, waiting on the GPU {} times, are too \
+                         few to pay for it (it takes from {} a wait), so it ran on the CPU",
+                        grouped(work),
+                        grouped(reads),
                         grouped(GPU_MIN_WORK)
                     )
                 });

@@ -5,6 +5,7 @@
 //! with `simd128`). The other operations are plain loops; sums accumulate in f64, so
 //! the reference is at least as accurate as any device compared with it.
 
+mod binned_histogram;
 mod distances;
 mod elementwise;
 mod histogram;
@@ -17,7 +18,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::ops::{
-    Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Reduce, Sgd, Shape, check,
+    Adam, BinnedHistogram, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Reduce, Sgd, Shape,
+    check,
 };
 use super::{Binary, Compute, ComputeError, DeviceBuffer, DeviceKind, Unary};
 
@@ -82,6 +84,17 @@ impl Compute for CpuDevice {
     fn write(&self, buffer: &mut CpuBuffer, data: &[f32]) -> Result<(), ComputeError> {
         check::write(buffer.len(), data.len())?;
         buffer.0.copy_from_slice(data);
+        Ok(())
+    }
+
+    fn write_at(
+        &self,
+        buffer: &mut CpuBuffer,
+        offset: usize,
+        data: &[f32],
+    ) -> Result<(), ComputeError> {
+        check::write_at(buffer.len(), offset, data.len())?;
+        buffer.0[offset..offset + data.len()].copy_from_slice(data);
         Ok(())
     }
 
@@ -180,6 +193,30 @@ impl Compute for CpuDevice {
     ) -> Result<(), ComputeError> {
         op.check(x.len(), weights.map(CpuBuffer::len), out.len())?;
         histogram::histogram(op, &x.0, weights.map(CpuBuffer::as_slice), &mut out.0);
+        Ok(())
+    }
+
+    fn binned_histogram(
+        &self,
+        op: BinnedHistogram,
+        codes: &CpuBuffer,
+        index: &CpuBuffer,
+        gradients: &CpuBuffer,
+        out: &mut CpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(codes.len(), index.len(), gradients.len(), out.len())?;
+        let words = |b: &CpuBuffer| b.0.iter().map(|v| v.to_bits()).collect::<Vec<u32>>();
+        let mut sums = vec![0u32; out.len()];
+        binned_histogram::binned_histogram(
+            op,
+            &words(codes),
+            &words(index),
+            &words(gradients),
+            &mut sums,
+        );
+        for (o, w) in out.0.iter_mut().zip(sums) {
+            *o = f32::from_bits(w);
+        }
         Ok(())
     }
 

@@ -6,7 +6,8 @@ use super::buffer::GpuBuffer;
 use super::kernels::KernelKey;
 use super::recorder::Params;
 use crate::compute::ops::{
-    Adam, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Per, Reduce, Sgd, Shape, check,
+    Adam, BinnedHistogram, ColumnStats, Distances, Gemm, Gemv, Histogram, Loss, Per, Reduce, Sgd,
+    Shape, check,
 };
 use crate::compute::{Binary, Compute, ComputeError, DeviceBuffer, DeviceKind, Unary};
 
@@ -41,7 +42,18 @@ impl Compute for GpuDevice {
     fn write(&self, buffer: &mut GpuBuffer, data: &[f32]) -> Result<(), ComputeError> {
         check::write(buffer.len(), data.len())?;
         self.check_fault()?;
-        self.recorder.write(buffer, data)
+        self.recorder.write(buffer, 0, data)
+    }
+
+    fn write_at(
+        &self,
+        buffer: &mut GpuBuffer,
+        offset: usize,
+        data: &[f32],
+    ) -> Result<(), ComputeError> {
+        check::write_at(buffer.len(), offset, data.len())?;
+        self.check_fault()?;
+        self.recorder.write(buffer, offset, data)
     }
 
     async fn read(&self, buffer: &GpuBuffer) -> Result<Vec<f32>, ComputeError> {
@@ -222,6 +234,41 @@ impl Compute for GpuDevice {
             &[x, weights, out],
             params,
             (groups, 1),
+        )
+    }
+
+    fn binned_histogram(
+        &self,
+        op: BinnedHistogram,
+        codes: &GpuBuffer,
+        index: &GpuBuffer,
+        gradients: &GpuBuffer,
+        out: &mut GpuBuffer,
+    ) -> Result<(), ComputeError> {
+        op.check(codes.len(), index.len(), gradients.len(), out.len())?;
+        self.check_fault()?;
+        self.recorder.clear(out)?;
+        if op.count == 0 || op.features == 0 {
+            return Ok(());
+        }
+        // Enough workgroups per feature to fill a GPU, few enough that adding
+        // their bins into the output stays cheap.
+        let groups = (
+            op.count.div_ceil(256 * 32).clamp(1, 64) as u32,
+            self.axis_groups("the features of a binned histogram", op.features)?,
+        );
+        let params = Params::new(&[
+            u32s(op.rows)?,
+            u32s(op.offset)?,
+            u32s(op.count)?,
+            u32::from(op.listed),
+            u32s(op.words_per_feature())?,
+        ]);
+        self.record(
+            KernelKey::BinnedHistogram,
+            &[codes, index, gradients, out],
+            params,
+            groups,
         )
     }
 

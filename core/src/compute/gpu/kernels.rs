@@ -28,6 +28,7 @@ pub enum KernelKey {
     Loss,
     Distances,
     Histogram,
+    BinnedHistogram,
     ColumnStats,
     Sgd,
     Adam,
@@ -56,6 +57,9 @@ impl KernelKey {
             KernelKey::Loss => ("studio.loss", wgsl!("loss.wgsl")),
             KernelKey::Distances => ("studio.distances", wgsl!("distances.wgsl")),
             KernelKey::Histogram => ("studio.histogram", wgsl!("histogram.wgsl")),
+            KernelKey::BinnedHistogram => {
+                ("studio.binned_histogram", wgsl!("binned_histogram.wgsl"))
+            }
             KernelKey::ColumnStats => ("studio.column_stats", wgsl!("column_stats.wgsl")),
             KernelKey::Sgd => ("studio.sgd", wgsl!("sgd.wgsl")),
             KernelKey::Adam => ("studio.adam", wgsl!("adam.wgsl")),
@@ -75,6 +79,7 @@ impl KernelKey {
             }
             KernelKey::AddRow => &[ReadWrite, Read],
             KernelKey::Loss => &[Read, Read, ReadWrite, ReadWrite],
+            KernelKey::BinnedHistogram => &[Read, Read, Read, ReadWrite],
             KernelKey::Sgd => &[ReadWrite, Read, ReadWrite],
             KernelKey::Adam => &[ReadWrite, Read, ReadWrite, ReadWrite],
         }

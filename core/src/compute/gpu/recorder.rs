@@ -125,13 +125,21 @@ impl Recorder {
         }
     }
 
-    /// Overwrites a buffer after the work recorded so far.
-    pub fn write(&self, buffer: &GpuBuffer, data: &[f32]) -> Result<(), ComputeError> {
+    /// Overwrites a buffer from value `offset` after the work recorded so far.
+    pub fn write(
+        &self,
+        buffer: &GpuBuffer,
+        offset: usize,
+        data: &[f32],
+    ) -> Result<(), ComputeError> {
         let mut state = self.lock()?;
         self.submit(&mut state);
         if !data.is_empty() {
-            self.queue
-                .write_buffer(&buffer.buffer, 0, bytemuck::cast_slice(data));
+            self.queue.write_buffer(
+                &buffer.buffer,
+                offset as u64 * 4,
+                bytemuck::cast_slice(data),
+            );
         }
         Ok(())
     }

@@ -21,6 +21,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::bins::{Binned, MISSING};
+use super::histograms::Histograms;
+use crate::compute::ComputeError;
 use crate::parallel;
 
 /// scikit-learn's `min_hessian_to_split`.
@@ -166,10 +168,10 @@ fn pairwise_sum(a: &[f64]) -> f64 {
 
 /// One histogram bin's sums.
 #[derive(Debug, Clone, Copy, Default)]
-struct Bin {
-    g: f64,
-    h: f64,
-    n: u32,
+pub struct Bin {
+    pub g: f64,
+    pub h: f64,
+    pub n: u32,
 }
 
 impl Bin {
@@ -296,13 +298,22 @@ impl Grower<'_> {
         self.bins.len()
     }
 
-    /// Grows a tree on every binned row, fitting gradients `g` with hessians `h`.
-    pub fn grow(&self, g: &[f32], h: &[f32]) -> Grown {
+    /// Grows a tree on every binned row, fitting gradients `g` with hessians `h`,
+    /// its histograms built where `histograms` says.
+    pub async fn grow(
+        &self,
+        g: &[f32],
+        h: &[f32],
+        histograms: &mut Histograms,
+    ) -> Result<Grown, ComputeError> {
         let n = self.binned.rows;
         let mut rows: Vec<u32> = (0..n as u32).collect();
         let mut scratch = vec![0u32; n];
         let mut nodes = vec![Node::Leaf { value: 0.0 }];
-        let root = self.histogram(&rows, g, h, true);
+        if let Histograms::Gpu(gpu) = histograms {
+            gpu.load(g, h)?;
+        }
+        let root = self.build(histograms, &rows, 0, g, h).await?;
         let mut open = Splittable::default();
         let mut finished: Vec<(usize, usize, usize, Bin)> = Vec::new();
         // The root's totals as scikit-learn takes them: numpy's sum over the
@@ -362,7 +373,9 @@ impl Grower<'_> {
             } else {
                 ((mid, leaf.end), (leaf.start, mid))
             };
-            let small_histogram = self.histogram(&rows[small.0..small.1], g, h, false);
+            let small_histogram = self
+                .build(histograms, &rows[small.0..small.1], small.0, g, h)
+                .await?;
             let mut large_histogram = leaf.histogram;
             for (l, s) in large_histogram.iter_mut().zip(&small_histogram) {
                 *l = l.minus(*s);
@@ -396,9 +409,26 @@ impl Grower<'_> {
                 added[r as usize] = value;
             }
         }
-        Grown {
+        Ok(Grown {
             tree: Tree { nodes },
             added,
+        })
+    }
+
+    /// The histogram of `rows`, which sit from `offset` in the tree's row order
+    /// (the root's are every row in order).
+    async fn build(
+        &self,
+        histograms: &mut Histograms,
+        rows: &[u32],
+        offset: usize,
+        g: &[f32],
+        h: &[f32],
+    ) -> Result<Vec<Bin>, ComputeError> {
+        let in_order = offset == 0 && rows.len() == self.binned.rows;
+        match histograms {
+            Histograms::Cpu => Ok(self.histogram(rows, g, h, in_order)),
+            Histograms::Gpu(gpu) => gpu.histogram(rows, offset, in_order).await,
         }
     }
 

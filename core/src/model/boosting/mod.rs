@@ -7,18 +7,21 @@
 //! (stratified for classes) and stops once the validation loss has not improved
 //! by `tol` for `n_iter_no_change` iterations, as scikit-learn's `_should_stop`.
 //!
-//! One [`Fit::step`] is one boosting iteration. The trees differ from
+//! One [`Fit::step`] is one boosting iteration. Histograms are built on the
+//! CPU's threads or, where a GPU is chosen and the data is large enough to pay,
+//! on the GPU ([`histograms`]); the rest of the fit stays on the CPU. The trees differ from
 //! scikit-learn's where gains tie and where its random draws enter (the rows it
 //! holds out for early stopping, the sample it takes quantiles of past 200,000
 //! rows); the reference tests compare scores.
 
 mod bins;
 mod grow;
+mod histograms;
 mod loss;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compute::ComputeError;
+use crate::compute::{ComputeError, DeviceKind, GpuDevice};
 use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
@@ -35,6 +38,7 @@ use crate::prep::{Arithmetic, Numbers};
 use crate::train::Task;
 use bins::Binner;
 use grow::{GrowParams, Grower, Tree};
+use histograms::{Histograms, OnGpu};
 use loss::{Truth, softmax};
 
 #[derive(Debug)]
@@ -313,6 +317,7 @@ impl Family for Gbdt {
             tol: p.float("tol")?,
             max_iter: p.count("max_iter")?,
             stopped_early: false,
+            histograms: Histograms::Cpu,
         };
         fit.score();
         Ok(Box::new(fit))
@@ -408,6 +413,7 @@ struct GbdtFit {
     tol: f64,
     max_iter: usize,
     stopped_early: bool,
+    histograms: Histograms,
 }
 
 impl GbdtFit {
@@ -446,7 +452,9 @@ impl GbdtFit {
             .any(|&s| s > reference + self.tol)
     }
 
-    fn iterate(&mut self) {
+    /// One iteration: a tree per raw score, all grown before any is applied, so
+    /// that a GPU failing part way leaves the fit as it was.
+    async fn iterate(&mut self) -> Result<(), ComputeError> {
         let n = self.binned.rows;
         let k = self.targets;
         let truth = self.truth.truth();
@@ -464,8 +472,11 @@ impl GbdtFit {
             edges: &self.edges,
             params: &self.params,
         };
-        for (t, (g, h)) in gradients.iter().enumerate() {
-            let grown = grower.grow(g, h);
+        let mut grown = Vec::with_capacity(k);
+        for (g, h) in &gradients {
+            grown.push(grower.grow(g, h, &mut self.histograms).await?);
+        }
+        for (t, grown) in grown.into_iter().enumerate() {
             for (r, added) in grown.added.iter().enumerate() {
                 self.raw[r * k + t] += added;
             }
@@ -477,6 +488,7 @@ impl GbdtFit {
         }
         self.score();
         self.stopped_early = self.should_stop();
+        Ok(())
     }
 }
 
@@ -484,7 +496,7 @@ impl Fit for GbdtFit {
     fn step(&mut self) -> Local<'_, Result<bool, ComputeError>> {
         Box::pin(async move {
             if self.iterations() < self.max_iter && !self.stopped_early {
-                self.iterate();
+                self.iterate().await?;
             }
             Ok(self.iterations() < self.max_iter && !self.stopped_early)
         })
@@ -516,6 +528,44 @@ impl Fit for GbdtFit {
             inputs: self.inputs,
             baseline: self.baseline.clone(),
             trees: self.trees.clone(),
+        })
+    }
+
+    fn device(&self) -> DeviceKind {
+        match self.histograms {
+            Histograms::Cpu => DeviceKind::Cpu,
+            Histograms::Gpu(_) => DeviceKind::Gpu,
+        }
+    }
+
+    /// A tree's histograms add every row into every feature about twice: the
+    /// root's once, the smaller children's about once more over all depths.
+    fn work_per_step(&self) -> u64 {
+        (2 * self.binned.codes.len() * self.targets) as u64
+    }
+
+    /// A tree reads back a histogram for its root and for each split's smaller child.
+    fn reads_per_step(&self) -> u64 {
+        let leaves = match (self.params.max_leaf_nodes, self.params.max_depth) {
+            (Some(leaves), _) => leaves,
+            (None, Some(depth)) => 1usize << depth.min(20),
+            (None, None) => self.binned.rows,
+        };
+        (leaves.clamp(1, self.binned.rows.max(1)) * self.targets) as u64
+    }
+
+    fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
+        Box::pin(async move {
+            let on_gpu = OnGpu::new(gpu, &self.binned, self.bins.len())?;
+            self.histograms = Histograms::Gpu(Box::new(on_gpu));
+            Ok(true)
+        })
+    }
+
+    fn leave_gpu(&mut self) -> Local<'_, Result<(), ComputeError>> {
+        Box::pin(async move {
+            self.histograms = Histograms::Cpu;
+            Ok(())
         })
     }
 }
