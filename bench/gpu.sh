@@ -28,9 +28,10 @@ fi
 echo "wrote $out/bench-gpu.txt and $out/bench-gpu.json"
 
 # Training on the GPU against the CPU, per step: an MLP epoch (the defaults: 100
-# ReLU units, Adam, batches of 200), a k-means iteration and a boosting iteration
-# (three 31-leaf trees, their histograms on the device), on $ROWS (200,000) seeded
-# rows × 32 columns written here.
+# ReLU units, Adam, batches of 200), a k-means iteration, a boosting iteration
+# (three 31-leaf trees, their histograms on the device) and kNN's search of the
+# test rows (the whole run: fitting is one step), on $ROWS (200,000) seeded rows ×
+# 32 columns written here.
 data="$out/bench-train.csv"
 awk -v rows="${ROWS:-200000}" 'BEGIN { srand(7); printf "f0"; for (j = 1; j < 32; j++) printf ",f%d", j; print ",label";
   for (i = 0; i < rows; i++) { s = 0; for (j = 0; j < 32; j++) { x = rand() * 2 - 1; s += (j % 3 == 0 ? x : -x / 2);
@@ -49,6 +50,7 @@ per_step() { # device model steps params...
     per_step "$device" mlp 10 --target label --param max_iter=10 --param tol=0
     per_step "$device" kmeans 50 --param n_clusters=16 --param max_iter=50 --param n_init=1 --param tol=0
     per_step "$device" gbdt 20 --target label --param max_iter=20 --param early_stopping=false
+    per_step "$device" knn 1 --target label
   done
 } | tee "$out/bench-train.txt"
 echo "wrote $out/bench-train.txt"

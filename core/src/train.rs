@@ -482,18 +482,20 @@ impl Trainer {
     }
 
     /// Ends the run where it stands, before it is done: the model so far.
-    pub fn stop(self) -> Trained {
+    pub async fn stop(self) -> Trained {
         Trained {
             stopped: true,
-            ..self.finish()
+            ..self.finish().await
         }
     }
 
-    /// Ends the run (finished or stopped early) with the model as it stands.
-    pub fn finish(self) -> Trained {
+    /// Ends the run (finished or stopped early) with the model as it stands,
+    /// its test rows predicted on the fit's device where its family does so.
+    pub async fn finish(mut self) -> Trained {
         let model = self.run.model();
         let rows = self.split.test.clone();
-        let (metrics, predictions) = match (model.predict(&self.test_x), &self.problem) {
+        let output = self.run.predict(&self.test_x).await;
+        let (metrics, predictions) = match (output, &self.problem) {
             (
                 Output::Classes {
                     classes,
@@ -674,7 +676,7 @@ pub async fn train_on(
 ) -> Result<Trained, TrainError> {
     let mut trainer = Trainer::start(frame, test, spec, device, on_failure).await?;
     while trainer.step().await? {}
-    Ok(trainer.finish())
+    Ok(trainer.finish().await)
 }
 
 #[cfg(test)]

@@ -443,7 +443,7 @@ fn a_gpu_lost_mid_run_hands_the_run_to_the_cpu_without_losing_iterations() {
     );
     assert!(loss(&trainer) < before, "{} after {before}", loss(&trainer));
     while block_on(trainer.step()).expect("steps on the CPU") {}
-    let trained = trainer.finish();
+    let trained = block_on(trainer.finish());
     assert_eq!(trained.device, DeviceKind::Cpu);
     assert_eq!(trained.fallback, Some(fallback));
     assert!(trained.converged);
@@ -535,7 +535,7 @@ fn a_gpu_lost_mid_boosting_hands_the_fit_to_the_cpu() {
     assert_eq!(trainer.device(), DeviceKind::Gpu);
     gpu.destroy();
     while block_on(trainer.step()).expect("goes on on the CPU") {}
-    let trained = trainer.finish();
+    let trained = block_on(trainer.finish());
     assert_eq!(trained.device, DeviceKind::Cpu);
     assert_eq!(trained.fallback.as_ref().map(|f| f.iteration), Some(3));
     assert_eq!(trained.progress.done, 8);
@@ -545,4 +545,56 @@ fn a_gpu_lost_mid_boosting_hands_the_fit_to_the_cpu() {
         assert!(relative(*g, *c) < 1e-6, "loss {g} against {c}");
     }
     assert_eq!(trained.predictions.labels, cpu.predictions.labels);
+}
+
+/// kNN searches the test rows on the GPU, picking neighbours by f32 distances and
+/// weighing them by f64 ones: the same neighbours and predictions as the CPU's
+/// search wherever no two distances tie that closely. A Manhattan search has no
+/// GPU form and stays on the CPU.
+#[test]
+fn knn_searches_the_test_rows_on_the_gpu_to_the_same_predictions() {
+    let cases = [
+        (
+            "breast_cancer.csv",
+            "diagnosis",
+            Task::Classification,
+            "uniform",
+        ),
+        ("penguins.csv", "species", Task::Classification, "distance"),
+        ("diabetes.csv", "progression", Task::Regression, "distance"),
+    ];
+    for (file, target, task, weights) in cases {
+        let frame = sample(file);
+        let mut spec = spec(target, task, "knn");
+        spec.model
+            .params
+            .insert("weights".into(), ParamValue::Text(weights.into()));
+        let (cpu, gpu) = both(&frame, spec);
+        assert_eq!(gpu.metrics, cpu.metrics, "{file}");
+        if task == Task::Classification {
+            assert_eq!(gpu.predictions.labels, cpu.predictions.labels, "{file}");
+        }
+        for (c, g) in cpu.predictions.values.iter().zip(&gpu.predictions.values) {
+            assert!(
+                (c - g).abs() < 1e-9 * (1.0 + c.abs()),
+                "{file}: {g} against {c}"
+            );
+        }
+    }
+    let frame = sample("iris.csv");
+    let mut manhattan = spec("species", Task::Classification, "knn");
+    manhattan
+        .model
+        .params
+        .insert("metric".into(), ParamValue::Text("manhattan".into()));
+    let device = Device::Gpu(Box::new(gpu()));
+    let trained = block_on(train_on(
+        &frame,
+        None,
+        manhattan,
+        &device,
+        OnGpuFailure::Stop,
+    ))
+    .expect("trains");
+    assert_eq!(trained.device, DeviceKind::Cpu);
 }

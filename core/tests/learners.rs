@@ -221,7 +221,7 @@ fn stop_after_one_step(case: &Case) {
     ))
     .expect("starts");
     block_on(trainer.step()).expect("steps");
-    let stopped = trainer.finish();
+    let stopped = block_on(trainer.finish());
     let p = &stopped.predictions;
     assert_eq!(
         p.labels.len().max(p.components.len()),

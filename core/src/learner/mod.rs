@@ -195,6 +195,16 @@ pub trait Fit {
     fn work_per_step(&self) -> u64 {
         0
     }
+    /// The fitted model's outputs for `x` (preprocessed rows), worked out on the
+    /// fit's device: for a family whose predictions are its heavy part (kNN's
+    /// search), once the fit is on the GPU. `None` predicts through
+    /// [`Model::predict`] on the CPU.
+    fn predict_on_device<'a>(
+        &'a mut self,
+        _x: &'a [f64],
+    ) -> Option<Local<'a, Result<Output, ComputeError>>> {
+        None
+    }
     /// How many times one step on the GPU waits for a result read back: each
     /// wait costs the GPU's fixed latency, so `auto` weighs the work per wait.
     fn reads_per_step(&self) -> u64 {

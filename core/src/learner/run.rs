@@ -1,7 +1,8 @@
 //! Driving a [`Fit`] on a device, with the one GPU→CPU fallback every family shares.
 
 use super::{
-    Family, Fit, FitError, Fitted, GPU_MIN_WORK, Progress, Resolved, ScoreCurve, TrainingSet,
+    Family, Fit, FitError, Fitted, GPU_MIN_WORK, Output, Progress, Resolved, ScoreCurve,
+    TrainingSet,
 };
 use crate::compute::{ComputeError, Device, DeviceKind};
 
@@ -228,6 +229,29 @@ impl Run {
 
     pub fn model(&self) -> Fitted {
         self.fit.model()
+    }
+
+    /// The model's outputs for `x`, on the fit's device where its family
+    /// predicts there. A GPU that fails here leaves the CPU to predict, and the
+    /// fallback is recorded.
+    pub async fn predict(&mut self, x: &[f64]) -> Output {
+        let done = self.fit.progress().done;
+        let failed = match self.fit.predict_on_device(x) {
+            None => None,
+            Some(on_device) => match on_device.await {
+                Ok(output) => return output,
+                Err(error) => Some(error),
+            },
+        };
+        if let Some(error) = failed {
+            self.fallback.get_or_insert(Fallback {
+                iteration: done,
+                error,
+            });
+            // Nothing is left on the GPU to fail again; a CPU fit has nothing to leave.
+            let _ = self.fit.leave_gpu().await;
+        }
+        self.fit.model().predict(x)
     }
 }
 

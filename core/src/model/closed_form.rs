@@ -13,6 +13,10 @@ impl<M> ClosedForm<M> {
     pub(crate) fn new(model: M) -> Self {
         Self { model, done: false }
     }
+
+    pub(crate) fn fitted(&self) -> &M {
+        &self.model
+    }
 }
 
 impl<M: Model + Clone + 'static> Fit for ClosedForm<M> {

@@ -395,13 +395,13 @@ impl Executor {
                             return Err(CellError::new(cell.id, ErrorKind::Stopped, "stopped"));
                         }
                         Verdict::Finish if more => {
-                            return Ok(Artifact::Trained(Arc::new(trainer.stop())));
+                            return Ok(Artifact::Trained(Arc::new(trainer.stop().await)));
                         }
                         _ if !more => break,
                         _ => {}
                     }
                 }
-                Ok(Artifact::Trained(Arc::new(trainer.finish())))
+                Ok(Artifact::Trained(Arc::new(trainer.finish().await)))
             }
         }
     }

@@ -208,13 +208,7 @@ impl<'a> Search<'a> {
     /// of a training row is at 0 exactly.
     fn measure(&self, query: &[f64], row: usize) -> f64 {
         let (d, train) = (self.inputs, self.train);
-        let train = train.get(row * d..(row + 1) * d).unwrap_or(&[]);
-        query
-            .iter()
-            .zip(train)
-            .map(|(q, t)| (q - t) * (q - t))
-            .sum::<f64>()
-            .sqrt()
+        euclidean(query, train.get(row * d..(row + 1) * d).unwrap_or(&[]))
     }
 
     /// `−2 q·t` for each of the `n` rows of `queries` and each training row of
@@ -254,6 +248,15 @@ impl<'a> Search<'a> {
             }
         }
     }
+}
+
+/// The Euclidean distance between two rows, summed from their differences.
+pub fn euclidean(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(p, q)| (p - q) * (p - q))
+        .sum::<f64>()
+        .sqrt()
 }
 
 fn squared_norm(row: &[f64]) -> f64 {

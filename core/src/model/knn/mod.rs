@@ -6,9 +6,13 @@
 //! with `weights="distance"` each neighbour counts `1 / distance`, and a row on
 //! top of training rows (a distance whose inverse is infinite) takes only
 //! theirs, as scikit-learn's `_get_weights` decides. Fitting keeps the training
-//! rows: one step. No GPU path: the work is in predicting, which runs on the CPU.
+//! rows: one step. The work is in predicting: on a GPU, the test rows of a
+//! Euclidean search go through the device's pairwise distances (`on_gpu.rs`,
+//! driven from `fit.rs`); everything else predicts on the CPU.
 
 mod brute;
+mod fit;
+mod on_gpu;
 
 use serde::{Deserialize, Serialize};
 
@@ -19,10 +23,10 @@ use crate::learner::{
     Family, Fit, FitError, Model, Output, ParamDefault, ParamKind, ParamSpec, Resolved, Target,
     TrainingSet,
 };
-use crate::model::closed_form::ClosedForm;
 use crate::train::Task;
 use brute::Search;
 pub use brute::{Metric, Neighbor};
+use fit::KnnFit;
 
 #[derive(Debug)]
 pub struct Knn;
@@ -129,7 +133,7 @@ impl Family for Knn {
             x: data.x.to_vec(),
             target,
         };
-        Ok(Box::new(ClosedForm::new(model)))
+        Ok(Box::new(KnnFit::new(model)))
     }
 
     fn model_from_json(&self, value: serde_json::Value) -> Result<Box<dyn Model>, String> {
@@ -226,6 +230,46 @@ impl KnnModel {
         self.search().each(x, |found| all.push(found.to_vec()));
         all
     }
+
+    /// The votes or the mean value of each query's neighbours, which `search`
+    /// tells in query order, nearest first.
+    pub(super) fn answer(&self, search: impl FnOnce(&mut dyn FnMut(&[Neighbor]))) -> Output {
+        let mut weights = Vec::with_capacity(self.n_neighbors);
+        match &self.target {
+            Targets::Classes { classes, labels } => {
+                let mut probabilities = Vec::new();
+                search(&mut |neighbors| {
+                    weigh(neighbors, self.weights, &mut weights);
+                    let mut votes = vec![0.0; classes.len()];
+                    for (n, w) in neighbors.iter().zip(&weights) {
+                        if let Some(vote) = labels.get(n.row).and_then(|&c| votes.get_mut(c)) {
+                            *vote += w;
+                        }
+                    }
+                    let total: f64 = votes.iter().sum();
+                    votes.iter_mut().for_each(|v| *v /= total);
+                    probabilities.push(votes);
+                });
+                Output::Classes {
+                    classes: classes.clone(),
+                    probabilities,
+                }
+            }
+            Targets::Values { values } => {
+                let mut predictions = Vec::new();
+                search(&mut |neighbors| {
+                    weigh(neighbors, self.weights, &mut weights);
+                    let (mut sum, mut total) = (0.0, 0.0);
+                    for (n, w) in neighbors.iter().zip(&weights) {
+                        sum += values.get(n.row).copied().unwrap_or(f64::NAN) * w;
+                        total += w;
+                    }
+                    predictions.push(sum / total);
+                });
+                Output::Values(predictions)
+            }
+        }
+    }
 }
 
 /// Each neighbour's weight, into `out`: 1, or `1 / distance`, except that when
@@ -263,41 +307,7 @@ impl Model for KnnModel {
     }
 
     fn predict(&self, x: &[f64]) -> Output {
-        let mut weights = Vec::with_capacity(self.n_neighbors);
-        match &self.target {
-            Targets::Classes { classes, labels } => {
-                let mut probabilities = Vec::new();
-                self.search().each(x, |neighbors| {
-                    weigh(neighbors, self.weights, &mut weights);
-                    let mut votes = vec![0.0; classes.len()];
-                    for (n, w) in neighbors.iter().zip(&weights) {
-                        if let Some(vote) = labels.get(n.row).and_then(|&c| votes.get_mut(c)) {
-                            *vote += w;
-                        }
-                    }
-                    let total: f64 = votes.iter().sum();
-                    votes.iter_mut().for_each(|v| *v /= total);
-                    probabilities.push(votes);
-                });
-                Output::Classes {
-                    classes: classes.clone(),
-                    probabilities,
-                }
-            }
-            Targets::Values { values } => {
-                let mut predictions = Vec::new();
-                self.search().each(x, |neighbors| {
-                    weigh(neighbors, self.weights, &mut weights);
-                    let (mut sum, mut total) = (0.0, 0.0);
-                    for (n, w) in neighbors.iter().zip(&weights) {
-                        sum += values.get(n.row).copied().unwrap_or(f64::NAN) * w;
-                        total += w;
-                    }
-                    predictions.push(sum / total);
-                });
-                Output::Values(predictions)
-            }
-        }
+        self.answer(|each| self.search().each(x, each))
     }
 
     fn to_json(&self) -> serde_json::Value {
