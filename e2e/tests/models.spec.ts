@@ -275,6 +275,12 @@ test('gradient boosting trains iteration by iteration, with missing values left 
   let metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
   await expect(page.getByRole('img', { name: /^Loss curve: objective from \d\.\d{4} to 0\.\d{4} over 40 iterations$/ })).toBeVisible();
+  // A histogram on the GPU is a wait for its read-back: on penguins none pays for it.
+  await expect(metrics).toContainText(
+    info.project.name === 'webgpu'
+      ? /Device: CPU · gradient boosting's largest histogram, \d+ rows × \d+ features, is too small to pay for a wait on the GPU/
+      : 'Device: CPU',
+  );
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · gbdt → species');
 
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
@@ -317,6 +323,8 @@ test('k-nearest neighbours votes by distance and its ONNX download finds the sam
   await page.getByLabel(/^Neighbour weights/).selectOption('distance');
   const metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
+  // Asked for the GPU, the test rows are searched there.
+  await expect(metrics).toContainText(info.project.name === 'webgpu' ? 'Device: WebGPU' : 'Device: CPU');
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · knn → species');
   const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download ONNX' }).click()]);
   const onnxPath = info.outputPath('knn.onnx');

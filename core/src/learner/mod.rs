@@ -205,10 +205,10 @@ pub trait Fit {
     ) -> Option<Local<'a, Result<Output, ComputeError>>> {
         None
     }
-    /// How many times one step on the GPU waits for a result read back: each
-    /// wait costs the GPU's fixed latency, so `auto` weighs the work per wait.
-    fn reads_per_step(&self) -> u64 {
-        1
+    /// Why a fit whose family has a GPU path turned one down (`to_gpu`
+    /// answering `Ok(false)`): said in the metrics' device line.
+    fn why_not_gpu(&self) -> Option<String> {
+        None
     }
     /// Moves the work that has a GPU path onto `gpu`; `Ok(false)` for a family
     /// that has none, which stays on the CPU.

@@ -91,30 +91,24 @@ impl Run {
         let mut fallback = None;
         let mut cpu_reason = None;
         if let Device::Gpu(gpu) = device {
-            let (work, reads) = (fit.work_per_step(), fit.reads_per_step().max(1));
-            if gpu.takes_only_what_pays() && work / reads < GPU_MIN_WORK {
+            let work = fit.work_per_step();
+            if gpu.takes_only_what_pays() && work < GPU_MIN_WORK {
                 cpu_reason = Some(if work == 0 {
                     no_gpu_path(family)
-                } else if reads == 1 {
+                } else {
                     format!(
                         "about {} multiply-adds an iteration are too few to pay for the GPU \
                          (it takes from {}), so it ran on the CPU",
                         grouped(work),
                         grouped(GPU_MIN_WORK)
                     )
-                } else {
-                    format!(
-                        "about {} operations an iteration, waiting on the GPU {} times, are too \
-                         few to pay for it (it takes from {} a wait), so it ran on the CPU",
-                        grouped(work),
-                        grouped(reads),
-                        grouped(GPU_MIN_WORK)
-                    )
                 });
             } else {
                 match fit.to_gpu(gpu).await {
                     Ok(true) => {}
-                    Ok(false) => cpu_reason = Some(no_gpu_path(family)),
+                    Ok(false) => {
+                        cpu_reason = Some(fit.why_not_gpu().unwrap_or_else(|| no_gpu_path(family)))
+                    }
                     Err(error) if on_failure == OnGpuFailure::Stop => {
                         return Err(RunError::Gpu(error));
                     }
@@ -260,7 +254,7 @@ fn no_gpu_path(family: &dyn Family) -> String {
 }
 
 /// `n` with its thousands grouped: 4 194 304.
-fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

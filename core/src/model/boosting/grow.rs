@@ -21,7 +21,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::bins::{Binned, MISSING};
-use super::histograms::Histograms;
+use super::histograms::{Histograms, OnGpu, pays_on_gpu};
 use crate::compute::ComputeError;
 use crate::parallel;
 
@@ -310,7 +310,9 @@ impl Grower<'_> {
         let mut rows: Vec<u32> = (0..n as u32).collect();
         let mut scratch = vec![0u32; n];
         let mut nodes = vec![Node::Leaf { value: 0.0 }];
-        if let Histograms::Gpu(gpu) = histograms {
+        // Every other node is smaller than the root: where the root stays on
+        // the CPU, so does the tree, and its gradients need not go to the GPU.
+        if let Some(gpu) = self.on_gpu(histograms, n) {
             gpu.load(g, h)?;
         }
         let root = self.build(histograms, &rows, 0, g, h).await?;
@@ -426,9 +428,18 @@ impl Grower<'_> {
         h: &[f32],
     ) -> Result<Vec<Bin>, ComputeError> {
         let in_order = offset == 0 && rows.len() == self.binned.rows;
+        match self.on_gpu(histograms, rows.len()) {
+            Some(gpu) => gpu.histogram(rows, offset, in_order).await,
+            None => Ok(self.histogram(rows, g, h, in_order)),
+        }
+    }
+
+    /// The GPU, where there is one and a node of `rows` rows is large enough
+    /// to pay for waiting on it; a smaller node's histogram is sooner built here.
+    fn on_gpu<'h>(&self, histograms: &'h mut Histograms, rows: usize) -> Option<&'h mut OnGpu> {
         match histograms {
-            Histograms::Cpu => Ok(self.histogram(rows, g, h, in_order)),
-            Histograms::Gpu(gpu) => gpu.histogram(rows, offset, in_order).await,
+            Histograms::Gpu(gpu) if pays_on_gpu(rows, self.features()) => Some(gpu),
+            _ => None,
         }
     }
 

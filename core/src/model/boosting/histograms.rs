@@ -1,6 +1,9 @@
 //! Where a tree's histograms are built: on the CPU's threads ([`Grower`]'s own
 //! loop), or on the GPU through the compute device's binned histograms, which
-//! holds the binned rows for the whole fit and each tree's gradients.
+//! holds the binned rows for the whole fit and each tree's gradients. Each
+//! histogram costs the GPU a wait for its read-back; a node whose rows and
+//! features come to fewer than [`GPU_MIN_WORK`] additions is built on the CPU
+//! sooner, so on the GPU the large nodes near the root go there and the rest stay.
 //!
 //! On the GPU a gradient and a hessian are rounded to fixed point, `i32` in a
 //! power-of-two unit chosen per tree so that the largest fills 30 bits, and
@@ -13,6 +16,12 @@ use super::bins::Binned;
 use super::grow::Bin;
 use crate::compute::ops::BinnedHistogram;
 use crate::compute::{Compute, ComputeError, GpuBuffer, GpuDevice};
+use crate::learner::GPU_MIN_WORK;
+
+/// Whether a node of `rows` rows over `features` features pays for a wait on the GPU.
+pub fn pays_on_gpu(rows: usize, features: usize) -> bool {
+    rows.saturating_mul(features) as u64 >= GPU_MIN_WORK
+}
 
 /// How a fit builds its histograms.
 pub enum Histograms {

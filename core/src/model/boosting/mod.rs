@@ -25,9 +25,10 @@ use crate::compute::{ComputeError, DeviceKind, GpuDevice};
 use crate::export::graph::{Graph, batch, fixed};
 use crate::export::onnx::{ExportError, LABEL, PREDICTION, PROBABILITIES};
 use crate::export::onnx_proto::tensor_proto::DataType;
+use crate::learner::run::grouped;
 use crate::learner::{
-    Family, Fit, FitError, Fitted, HeldOut, Local, Model, Output, ParamDefault, ParamError,
-    ParamKind, ParamSpec, Progress, Resolved, Target, TrainingSet,
+    Family, Fit, FitError, Fitted, GPU_MIN_WORK, HeldOut, Local, Model, Output, ParamDefault,
+    ParamError, ParamKind, ParamSpec, Progress, Resolved, Target, TrainingSet,
 };
 use crate::model::class_weight::{self, CLASS_WEIGHT};
 use crate::model::tree::ensemble::Ensemble;
@@ -538,24 +539,29 @@ impl Fit for GbdtFit {
         }
     }
 
-    /// A tree's histograms add every row into every feature about twice: the
-    /// root's once, the smaller children's about once more over all depths.
+    /// The root's histogram, every row into every feature: the largest a tree builds.
     fn work_per_step(&self) -> u64 {
-        (2 * self.binned.codes.len() * self.targets) as u64
+        self.binned.codes.len() as u64
     }
 
-    /// A tree reads back a histogram for its root and for each split's smaller child.
-    fn reads_per_step(&self) -> u64 {
-        let leaves = match (self.params.max_leaf_nodes, self.params.max_depth) {
-            (Some(leaves), _) => leaves,
-            (None, Some(depth)) => 1usize << depth.min(20),
-            (None, None) => self.binned.rows,
-        };
-        (leaves.clamp(1, self.binned.rows.max(1)) * self.targets) as u64
+    fn why_not_gpu(&self) -> Option<String> {
+        let (rows, features) = (self.binned.rows, self.bins.len());
+        (!histograms::pays_on_gpu(rows, features)).then(|| {
+            format!(
+                "gradient boosting's largest histogram, {} rows × {} features, is too small to \
+                 pay for a wait on the GPU (that takes from {} additions), so it ran on the CPU",
+                grouped(rows as u64),
+                grouped(features as u64),
+                grouped(GPU_MIN_WORK)
+            )
+        })
     }
 
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
+            if self.why_not_gpu().is_some() {
+                return Ok(false);
+            }
             let on_gpu = OnGpu::new(gpu, &self.binned, self.bins.len())?;
             self.histograms = Histograms::Gpu(Box::new(on_gpu));
             Ok(true)

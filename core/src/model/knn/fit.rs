@@ -67,14 +67,17 @@ impl Fit for KnnFit {
         }
     }
 
-    fn reads_per_step(&self) -> u64 {
-        OnGpu::blocks(self.knn(), self.expected_queries()) as u64
+    fn why_not_gpu(&self) -> Option<String> {
+        (self.knn().metric != Metric::Euclidean).then(|| {
+            "the GPU measures Euclidean distances only, so the Manhattan search ran on the CPU"
+                .to_owned()
+        })
     }
 
     /// The GPU's distances are Euclidean only: a Manhattan search stays on the CPU.
     fn to_gpu<'a>(&'a mut self, gpu: &'a GpuDevice) -> Local<'a, Result<bool, ComputeError>> {
         Box::pin(async move {
-            if self.knn().metric != Metric::Euclidean {
+            if self.why_not_gpu().is_some() {
                 return Ok(false);
             }
             self.gpu = Some(OnGpu::new(gpu, self.knn())?);

@@ -27,11 +27,6 @@ impl OnGpu {
         })
     }
 
-    /// How many blocks the search of `queries` rows takes, each a wait on the GPU.
-    pub fn blocks(model: &KnnModel, queries: usize) -> usize {
-        queries.div_ceil(Self::block(model))
-    }
-
     fn block(model: &KnnModel) -> usize {
         (BLOCK / model.rows().max(1)).max(1)
     }
