@@ -6,6 +6,7 @@
 //! Values are binned as f32, the precision the exported model compares in, so
 //! that a threshold sends a value the same way in Studio and in ONNX Runtime.
 
+use crate::parallel;
 use crate::rng::SplitMix64;
 
 /// The bin every missing value goes to.
@@ -57,17 +58,15 @@ impl Binner {
         } else {
             rows.to_vec()
         };
-        let edges = (0..inputs)
-            .map(|f| {
-                let mut values: Vec<f32> = sample
-                    .iter()
-                    .map(|&r| narrow(x[r * inputs + f]))
-                    .filter(|v| !v.is_nan())
-                    .collect();
-                values.sort_unstable_by(f32::total_cmp);
-                edges_of(&values, max_bins)
-            })
-            .collect();
+        let edges = parallel::map(inputs, |f| {
+            let mut values: Vec<f32> = sample
+                .iter()
+                .map(|&r| narrow(x[r * inputs + f]))
+                .filter(|v| !v.is_nan())
+                .collect();
+            values.sort_unstable_by(f32::total_cmp);
+            edges_of(&values, max_bins)
+        });
         Binner { edges }
     }
 
@@ -83,13 +82,15 @@ impl Binner {
 
     /// Every row of `rows` of `x`, binned.
     pub fn bin(&self, x: &[f64], inputs: usize, rows: &[usize]) -> Binned {
-        let mut codes = Vec::with_capacity(rows.len() * inputs);
-        for f in 0..inputs {
-            codes.extend(rows.iter().map(|&r| self.code(f, x[r * inputs + f])));
-        }
+        // Features on threads, each its own column.
+        let columns = parallel::map(inputs, |f| {
+            rows.iter()
+                .map(|&r| self.code(f, x[r * inputs + f]))
+                .collect::<Vec<u8>>()
+        });
         Binned {
             rows: rows.len(),
-            codes,
+            codes: columns.concat(),
         }
     }
 
