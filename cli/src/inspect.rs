@@ -1,12 +1,15 @@
 //! `studio inspect FILE`: load a CSV into the frame and print its schema, dialect
-//! and load report.
+//! and load report; with `--stats` each column's summary statistics, with
+//! `--corr` a correlation matrix of the numeric columns.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 use serde::Serialize;
-use studio_core::frame::{ColumnSummary, ColumnType};
+use studio_core::frame::correlation::{self, Correlation, Method};
+use studio_core::frame::statistics::{self, Statistics, TopValue};
+use studio_core::frame::{ColumnSummary, ColumnType, format_number};
 use studio_core::ingest::{Dialect, Encoding, LoadOptions, Loaded, Problem};
 
 use crate::data;
@@ -40,6 +43,14 @@ pub struct InspectArgs {
     /// categorical, text, id); repeat for several.
     #[arg(long = "type", value_name = "NAME=TYPE")]
     pub types: Vec<String>,
+    /// Each column's summary statistics: count, mean, std, min, quartiles, max,
+    /// distinct values, skewness, kurtosis and the most common values.
+    #[arg(long)]
+    pub stats: bool,
+    /// A correlation matrix of the numeric columns over pairwise-complete rows:
+    /// pearson or spearman.
+    #[arg(long, value_name = "METHOD")]
+    pub corr: Option<String>,
 }
 
 impl InspectArgs {
@@ -93,22 +104,95 @@ impl InspectArgs {
 #[derive(Debug, Serialize)]
 struct Report<'a> {
     rows: usize,
-    columns: Vec<ColumnSummary>,
+    columns: Vec<ColumnReport>,
     dialect: &'a Dialect,
     problems: &'a [Problem],
     bytes: u64,
     memory_bytes: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corr: Option<Correlation>,
+}
+
+/// A column's description, and with `--stats` its statistics beside it.
+#[derive(Debug, Serialize)]
+struct ColumnReport {
+    #[serde(flatten)]
+    summary: ColumnSummary,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    stats: Option<StatsReport>,
+}
+
+/// [`Statistics`] less the missing count, which the column's summary already has.
+#[derive(Debug, Serialize)]
+struct StatsReport {
+    count: usize,
+    mean: Option<f64>,
+    std: Option<f64>,
+    min: Option<f64>,
+    q1: Option<f64>,
+    median: Option<f64>,
+    q3: Option<f64>,
+    max: Option<f64>,
+    unique: usize,
+    skew: Option<f64>,
+    kurtosis: Option<f64>,
+    top: Vec<TopValue>,
+}
+
+impl From<Statistics> for StatsReport {
+    fn from(s: Statistics) -> Self {
+        Self {
+            count: s.count,
+            mean: s.mean,
+            std: s.std,
+            min: s.min,
+            q1: s.q1,
+            median: s.median,
+            q3: s.q3,
+            max: s.max,
+            unique: s.unique,
+            skew: s.skew,
+            kurtosis: s.kurtosis,
+            top: s.top,
+        }
+    }
 }
 
 pub fn run(args: InspectArgs) -> Result<(), String> {
+    let method = args
+        .corr
+        .as_deref()
+        .map(|m| {
+            Method::from_name(m)
+                .ok_or_else(|| format!("unknown --corr {m:?}: use pearson or spearman"))
+        })
+        .transpose()?;
     let loaded = data::read(&args.file, args.options()?, data::Hash::Skip)?;
+    let frame = &loaded.frame;
+    let mut stats = if args.stats {
+        statistics::statistics(frame)
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        vec![None; frame.columns().len()]
+    };
     let report = Report {
-        rows: loaded.frame.rows(),
-        columns: loaded.frame.summaries(),
+        rows: frame.rows(),
+        columns: frame
+            .summaries()
+            .into_iter()
+            .zip(stats.iter_mut())
+            .map(|(summary, stats)| ColumnReport {
+                summary,
+                stats: stats.take().map(StatsReport::from),
+            })
+            .collect(),
         dialect: &loaded.dialect,
         problems: &loaded.problems,
         bytes: loaded.bytes,
-        memory_bytes: loaded.frame.memory(),
+        memory_bytes: frame.memory(),
+        corr: method.map(|m| correlation::correlation(frame, m)),
     };
     if args.json {
         println!(
@@ -156,7 +240,7 @@ fn render(file: &str, report: &Report, loaded: &Loaded) -> String {
     let width = report
         .columns
         .iter()
-        .map(|c| c.name.chars().count())
+        .map(|c| c.summary.name.chars().count())
         .max()
         .unwrap_or(6)
         .max(6);
@@ -166,6 +250,7 @@ fn render(file: &str, report: &Report, loaded: &Loaded) -> String {
         "column", "type", "role"
     );
     for c in &report.columns {
+        let c = &c.summary;
         let _ = writeln!(
             out,
             "{:width$}  {:11}  {:7}  {}",
@@ -174,6 +259,12 @@ fn render(file: &str, report: &Report, loaded: &Loaded) -> String {
             c.role.name(),
             c.missing
         );
+    }
+    if report.columns.iter().any(|c| c.stats.is_some()) {
+        render_stats(&mut out, &report.columns, width);
+    }
+    if let Some(corr) = &report.corr {
+        render_corr(&mut out, corr);
     }
     if loaded.problems.is_empty() {
         out.push_str("\nno problems: every row and value was read as written\n");
@@ -195,6 +286,73 @@ fn render(file: &str, report: &Report, loaded: &Loaded) -> String {
         }
     }
     out
+}
+
+fn figure(x: Option<f64>) -> String {
+    x.map_or_else(
+        || "-".to_owned(),
+        |x| format_number((x * 1e4).round() / 1e4),
+    )
+}
+
+fn render_stats(out: &mut String, columns: &[ColumnReport], width: usize) {
+    let _ = writeln!(
+        out,
+        "\n{:width$}  {:>9}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>7}  {:>7}  most common",
+        "column", "count", "mean", "std", "min", "q1", "median", "q3", "max", "unique", "skew"
+    );
+    for c in columns {
+        let Some(s) = &c.stats else { continue };
+        let top: Vec<String> = s
+            .top
+            .iter()
+            .take(3)
+            .map(|t| format!("{} ({})", t.value, t.count))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:width$}  {:>9}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>10}  {:>7}  {:>7}  {}",
+            c.summary.name,
+            s.count,
+            figure(s.mean),
+            figure(s.std),
+            figure(s.min),
+            figure(s.q1),
+            figure(s.median),
+            figure(s.q3),
+            figure(s.max),
+            s.unique,
+            figure(s.skew),
+            top.join(", ")
+        );
+    }
+}
+
+fn render_corr(out: &mut String, corr: &Correlation) {
+    let name = serde_json::to_value(corr.method)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let width = corr
+        .columns
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
+    let _ = write!(out, "\n{name} correlation\n{:width$}", "");
+    for c in &corr.columns {
+        let _ = write!(out, "  {c:>width$}");
+    }
+    out.push('\n');
+    for (c, row) in corr.columns.iter().zip(&corr.matrix) {
+        let _ = write!(out, "{c:width$}");
+        for r in row {
+            let shown = r.map_or_else(|| "-".to_owned(), |r| format!("{r:.3}"));
+            let _ = write!(out, "  {shown:>width$}");
+        }
+        out.push('\n');
+    }
 }
 
 fn serde_name(p: &Problem) -> String {

@@ -178,3 +178,63 @@ fn a_binary_file_fails_with_what_it_is_and_prints_no_table() {
     }
     std::fs::remove_dir_all(&dir).expect("clean up");
 }
+
+#[test]
+fn stats_and_corr_add_the_contracted_keys() {
+    let output = studio()
+        .args([
+            "inspect",
+            &fixture("gaps.csv"),
+            "--stats",
+            "--corr",
+            "spearman",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let v: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    let columns = v["columns"].as_array().expect("columns");
+    let normal = &columns[0];
+    assert_eq!(normal["name"], "normal");
+    for key in ["mean", "std", "min", "q1", "median", "q3", "max", "skew"] {
+        assert!(normal[key].is_f64(), "{key}: {normal}");
+    }
+    assert!(normal["unique"].as_u64().expect("unique") > 500);
+    assert!(normal["missing"].as_u64().expect("missing") > 0);
+    // A category has counts and its most common values, and no moments.
+    let group = columns
+        .iter()
+        .find(|c| c["name"] == "group")
+        .expect("group");
+    assert_eq!(group["unique"], 4);
+    assert!(group["mean"].is_null());
+    assert_eq!(group["top"][0]["value"], "north");
+    // A constant column has no skewness: null, not NaN.
+    let constant = columns
+        .iter()
+        .find(|c| c["name"] == "constant")
+        .expect("constant");
+    assert!(constant["skew"].is_null() && constant["std"] == 0.0);
+    let corr = &v["corr"];
+    assert_eq!(corr["method"], "spearman");
+    assert_eq!(
+        corr["columns"],
+        serde_json::json!(["normal", "tied", "skewed", "count", "constant"])
+    );
+    assert_eq!(corr["matrix"][0][0], 1.0);
+    assert!(corr["matrix"][4][4].is_null());
+    // Without the flags, neither is there.
+    let plain = studio()
+        .args(["inspect", &fixture("gaps.csv"), "--json"])
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&plain.stdout).expect("JSON");
+    assert!(v.get("corr").is_none() && v["columns"][0].get("mean").is_none());
+    let wrong = studio()
+        .args(["inspect", &fixture("gaps.csv"), "--corr", "kendall"])
+        .output()
+        .expect("runs");
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("use pearson or spearman"));
+}

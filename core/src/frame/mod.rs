@@ -7,8 +7,10 @@
 mod bitmap;
 pub mod calendar;
 mod column;
+pub mod correlation;
 mod kind;
 pub mod profile;
+pub mod statistics;
 pub mod store;
 mod strings;
 pub mod view;
