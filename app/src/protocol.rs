@@ -12,6 +12,7 @@ use studio_core::boundary::{Boundary, BoundarySpec};
 use studio_core::compute::conformance::Conformance;
 use studio_core::compute::{CheckOutcome, DeviceKind, DeviceReport};
 use studio_core::frame::profile::Profile;
+use studio_core::frame::statistics::Statistics;
 use studio_core::frame::view::TableView;
 use studio_core::frame::{ColumnSummary, Role};
 use studio_core::ingest::{Dialect, LoadOptions, Problem};
@@ -171,6 +172,10 @@ pub enum Job {
         view: TableView,
         start: usize,
         count: usize,
+    },
+    /// Each column's summary statistics of the open dataset.
+    Statistics {
+        cell: u32,
     },
     /// Keep the open dataset's parsed columns in this browser.
     Save {
@@ -359,6 +364,8 @@ pub enum JobOutput {
     Projection(Box<Projection>),
     File(ExportedFile),
     Rows(RowWindow),
+    /// Each column's name and statistics, in column order.
+    Statistics(Vec<(String, Statistics)>),
     Saved(SavedList),
     /// Roles were set; nothing to show.
     Updated,

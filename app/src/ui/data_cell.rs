@@ -8,6 +8,7 @@ use studio_core::notebook::Notebook;
 use studio_core::samples::SAMPLES;
 
 use super::client;
+use super::column_summary::ColumnSummary;
 use super::columns::ColumnsTable;
 use super::data_table::DataTable;
 use super::download;
@@ -212,6 +213,7 @@ fn dataset_view(session: Session, cell: u32, summary: DatasetSummary) -> impl In
         {dialect.map(|dialect| view! { <ReadingOptions session=session cell=cell dialect=dialect options=options enabled=readable /> })}
         {(!matches!(summary.origin, Origin::Synthetic(_))).then(|| view! { <LoadReport problems=problems /> })}
         <ColumnsTable session=session cell=cell summary=summary.clone() readable=readable />
+        <ColumnSummary cell=cell />
         <DataTable cell=cell summary=table />
         <div class="controls">
             <button on:click=move |_| {

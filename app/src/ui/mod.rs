@@ -10,6 +10,7 @@ mod boundary;
 mod cells;
 mod check;
 pub mod client;
+mod column_summary;
 mod columns;
 mod conformance;
 mod crash;

@@ -1,6 +1,7 @@
 use std::cell::Cell;
 
 use studio_core::compute::{Device, check_cases, run_case};
+use studio_core::frame::statistics;
 use studio_core::notebook::Notebook;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
@@ -57,6 +58,12 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
                 .map_err(Stop::Failed),
             Err(stop) => Err(stop),
         },
+        Job::Statistics { cell } => data::frame(cell)
+            .map(|frame| {
+                let names = frame.columns().iter().map(|c| c.name.clone());
+                JobOutput::Statistics(names.zip(statistics::statistics(&frame)).collect())
+            })
+            .map_err(Stop::Failed),
         Job::Save { cell } => match data::for_saving(cell) {
             Ok((frame, meta)) => saved::save(&frame, &meta)
                 .await
