@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Column, ColumnType, Frame, Values};
@@ -162,9 +163,9 @@ fn quantiles<const K: usize>(values: &mut [f64], qs: [f64; K]) -> [Option<f64>; 
 
 /// How many distinct values are present, and the most common of them.
 fn counts(column: &Column) -> (usize, Vec<TopValue>) {
-    // Coded columns by code, numbers by value, text by itself.
-    let mut seen: HashMap<String, (usize, usize)> = HashMap::new();
-    if let Values::Codes { codes, levels } = column.values() {
+    // Each distinct value's count and first row: coded columns by code, numbers
+    // by value (−0 as 0), text by itself; only the most common are written out.
+    let tally: Vec<(usize, usize)> = if let Values::Codes { codes, levels } = column.values() {
         let mut per_level = vec![(0usize, usize::MAX); levels.len()];
         for (row, &code) in codes.iter().enumerate() {
             if !column.is_missing(row)
@@ -174,36 +175,39 @@ fn counts(column: &Column) -> (usize, Vec<TopValue>) {
                 entry.1 = entry.1.min(row);
             }
         }
-        for (level, (count, first)) in levels.iter().zip(per_level) {
-            if count > 0 {
-                seen.insert(level.clone(), (count, first));
-            }
-        }
+        per_level.retain(|&(count, _)| count > 0);
+        per_level
     } else if column.kind().is_numeric() {
-        // By the number's bits (−0 as 0), each written out once, from its first row.
-        let mut by_bits: HashMap<u64, (usize, usize)> = HashMap::new();
+        let mut by_bits: FxHashMap<u64, (usize, usize)> = FxHashMap::default();
         for row in 0..column.len() {
             if let Some(x) = column.number(row) {
                 by_bits.entry((x + 0.0).to_bits()).or_insert((0, row)).0 += 1;
             }
         }
-        for (count, first) in by_bits.into_values() {
-            seen.insert(column.text(first).unwrap_or_default(), (count, first));
-        }
+        by_bits.into_values().collect()
     } else {
+        let mut by_text: FxHashMap<String, (usize, usize)> = FxHashMap::default();
         for row in 0..column.len() {
             if let Some(text) = column.text(row) {
-                seen.entry(text).or_insert((0, row)).0 += 1;
+                by_text.entry(text).or_insert((0, row)).0 += 1;
             }
         }
+        by_text.into_values().collect()
+    };
+    let unique = tally.len();
+    let mut tally = tally;
+    let first = |a: &(usize, usize), b: &(usize, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if tally.len() > TOP_VALUES {
+        tally.select_nth_unstable_by(TOP_VALUES, first);
+        tally.truncate(TOP_VALUES);
     }
-    let unique = seen.len();
-    let mut all: Vec<(String, (usize, usize))> = seen.into_iter().collect();
-    all.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)));
-    let top = all
+    tally.sort_unstable_by(first);
+    let top = tally
         .into_iter()
-        .take(TOP_VALUES)
-        .map(|(value, (count, _))| TopValue { value, count })
+        .map(|(count, row)| TopValue {
+            value: column.text(row).unwrap_or_default(),
+            count,
+        })
         .collect();
     (unique, top)
 }
