@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde::Serialize;
 use studio_core::frame::correlation::{self, Correlation, Method};
+use studio_core::frame::quality::{self, Warning};
 use studio_core::frame::statistics::{self, Statistics, TopValue};
 use studio_core::frame::{ColumnSummary, ColumnType, format_number};
 use studio_core::ingest::{Dialect, Encoding, LoadOptions, Loaded, Problem};
@@ -51,6 +52,13 @@ pub struct InspectArgs {
     /// pearson or spearman.
     #[arg(long, value_name = "METHOD")]
     pub corr: Option<String>,
+    /// Data-quality warnings, each with its kind, columns and evidence.
+    #[arg(long)]
+    pub quality: bool,
+    /// The column a model would predict: with --quality, class balance and
+    /// features that give it away are checked too.
+    #[arg(long, value_name = "COLUMN")]
+    pub target: Option<String>,
 }
 
 impl InspectArgs {
@@ -111,6 +119,8 @@ struct Report<'a> {
     memory_bytes: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     corr: Option<Correlation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warnings: Option<Vec<Warning>>,
 }
 
 /// A column's description, and with `--stats` its statistics beside it.
@@ -168,6 +178,20 @@ pub fn run(args: InspectArgs) -> Result<(), String> {
         })
         .transpose()?;
     let loaded = data::read(&args.file, args.options()?, data::Hash::Skip)?;
+    if let Some(target) = &args.target
+        && loaded.frame.column(target).is_none()
+    {
+        let names: Vec<&str> = loaded
+            .frame
+            .columns()
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        return Err(format!(
+            "there is no column {target:?} for --target: choose one of {}",
+            names.join(", ")
+        ));
+    }
     let frame = &loaded.frame;
     let mut stats = if args.stats {
         statistics::statistics(frame)
@@ -193,6 +217,9 @@ pub fn run(args: InspectArgs) -> Result<(), String> {
         bytes: loaded.bytes,
         memory_bytes: frame.memory(),
         corr: method.map(|m| correlation::correlation(frame, m)),
+        warnings: args
+            .quality
+            .then(|| quality::warnings(frame, args.target.as_deref())),
     };
     if args.json {
         println!(
@@ -265,6 +292,9 @@ fn render(file: &str, report: &Report, loaded: &Loaded) -> String {
     }
     if let Some(corr) = &report.corr {
         render_corr(&mut out, corr);
+    }
+    if let Some(warnings) = &report.warnings {
+        render_warnings(&mut out, warnings);
     }
     if loaded.problems.is_empty() {
         out.push_str("\nno problems: every row and value was read as written\n");
@@ -352,6 +382,26 @@ fn render_corr(out: &mut String, corr: &Correlation) {
             let _ = write!(out, "  {shown:>width$}");
         }
         out.push('\n');
+    }
+}
+
+fn render_warnings(out: &mut String, warnings: &[Warning]) {
+    if warnings.is_empty() {
+        out.push_str("\ndata quality: nothing to warn of\n");
+        return;
+    }
+    out.push_str("\ndata quality:\n");
+    for w in warnings {
+        let kind = serde_json::to_value(w.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let columns = if w.columns.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", w.columns.join(", "))
+        };
+        let _ = writeln!(out, "  {kind}{columns}: {}", w.evidence);
     }
 }
 

@@ -238,3 +238,67 @@ fn stats_and_corr_add_the_contracted_keys() {
     assert!(!wrong.status.success());
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("use pearson or spearman"));
 }
+
+#[test]
+fn quality_adds_warnings_with_their_kind_columns_and_evidence() {
+    let sample = format!(
+        "{}/../data/samples/breast_cancer.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let output = studio()
+        .args([
+            "inspect",
+            &sample,
+            "--quality",
+            "--target",
+            "diagnosis",
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    let v: Value = serde_json::from_slice(&output.stdout).expect("one JSON object");
+    let warnings = v["warnings"].as_array().expect("warnings");
+    let correlated = warnings
+        .iter()
+        .find(|w| {
+            w["kind"] == "correlated"
+                && w["columns"] == serde_json::json!(["mean radius", "mean perimeter"])
+        })
+        .expect("radius and perimeter say the same");
+    assert!(
+        correlated["evidence"]
+            .as_str()
+            .expect("evidence")
+            .starts_with("Pearson's r is 0.998")
+    );
+    for w in warnings {
+        assert!(
+            w["kind"].is_string() && w["columns"].is_array() && w["evidence"].is_string(),
+            "{w}"
+        );
+    }
+    let gaps = studio()
+        .args(["inspect", &fixture("gaps.csv"), "--quality"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&gaps.stdout);
+    assert!(
+        text.contains("constant (constant): every value present is “7.5”"),
+        "{text}"
+    );
+    let wrong = studio()
+        .args([
+            "inspect",
+            &fixture("gaps.csv"),
+            "--quality",
+            "--target",
+            "nope",
+        ])
+        .output()
+        .expect("runs");
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("there is no column \"nope\" for --target")
+    );
+}

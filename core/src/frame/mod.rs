@@ -10,6 +10,7 @@ mod column;
 pub mod correlation;
 mod kind;
 pub mod profile;
+pub mod quality;
 pub mod statistics;
 pub mod store;
 mod strings;
