@@ -12,6 +12,7 @@ use studio_core::boundary::{Boundary, BoundarySpec};
 use studio_core::compute::conformance::Conformance;
 use studio_core::compute::{CheckOutcome, DeviceKind, DeviceReport};
 use studio_core::frame::profile::Profile;
+use studio_core::frame::quality::Warning;
 use studio_core::frame::statistics::Statistics;
 use studio_core::frame::view::TableView;
 use studio_core::frame::{ColumnSummary, Role};
@@ -176,6 +177,12 @@ pub enum Job {
     /// Each column's summary statistics of the open dataset.
     Statistics {
         cell: u32,
+    },
+    /// The open dataset's data-quality warnings, with `target` the column a
+    /// train cell predicts from it.
+    Quality {
+        cell: u32,
+        target: Option<String>,
     },
     /// Keep the open dataset's parsed columns in this browser.
     Save {
@@ -366,6 +373,7 @@ pub enum JobOutput {
     Rows(RowWindow),
     /// Each column's name and statistics, in column order.
     Statistics(Vec<(String, Statistics)>),
+    Warnings(Vec<Warning>),
     Saved(SavedList),
     /// Roles were set; nothing to show.
     Updated,

@@ -1,5 +1,6 @@
 // Exploring the data: the column summary, computed in the worker and sorted by
 // any header. Its figures are pandas' (core/tests/explore_reference.rs).
+import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { openSample } from './support';
 
@@ -57,4 +58,38 @@ test('the column summary gives each column its figures and sorts by any header',
   await expect(summary.getByRole('table')).toHaveCount(0);
   await summary.getByRole('button', { name: 'Summarise columns' }).click();
   await expect(summary.getByRole('row')).toHaveCount(1 + 5);
+});
+
+test('data quality lists what would mislead a model, each with its columns and evidence', async ({ page }, info) => {
+  // A leaky column, a constant one, a spelling clash and a repeated row.
+  const rows = ['id,score,leak,constant,city,label'];
+  for (let i = 0; i < 60; i++) {
+    const label = i % 3 === 0 ? 'yes' : 'no';
+    rows.push(`${i},${(i * 37) % 11},${label === 'yes' ? 10 + (i % 4) : i % 4},1,${['Paris', 'paris ', 'Lyon'][i % 3]},${label}`);
+  }
+  rows.push(rows[5].replace(/^4,/, '4,'));
+  const file = info.outputPath('leaky.csv');
+  writeFileSync(file, rows.join('\n') + '\n');
+  await page.getByLabel('Open CSV').setInputFiles(file);
+  await expect(page.getByLabel('Dataset shape')).toHaveText('leaky.csv · 61 rows × 6 columns');
+  await page.getByLabel('Target column').selectOption('label');
+
+  const quality = page.getByRole('region', { name: 'Data quality' });
+  await quality.getByRole('button', { name: 'Check data quality' }).click();
+  const list = quality.getByRole('list');
+  await expect(quality).toContainText('with label as the target');
+  await expect(list.getByRole('listitem', { name: 'Constant column: constant' })).toContainText('every value present is “1”');
+  await expect(list.getByRole('listitem', { name: 'Suspected target leakage: leak, label' })).toContainText(
+    /on its own it puts 61 of 61 rows in their class label \(100\.0 %\)/,
+  );
+  await expect(list.getByRole('listitem', { name: 'One value, several spellings: city' })).toContainText(/“Paris” \(20\), “paris ?” \(21\)/);
+  await expect(list.getByRole('listitem', { name: 'Duplicate rows' })).toContainText('1 row repeats an earlier row in every column');
+  await expect(list.getByRole('listitem', { name: /^Suspected target leakage: score/ })).toHaveCount(0);
+  await quality.screenshot({ path: info.outputPath('quality.png') });
+
+  // A clean sample has nothing to warn of but its correlated measurements.
+  await page.getByLabel('Sample datasets').selectOption('diabetes.csv');
+  await expect(page.getByLabel('Dataset shape')).toHaveText('diabetes.csv · 442 rows × 11 columns');
+  await quality.getByRole('button', { name: 'Check data quality' }).click();
+  await expect(quality.getByText(/^Nothing to warn of/)).toBeVisible();
 });

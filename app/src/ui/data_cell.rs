@@ -10,6 +10,7 @@ use studio_core::samples::SAMPLES;
 use super::client;
 use super::column_summary::ColumnSummary;
 use super::columns::ColumnsTable;
+use super::data_quality::DataQuality;
 use super::data_table::DataTable;
 use super::download;
 use super::load_report::LoadReport;
@@ -214,6 +215,7 @@ fn dataset_view(session: Session, cell: u32, summary: DatasetSummary) -> impl In
         {(!matches!(summary.origin, Origin::Synthetic(_))).then(|| view! { <LoadReport problems=problems /> })}
         <ColumnsTable session=session cell=cell summary=summary.clone() readable=readable />
         <ColumnSummary cell=cell />
+        <DataQuality session=session cell=cell />
         <DataTable cell=cell summary=table />
         <div class="controls">
             <button on:click=move |_| {

@@ -15,6 +15,7 @@ mod columns;
 mod conformance;
 mod crash;
 mod data_cell;
+mod data_quality;
 mod data_table;
 mod device;
 mod download;

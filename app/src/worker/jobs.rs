@@ -1,7 +1,7 @@
 use std::cell::Cell;
 
 use studio_core::compute::{Device, check_cases, run_case};
-use studio_core::frame::statistics;
+use studio_core::frame::{quality, statistics};
 use studio_core::notebook::Notebook;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::WorkerGlobalScope;
@@ -63,6 +63,9 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
                 let names = frame.columns().iter().map(|c| c.name.clone());
                 JobOutput::Statistics(names.zip(statistics::statistics(&frame)).collect())
             })
+            .map_err(Stop::Failed),
+        Job::Quality { cell, target } => data::frame(cell)
+            .map(|frame| JobOutput::Warnings(quality::warnings(&frame, target.as_deref())))
             .map_err(Stop::Failed),
         Job::Save { cell } => match data::for_saving(cell) {
             Ok((frame, meta)) => saved::save(&frame, &meta)
