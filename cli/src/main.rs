@@ -9,6 +9,7 @@ mod inspect;
 mod models;
 mod output;
 mod peak;
+mod predict;
 mod run;
 mod stream;
 mod train;
@@ -45,6 +46,8 @@ enum Command {
     Train(Box<train::TrainArgs>),
     /// Load a CSV file and print its columns, dialect and load report.
     Inspect(inspect::InspectArgs),
+    /// Predict a CSV of any size with a fitted pipeline (model.json), streaming it.
+    Predict(predict::PredictArgs),
     /// Run a notebook saved from the browser and print its test metrics.
     Run(run::RunArgs),
     /// Time a compute operation (or `all` of them) on the CPU and the GPU.
@@ -73,6 +76,7 @@ fn try_main(cli: Cli) -> Result<(), String> {
         Command::Train(args) => train::run(*args),
         Command::Run(args) => run::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Predict(args) => predict::run(args),
         Command::Bench(args) => bench::run(args),
     }
 }

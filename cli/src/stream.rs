@@ -1,14 +1,15 @@
 //! A CSV file read a chunk of rows at a time, from its start again on each pass:
 //! what `studio train --online` learns from, so that a file larger than memory
-//! trains. Each pass guesses the dialect and types from the same first bytes,
-//! so every chunk of every pass has one schema.
+//! trains, and what `studio predict` predicts. Each pass guesses the dialect and
+//! types from the same first bytes (or reads them as the options say), so every
+//! chunk of every pass has one schema.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use studio_core::frame::Frame;
-use studio_core::ingest::{LoadOptions, Loader};
+use studio_core::ingest::{LoadOptions, Loader, Problem};
 use studio_core::online::{Chunks, OnlineError};
 
 /// Bytes read from disk at a time; about a chunk of rows.
@@ -18,14 +19,21 @@ const CHUNK: usize = 8 << 20;
 #[derive(Debug, Clone)]
 pub struct CsvChunks {
     path: PathBuf,
+    options: LoadOptions,
     /// Whole passes read: the load report is told after the first.
     passes: usize,
 }
 
 impl CsvChunks {
     pub fn new(path: &Path) -> Self {
+        Self::with_options(path, LoadOptions::default())
+    }
+
+    /// The file read with `options` (column types forced, for example).
+    pub fn with_options(path: &Path, options: LoadOptions) -> Self {
         Self {
             path: path.to_owned(),
+            options,
             passes: 0,
         }
     }
@@ -41,19 +49,20 @@ impl CsvChunks {
         match (first, read) {
             (Some(frame), _) => Ok(frame),
             (None, Err(e)) => Err(e.to_string()),
-            (None, Ok(())) => Err(format!("{} has no rows", self.path.display())),
+            (None, Ok(_)) => Err(format!("{} has no rows", self.path.display())),
         }
     }
 
-    fn read(
+    /// One pass: every chunk of rows to `visit`, in file order; the load report.
+    pub fn read(
         &mut self,
         visit: &mut dyn FnMut(&Frame) -> Result<(), OnlineError>,
-    ) -> Result<(), OnlineError> {
+    ) -> Result<Vec<Problem>, OnlineError> {
         let name = self.path.display().to_string();
         let cannot = |e: std::io::Error| OnlineError::Read(format!("cannot read {name}: {e}"));
         let mut file = File::open(&self.path).map_err(cannot)?;
         // No size: the loader would reserve memory for the whole file's rows.
-        let mut loader = Loader::new(&name, LoadOptions::default(), None).without_fingerprint();
+        let mut loader = Loader::new(&name, self.options.clone(), None).without_fingerprint();
         let mut buffer = vec![0; CHUNK];
         loop {
             let n = file.read(&mut buffer).map_err(cannot)?;
@@ -76,11 +85,8 @@ impl CsvChunks {
         if rest.frame.rows() > 0 {
             visit(&rest.frame)?;
         }
-        if self.passes == 0 {
-            crate::train::warn_of(&self.path, &rest.problems);
-        }
         self.passes += 1;
-        Ok(())
+        Ok(rest.problems)
     }
 }
 
@@ -89,6 +95,10 @@ impl Chunks for CsvChunks {
         &mut self,
         visit: &mut dyn FnMut(&Frame) -> Result<(), OnlineError>,
     ) -> Result<(), OnlineError> {
-        self.read(visit)
+        let problems = self.read(visit)?;
+        if self.passes == 1 {
+            crate::train::warn_of(&self.path, &problems);
+        }
+        Ok(())
     }
 }

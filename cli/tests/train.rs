@@ -1,32 +1,13 @@
 //! `studio train` as a person runs it, on the bundled samples and on broken files.
 
-use std::path::PathBuf;
+mod common;
 
-use assert_cmd::Command;
+use common::{sample, scratch, studio, succeeded};
 use serde_json::Value;
-
-fn studio() -> Command {
-    Command::cargo_bin("studio").expect("the studio binary is built")
-}
-
-fn sample(name: &str) -> String {
-    format!("{}/../data/samples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh scratch directory for one test.
-fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("studio-cli-{}-{test}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn json(args: &[&str]) -> Value {
     let output = studio().args(args).arg("--json").output().expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     serde_json::from_slice(&output.stdout).expect("one JSON object")
 }
 
@@ -437,11 +418,7 @@ fn predictions_of_a_yes_no_target_are_yes_and_no() {
         ])
         .output()
         .expect("runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded(&output);
     let text = std::fs::read_to_string(&predictions).expect("predictions");
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some("prediction,proba_No,proba_Yes"));
