@@ -23,6 +23,7 @@ use studio_core::notebook::{DataSource, Notebook};
 use studio_core::projection::{Projection, ProjectionSpec};
 use studio_core::synthetic::Synthetic;
 use studio_core::train::{Metrics, Task};
+use studio_core::try_model::{Answer, Field};
 
 /// This build's identity: the version and a hash of the sources (`build.rs`). The
 /// page and its worker must carry the same one, or they may not speak the same protocol.
@@ -210,6 +211,17 @@ pub enum Job {
         cell: u32,
         spec: BoundarySpec,
     },
+    /// The "Try the model" form of train cell `cell`'s fitted pipeline.
+    Form {
+        notebook: Box<Notebook>,
+        cell: u32,
+    },
+    /// Train cell `cell`'s answer for one row, each field's text by name.
+    TryRow {
+        notebook: Box<Notebook>,
+        cell: u32,
+        values: Vec<(String, String)>,
+    },
     /// A decomposition train cell's rows along two components, as `notebook` has
     /// the cell now.
     Projection {
@@ -374,6 +386,8 @@ pub enum JobOutput {
     /// Each column's name and statistics, in column order.
     Statistics(Vec<(String, Statistics)>),
     Warnings(Vec<Warning>),
+    Form(Vec<Field>),
+    Answer(Answer),
     Saved(SavedList),
     /// Roles were set; nothing to show.
     Updated,

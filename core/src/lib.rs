@@ -36,6 +36,7 @@ pub mod samples;
 pub mod split;
 pub mod synthetic;
 pub mod train;
+pub mod try_model;
 
 /// The version of Studio, shown by the app and by `studio --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

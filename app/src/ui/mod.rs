@@ -37,6 +37,7 @@ mod share;
 mod split_cell;
 mod synthetic;
 mod train;
+mod try_model;
 mod variance_chart;
 
 /// Installs the crash panel and mounts the app on `<body>`.

@@ -13,6 +13,7 @@ use super::params::{ParamField, sentence, with_param};
 use super::projection::ProjectionView;
 use super::score_curve::ScoreCurve;
 use super::session::{DatasetState, Session, TrainState};
+use super::try_model::TryModel;
 use crate::protocol::{ExportFormat, Job, JobError, JobOutput, Steer, TrainSummary};
 use crate::text::capitalized;
 use wasm_bindgen::JsValue;
@@ -352,6 +353,7 @@ pub fn TrainCell(session: Session, id: u32) -> impl IntoView {
                 .into_any(),
                 _ => ().into_any(),
             }}
+            <TryModel session=session cell=id />
             <BoundaryView session=session cell=id />
             <ProjectionView session=session cell=id />
         </section>

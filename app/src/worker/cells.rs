@@ -15,6 +15,7 @@ use studio_core::notebook::executor::{CellError, ErrorKind, Executor, Observer, 
 use studio_core::notebook::{CellKind, DataSource, Notebook};
 use studio_core::projection::ProjectionSpec;
 use studio_core::train::{OnGpuFailure, Trained, Trainer};
+use studio_core::try_model;
 
 use super::jobs::Stop;
 use super::{data, detect, exclusive, post, yield_now};
@@ -258,6 +259,32 @@ pub fn boundary(
         .boundary(&frame, spec)
         .map(|b| JobOutput::Boundary(Box::new(b)))
         .map_err(|e| input_error(cell, e))
+}
+
+/// The "Try the model" form of train cell `cell`: its inputs, with the ranges
+/// and levels of its training rows.
+pub fn form(notebook: &Notebook, cell: u32) -> Result<JobOutput, JobError> {
+    let (trained, frame) = trained_with_frame(notebook, cell)?;
+    Ok(JobOutput::Form(try_model::fields(
+        &trained.pipeline,
+        &frame,
+        &trained.split.train,
+    )))
+}
+
+/// Train cell `cell`'s answer for one row typed into its form.
+pub fn try_row(
+    notebook: &Notebook,
+    cell: u32,
+    values: &[(String, String)],
+) -> Result<JobOutput, JobError> {
+    let trained = trained(notebook, cell)?;
+    try_model::answer(&trained.pipeline, values)
+        .map(JobOutput::Answer)
+        .map_err(|e| JobError {
+            column: Some(e.field.clone()).filter(|f| !f.is_empty()),
+            ..input_error(cell, e.message)
+        })
 }
 
 /// Train cell `cell`'s rows along two components, from its decomposition as

@@ -98,6 +98,12 @@ pub async fn run(id: JobId, job: Job, attachment: JsValue, cancelled: &Cell<bool
             Ok(()) => cells::boundary(&notebook, cell, &spec).map_err(Stop::Error),
             Err(stop) => Err(stop),
         },
+        Job::Form { notebook, cell } => cells::form(&notebook, cell).map_err(Stop::Error),
+        Job::TryRow {
+            notebook,
+            cell,
+            values,
+        } => cells::try_row(&notebook, cell, &values).map_err(Stop::Error),
         Job::Projection {
             notebook,
             cell,
