@@ -48,6 +48,15 @@ test('a trained classifier answers a row typed into its form, class by class', a
   await field('body_mass_g').fill('');
   await expect(prediction).toHaveText('Gentoo');
   await expect(field('body_mass_g')).not.toHaveAttribute('aria-invalid', 'true');
+
+  // Fill from row: the data table's first row, an Adelie.
+  await form.getByRole('button', { name: 'Fill from row' }).click();
+  await expect(field('bill_length_mm')).toHaveValue('39.1');
+  await expect(form.getByRole('combobox', { name: /^island/ })).toHaveValue('Torgersen');
+  await expect(prediction).toHaveText('Adelie');
+  await form.getByRole('textbox', { name: 'Row' }).fill('400');
+  await form.getByRole('button', { name: 'Fill from row' }).click();
+  await expect(form.getByRole('alert')).toHaveText('There is no row 400: the data have 344 rows.');
 });
 
 test('a regressor answers with its value', async ({ page }) => {

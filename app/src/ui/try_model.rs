@@ -1,15 +1,17 @@
 //! "Try the model": a form made from the columns a finished train cell's model
 //! reads (numbers with their training range, categories as a choice, any left
 //! blank for missing), and the model's answer, asked again of the worker as the
-//! person types: the prediction, and a bar per class's probability.
+//! person types: the prediction, and a bar per class's probability. "Fill from
+//! row" takes a row of the data as the table numbers it.
 
 use leptos::prelude::*;
+use studio_core::frame::view::TableView;
 use studio_core::try_model::{Answer, Field, FieldKind, shown};
 
 use super::after_run::finished_view;
 use super::client::{self, JobEvent};
 use super::params::sentence;
-use super::session::Session;
+use super::session::{DatasetState, Session};
 use crate::protocol::{Job, JobOutput};
 
 /// Each field's starting text: the training median or most frequent level.
@@ -129,6 +131,58 @@ pub fn TryModel(session: Session, cell: u32) -> impl IntoView {
             </label>
         }
     };
+    // "Fill from row": the values of a row as the data table numbers it (in file order).
+    let row_number = RwSignal::new(String::from("1"));
+    let fill_error = RwSignal::new(None::<String>);
+    let fill = move |_| {
+        let Some(data) = session.data_of(cell) else {
+            return;
+        };
+        let Some(start) = row_number
+            .get_untracked()
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n >= 1)
+        else {
+            fill_error.set(Some(
+                "Give the row's number as the data table shows it, from 1.".into(),
+            ));
+            return;
+        };
+        let names: Vec<String> = match session.dataset(data) {
+            DatasetState::Ready(summary) => {
+                summary.columns.iter().map(|c| c.name.clone()).collect()
+            }
+            _ => return,
+        };
+        let job = Job::Rows {
+            cell: data,
+            view: TableView::default(),
+            start: start - 1,
+            count: 1,
+        };
+        client::start(job, move |event| match event {
+            JobEvent::Done(JobOutput::Rows(window)) => match window.rows.first() {
+                Some((_, cells)) => {
+                    fill_error.set(None);
+                    values.update(|row| {
+                        for (name, value) in row.iter_mut() {
+                            if let Some(i) = names.iter().position(|n| n == name) {
+                                *value = cells.get(i).cloned().flatten().unwrap_or_default();
+                            }
+                        }
+                    });
+                }
+                None => fill_error.set(Some(format!(
+                    "There is no row {start}: the data have {} rows.",
+                    window.total
+                ))),
+            },
+            JobEvent::Failed(error) => fill_error.set(Some(sentence(&error.message))),
+            _ => {}
+        });
+    };
     let result = move || {
         answer.get().map(|answer| match answer {
             Ok(Answer::Class {
@@ -182,6 +236,16 @@ pub fn TryModel(session: Session, cell: u32) -> impl IntoView {
                 <section class="try-model" aria-label="Try the model">
                     <h3>"Try the model"</h3>
                     <p class="hint">"Change a value and the model answers at once; leave one blank and it is read as missing."</p>
+                    <div class="controls">
+                        <label>
+                            "Row"
+                            <input type="text" inputmode="numeric" size="6"
+                                prop:value=move || row_number.get()
+                                on:input=move |ev| row_number.set(event_target_value(&ev)) />
+                        </label>
+                        <button on:click=fill>"Fill from row"</button>
+                        {move || fill_error.get().map(|why| view! { <span class="error" role="alert">{why}</span> })}
+                    </div>
                     <div class="form">{fields.into_iter().map(field).collect_view()}</div>
                     <div aria-live="polite">{result}</div>
                 </section>
