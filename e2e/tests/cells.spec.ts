@@ -27,7 +27,7 @@ test('two train cells on one dataset, logistic regression and a decision tree, e
   await expect(cells).toHaveCount(2);
   const [logistic, tree] = [cells.nth(0), cells.nth(1)];
   await tree.getByLabel('Target column').selectOption('species');
-  await tree.getByLabel('Model').selectOption('tree');
+  await tree.getByRole('combobox', { name: /^Model/ }).selectOption('tree');
   await expect(tree.getByRole('textbox', { name: /^Maximum depth/ })).toBeVisible();
   for (const cell of [logistic, tree]) {
     await cell.getByRole('button', { name: 'Train', exact: true }).click();
@@ -101,7 +101,7 @@ test('other data propose a target to every train cell that reads them, and each 
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
   await addCell(page, 'Train');
   const cells = page.getByRole('region', { name: 'Train' });
-  await cells.nth(1).getByLabel('Model').selectOption('tree');
+  await cells.nth(1).getByRole('combobox', { name: /^Model/ }).selectOption('tree');
   await openSample(page, 'diabetes.csv', 'diabetes.csv · 442 rows × 11 columns');
   for (const cell of [cells.nth(0), cells.nth(1)]) {
     await expect(cell.getByLabel('Target column')).toHaveValue('progression');
@@ -109,7 +109,7 @@ test('other data propose a target to every train cell that reads them, and each 
     await cell.getByRole('button', { name: 'Train', exact: true }).click();
     await expect(cell.getByRole('region', { name: 'Metrics' }).getByLabel('R²')).toHaveText(/^-?\d\.\d{4}$/);
   }
-  await expect(cells.nth(1).getByLabel('Model')).toHaveValue('tree');
+  await expect(cells.nth(1).getByRole('combobox', { name: /^Model/ })).toHaveValue('tree');
 });
 
 test('two data cells, each with its own dataset, split and model; studio run and a reload reproduce both', async ({ page }, info) => {

@@ -49,7 +49,7 @@ test('k-means clusters the Iris sample and its ONNX download assigns the same cl
   await page.getByRole('table', { name: 'Columns' }).getByLabel('Role of species').selectOption('ignore');
   await page.getByLabel('Target column').selectOption('');
   await expect(page.getByLabel('Task')).toHaveValue('clustering');
-  await expect(page.getByLabel('Model')).toHaveValue('kmeans');
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('kmeans');
   const clusters = page.getByRole('textbox', { name: /^Clusters/ });
   await clusters.fill('3');
   await clusters.press('Tab');
@@ -95,7 +95,7 @@ test('an out-of-range hyperparameter is refused at its field, with the rule', as
 test('a hyperparameter the data do not allow is reported by the run at its field', async ({ page }) => {
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
   await page.getByLabel('Target column').selectOption('');
-  await expect(page.getByLabel('Model')).toHaveValue('kmeans');
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('kmeans');
   const clusters = page.getByRole('textbox', { name: /^Clusters/ });
   await clusters.fill('500');
   await clusters.press('Tab');
@@ -118,7 +118,7 @@ test('a hyperparameter the data do not allow is reported by the run at its field
 
 test('Gaussian naive Bayes trains from the registry and its ONNX download classifies the Iris rows', async ({ page }, info) => {
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
-  await page.getByLabel('Model').selectOption('gaussian_nb');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('gaussian_nb');
   await expect(page.getByRole('textbox', { name: /^Variance smoothing/ })).toHaveValue('0.000000001');
   const metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText(/^0\.9\d{3}$|^1\.0000$/);
@@ -134,7 +134,7 @@ test('Gaussian naive Bayes trains from the registry and its ONNX download classi
 test('categorical naive Bayes bins the penguin measurements, reads island and sex as categories, and its ONNX download agrees', async ({ page }, info) => {
   await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
   await page.getByLabel('Target column').selectOption('species');
-  await page.getByLabel('Model').selectOption('categorical_nb');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('categorical_nb');
   await expect(page.getByRole('textbox', { name: /^Bins per number column/ })).toHaveValue('5');
   await expect(page.getByLabel(/^Bin edges/)).toHaveValue('quantile');
   await expect(page.getByRole('textbox', { name: /^Alpha/ })).toHaveValue('1');
@@ -165,7 +165,7 @@ test('PCA explains the penguin measurements in components, its projection chart 
   await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
   await page.getByRole('table', { name: 'Columns' }).getByLabel('Role of species').selectOption('ignore');
   await page.getByLabel('Task').selectOption('decomposition');
-  await expect(page.getByLabel('Model')).toHaveValue('pca');
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('pca');
   await expect(page.getByLabel('Target column')).toHaveValue('');
   await expect(page.getByRole('textbox', { name: /^Components/ })).toHaveValue('');
   const metrics = await train(page);
@@ -212,14 +212,14 @@ test('PCA explains the penguin measurements in components, its projection chart 
 test('the lasso sets weights to zero by coordinate descent, and the elastic net mixes in L2', async ({ page }) => {
   await openSample(page, 'diabetes.csv', 'diabetes.csv · 442 rows × 11 columns');
   await expect(page.getByLabel('Task')).toHaveValue('regression');
-  await page.getByLabel('Model').selectOption('lasso');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('lasso');
   const alpha = page.getByRole('textbox', { name: /^Alpha/ });
   await alpha.fill('5');
   await alpha.press('Tab');
   const metrics = await train(page);
   await expect(metrics.getByLabel('R²')).toHaveText(/^0\.\d{4}$/);
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · lasso → progression');
-  await page.getByLabel('Model').selectOption('elastic_net');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('elastic_net');
   const ratio = page.getByRole('textbox', { name: /^L1 ratio/ });
   await expect(ratio).toHaveValue('0.5');
   await ratio.fill('1.5');
@@ -232,7 +232,7 @@ test('the lasso sets weights to zero by coordinate descent, and the elastic net 
 
 test('a random forest trains tree by tree, reports its out-of-bag score, and its ONNX download agrees', async ({ page }, info) => {
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
-  await page.getByLabel('Model').selectOption('random_forest');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('random_forest');
   const trees = page.getByRole('textbox', { name: /^Trees/ });
   await expect(trees).toHaveValue('100');
   await trees.fill('40');
@@ -266,7 +266,7 @@ test('gradient boosting trains iteration by iteration, with missing values left 
   // Penguins has missing measurements: boosting takes them as they are.
   await openSample(page, 'penguins.csv', 'penguins.csv · 344 rows × 8 columns');
   await page.getByLabel('Target column').selectOption('species');
-  await page.getByLabel('Model').selectOption('gbdt');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('gbdt');
   const iterations = page.getByRole('textbox', { name: /^Iterations/ });
   await expect(iterations).toHaveValue('100');
   await iterations.fill('40');
@@ -284,7 +284,7 @@ test('gradient boosting trains iteration by iteration, with missing values left 
   await expect(page.getByRole('navigation', { name: 'Notebook cells' })).toContainText('Train · gbdt → species');
 
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
-  await page.getByLabel('Model').selectOption('gbdt');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('gbdt');
   const leaves = page.getByRole('textbox', { name: /^Leaves per tree/ });
   await leaves.fill('1');
   await leaves.press('Tab');
@@ -315,7 +315,7 @@ test('gradient boosting trains iteration by iteration, with missing values left 
 
 test('k-nearest neighbours votes by distance and its ONNX download finds the same neighbours', async ({ page }, info) => {
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
-  await page.getByLabel('Model').selectOption('knn');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('knn');
   const neighbours = page.getByRole('textbox', { name: /^Neighbours/ });
   await expect(neighbours).toHaveValue('5');
   await neighbours.fill('7');
@@ -338,7 +338,7 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
   // of tens of epochs each.
   test.slow();
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
-  await page.getByLabel('Model').selectOption('mlp');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('mlp');
   const layers = page.getByRole('textbox', { name: /^Hidden layer sizes/ });
   await expect(layers).toHaveValue('100');
   await layers.fill('32,0');
@@ -378,7 +378,7 @@ test('a neural network takes its hidden layers as a list, trains epoch by epoch,
 
 test('a neural network fits every row at once with lbfgs, which refuses early stopping at the field', async ({ page }) => {
   await openSample(page, 'iris.csv', 'iris.csv · 150 rows × 5 columns');
-  await page.getByLabel('Model').selectOption('mlp');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('mlp');
   const layers = page.getByRole('textbox', { name: /^Hidden layer sizes/ });
   await layers.fill('16');
   await layers.press('Tab');
@@ -401,7 +401,7 @@ test('a neural network pauses, resumes and stops midway, and the model so far ha
   const csv = bigCsv(20_000, 24);
   await page.getByLabel('Open CSV').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: csv });
   await expect(page.getByLabel('Dataset shape')).toHaveText('big.csv · 20000 rows × 25 columns', { timeout: 60_000 });
-  await page.getByLabel('Model').selectOption('mlp');
+  await page.getByRole('combobox', { name: /^Model/ }).selectOption('mlp');
   // No stopping on a flat loss: the run lasts until it is stopped. Large batches
   // keep an epoch short on a software GPU (SwiftShader), which runs each of the
   // batch's operations slowly.
@@ -541,7 +541,7 @@ test('balanced class weights make logistic regression, boosting, trees and fores
 
 test('logistic regression trains on minibatches with solver adam, an epoch per step, and refuses l1 at the field', async ({ page }) => {
   await openSample(page, 'breast_cancer.csv', 'breast_cancer.csv · 569 rows × 31 columns');
-  await expect(page.getByLabel('Model')).toHaveValue('logistic');
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('logistic');
   await page.getByLabel(/^Solver/).selectOption('adam');
   const epochs = page.getByRole('textbox', { name: /^Maximum iterations/ });
   await epochs.fill('25');

@@ -25,7 +25,7 @@ test('trains a classifier on the Iris sample and shows test metrics and the devi
   await expect(page.getByRole('region', { name: 'Data table' })).toContainText('setosa');
   await expect(page.getByLabel('Target column')).toHaveValue('species');
   await expect(page.getByLabel('Task')).toHaveValue('classification');
-  await expect(page.getByLabel('Model')).toHaveValue('logistic');
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('logistic');
 
   const metrics = await train(page);
   await expect(metrics.getByLabel('Accuracy')).toHaveText(IRIS.accuracy);
@@ -41,7 +41,7 @@ test('trains a ridge regression on the Diabetes sample', async ({ page }) => {
   await openSample(page, 'diabetes.csv', 'diabetes.csv · 442 rows × 11 columns');
   await expect(page.getByLabel('Target column')).toHaveValue('progression');
   await expect(page.getByLabel('Task')).toHaveValue('regression');
-  await expect(page.getByLabel('Model')).toHaveValue('linear');
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('linear');
   const metrics = await train(page);
   await expect(metrics.getByLabel('R²')).toHaveText(DIABETES_R2);
   await expect(metrics.getByLabel('RMSE')).toHaveText(/^\d+\.\d{4}$/);
