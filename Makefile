@@ -68,6 +68,11 @@ bench-gemm:
 bench-gemm-browser: build
 	node e2e/bench/gemm.mjs
 
+# "Try the model" in headless Chromium: milliseconds from a keystroke to the new answer.
+.PHONY: bench-try-model
+bench-try-model: build
+	node e2e/bench/try-model.mjs
+
 # MLP training throughput in headless Chromium: Studio's CPU path against TensorFlow.js's wasm backend.
 .PHONY: bench-mlp-browser
 bench-mlp-browser: build
