@@ -48,8 +48,8 @@ pub struct InspectArgs {
     /// distinct values, skewness, kurtosis and the most common values.
     #[arg(long)]
     pub stats: bool,
-    /// A correlation matrix of the numeric columns over pairwise-complete rows:
-    /// pearson or spearman.
+    /// A correlation matrix over pairwise-complete rows: pearson or spearman over
+    /// the numeric columns, cramers_v (Cramér's V) over the category columns.
     #[arg(long, value_name = "METHOD")]
     pub corr: Option<String>,
     /// Data-quality warnings, each with its kind, columns and evidence.
@@ -174,7 +174,7 @@ pub fn run(args: InspectArgs) -> Result<(), String> {
         .as_deref()
         .map(|m| {
             Method::from_name(m)
-                .ok_or_else(|| format!("unknown --corr {m:?}: use pearson or spearman"))
+                .ok_or_else(|| format!("unknown --corr {m:?}: use pearson, spearman or cramers_v"))
         })
         .transpose()?;
     let loaded = data::read(&args.file, args.options()?, data::Hash::Skip)?;

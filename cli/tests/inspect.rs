@@ -236,7 +236,7 @@ fn stats_and_corr_add_the_contracted_keys() {
         .output()
         .expect("runs");
     assert!(!wrong.status.success());
-    assert!(String::from_utf8_lossy(&wrong.stderr).contains("use pearson or spearman"));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("use pearson, spearman or cramers_v"));
 }
 
 #[test]

@@ -92,7 +92,12 @@ fn check(name: &str) {
             close(got, &want[field], &what(field));
         }
     }
-    for (method, key) in [(Method::Pearson, "pearson"), (Method::Spearman, "spearman")] {
+    let methods = [
+        (Method::Pearson, "pearson"),
+        (Method::Spearman, "spearman"),
+        (Method::CramersV, "cramers_v"),
+    ];
+    for (method, key) in methods {
         let got = correlation(&frame, method);
         let want = &reference["corr"][key];
         let columns: Vec<&str> = want["columns"]

@@ -7,7 +7,8 @@ count, mean, std (ddof=1), min, 25 %, 50 %, 75 %, max (NumPy's linear
 quantiles), nunique, skew and kurt; for every column the missing count,
 nunique and the value counts of the most common values; and
 `DataFrame.corr(method)` for pearson and spearman over the numeric columns
-(pairwise-complete rows). `core/tests/explore_reference.rs` computes the same
+(pairwise-complete rows), and SciPy's Cramér's V (`association(method="cramer",
+correction=False)`) of every two other columns' crosstab. `core/tests/explore_reference.rs` computes the same
 from Studio's reading of the file and compares to 1e-9 relative.
 
 Besides the bundled samples it writes a seeded fixture with gaps, ties, a
@@ -25,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy
+from scipy.stats.contingency import association
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "data" / "samples"
@@ -84,6 +87,18 @@ def reference(path):
             })
         columns[name] = entry
     corr = {}
+    categories = [c for c in frame.columns if c not in numeric.columns]
+    cramer = []
+    for a in categories:
+        row = []
+        for b in categories:
+            keep = frame[a].notna() & frame[b].notna()
+            table = pd.crosstab(frame[a][keep].to_numpy(), frame[b][keep].to_numpy()).to_numpy()
+            small = min(table.shape) if table.size else 0
+            row.append(None if small < 2 else
+                       float(association(table, method="cramer", correction=False)))
+        cramer.append(row)
+    corr["cramers_v"] = {"columns": categories, "matrix": cramer}
     for method in ["pearson", "spearman"]:
         matrix = numeric.corr(method=method)
         corr[method] = {
@@ -99,7 +114,7 @@ def main():
     for path in files:
         out = OUT / f"explore_{path.stem}.json"
         data = reference(path)
-        data["versions"] = {"pandas": pd.__version__, "numpy": np.__version__,
+        data["versions"] = {"pandas": pd.__version__, "numpy": np.__version__, "scipy": scipy.__version__,
                             "python": platform.python_version()}
         out.write_text(json.dumps(data, indent=1) + "\n")
         print(f"wrote {out.relative_to(ROOT)}")

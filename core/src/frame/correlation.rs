@@ -3,11 +3,15 @@
 //! (pairwise-complete), Pearson's coefficient from the means of those rows,
 //! Spearman's as Pearson's of the values' ranks among those rows (ties
 //! averaged). A pair with no rows, or a column constant over them, has none.
+//! Over the category columns instead, Cramér's V of each pair's contingency
+//! table (SciPy's `association(method="cramer")`, without Yates' correction).
 
 use serde::{Deserialize, Serialize};
 
-use super::Frame;
+use rustc_hash::FxHashMap;
+
 use super::statistics::is_measure;
+use super::{ColumnType, Frame, Values};
 use crate::parallel;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +19,7 @@ use crate::parallel;
 pub enum Method {
     Pearson,
     Spearman,
+    CramersV,
 }
 
 impl Method {
@@ -22,6 +27,7 @@ impl Method {
         match name {
             "pearson" => Some(Method::Pearson),
             "spearman" => Some(Method::Spearman),
+            "cramers_v" => Some(Method::CramersV),
             _ => None,
         }
     }
@@ -35,8 +41,12 @@ pub struct Correlation {
     pub matrix: Vec<Vec<Option<f64>>>,
 }
 
-/// The matrix over every integer and float column of `frame`, pairs on threads.
+/// The matrix over every integer and float column of `frame` (every category
+/// column, for Cramér's V), pairs on threads.
 pub fn correlation(frame: &Frame, method: Method) -> Correlation {
+    if method == Method::CramersV {
+        return cramers_v(frame);
+    }
     let numeric: Vec<_> = frame
         .columns()
         .iter()
@@ -67,7 +77,7 @@ pub fn correlation(frame: &Frame, method: Method) -> Correlation {
     let coefficients = parallel::map(pairs.len(), |p| {
         let (i, j) = pairs[p];
         match (method, &ranks[i], &ranks[j]) {
-            (Method::Pearson, ..) => pearson(&values[i], &values[j]),
+            (Method::Pearson | Method::CramersV, ..) => pearson(&values[i], &values[j]),
             (Method::Spearman, Some(a), Some(b)) => pearson(a, b),
             (Method::Spearman, ..) => {
                 let (a, b): (Vec<f64>, Vec<f64>) = values[i]
@@ -90,6 +100,65 @@ pub fn correlation(frame: &Frame, method: Method) -> Correlation {
         columns: numeric.iter().map(|c| c.name.clone()).collect(),
         matrix,
     }
+}
+
+/// Cramér's V between every two category columns, over the rows both have.
+fn cramers_v(frame: &Frame) -> Correlation {
+    let categories: Vec<(&str, &[u32], &super::Column)> = frame
+        .columns()
+        .iter()
+        .filter(|c| c.kind() == ColumnType::Categorical)
+        .filter_map(|c| match c.values() {
+            Values::Codes { codes, .. } => Some((c.name.as_str(), codes.as_slice(), c)),
+            _ => None,
+        })
+        .collect();
+    let k = categories.len();
+    let pairs: Vec<(usize, usize)> = (0..k).flat_map(|i| (i..k).map(move |j| (i, j))).collect();
+    let coefficients = parallel::map(pairs.len(), |p| {
+        let (i, j) = pairs[p];
+        let (a, b) = (&categories[i], &categories[j]);
+        let both = (0..a.1.len()).filter(|&r| !a.2.is_missing(r) && !b.2.is_missing(r));
+        association(both.map(|r| (a.1[r], b.1[r])))
+    });
+    let mut matrix = vec![vec![None; k]; k];
+    for (&(i, j), v) in pairs.iter().zip(coefficients) {
+        matrix[i][j] = v;
+        matrix[j][i] = v;
+    }
+    Correlation {
+        method: Method::CramersV,
+        columns: categories.iter().map(|c| c.0.to_owned()).collect(),
+        matrix,
+    }
+}
+
+/// Cramér's V of the pairs of codes: `√(χ² / n / (min(r, c) − 1))` over the
+/// levels that occur; none where either side has fewer than two.
+fn association(pairs: impl Iterator<Item = (u32, u32)>) -> Option<f64> {
+    let mut table: FxHashMap<(u32, u32), usize> = FxHashMap::default();
+    let (mut rows, mut cols): (FxHashMap<u32, usize>, FxHashMap<u32, usize>) = Default::default();
+    let mut n = 0usize;
+    for (a, b) in pairs {
+        *table.entry((a, b)).or_default() += 1;
+        *rows.entry(a).or_default() += 1;
+        *cols.entry(b).or_default() += 1;
+        n += 1;
+    }
+    let smaller = rows.len().min(cols.len());
+    if smaller < 2 {
+        return None;
+    }
+    let nf = n as f64;
+    let mut chi2 = 0.0;
+    for (a, &ra) in &rows {
+        for (b, &cb) in &cols {
+            let expected = ra as f64 * cb as f64 / nf;
+            let observed = table.get(&(*a, *b)).copied().unwrap_or(0) as f64;
+            chi2 += (observed - expected) * (observed - expected) / expected;
+        }
+    }
+    Some((chi2 / nf / (smaller - 1) as f64).sqrt().min(1.0))
 }
 
 /// Pearson's coefficient over the rows where both `x` and `y` are present.
