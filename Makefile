@@ -68,6 +68,11 @@ bench-gemm:
 bench-gemm-browser: build
 	node e2e/bench/gemm.mjs
 
+# The column summary and data-quality check over a million generated rows in headless Chromium.
+.PHONY: bench-explore-browser
+bench-explore-browser: build
+	node e2e/bench/explore.mjs
+
 # "Try the model" in headless Chromium: milliseconds from a keystroke to the new answer.
 .PHONY: bench-try-model
 bench-try-model: build

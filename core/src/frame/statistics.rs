@@ -6,12 +6,10 @@
 //! Numbers (integers and floats) get the moments and quartiles; every column gets
 //! its count, missing count, distinct values and most common values.
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use super::{Column, ColumnType, Frame, Values};
+use super::{Column, ColumnType, Frame, Values, format_number};
 use crate::parallel;
 
 /// Most common values listed per column.
@@ -60,7 +58,20 @@ pub fn is_measure(kind: ColumnType) -> bool {
 pub fn of_column(column: &Column) -> Statistics {
     let missing = column.missing();
     let count = column.len() - missing;
-    let (unique, top) = counts(column);
+    let measured = is_measure(column.kind());
+    let mut values: Vec<f64> = if measured {
+        (0..column.len()).filter_map(|r| column.number(r)).collect()
+    } else {
+        Vec::new()
+    };
+    // Numbers are sorted once: their quartiles are then read off, and their
+    // distinct values counted as runs, with no hashing (slow in wasm).
+    values.sort_unstable_by(f64::total_cmp);
+    let (unique, top) = if measured {
+        runs(column.kind(), &values)
+    } else {
+        counts(column)
+    };
     let mut stats = Statistics {
         count,
         missing,
@@ -76,13 +87,47 @@ pub fn of_column(column: &Column) -> Statistics {
         kurtosis: None,
         top,
     };
-    if is_measure(column.kind()) {
-        let mut values: Vec<f64> = (0..column.len()).filter_map(|r| column.number(r)).collect();
+    if measured {
         moments(&values, &mut stats);
-        let [min, q1, median, q3, max] = quantiles(&mut values, [0.0, 0.25, 0.5, 0.75, 1.0]);
+        let [min, q1, median, q3, max] = quantiles(&values, [0.0, 0.25, 0.5, 0.75, 1.0]);
         (stats.min, stats.q1, stats.median, stats.q3, stats.max) = (min, q1, median, q3, max);
     }
     stats
+}
+
+/// How many distinct values the sorted `values` hold, and the most common (ties
+/// in value order), written as the column writes them.
+fn runs(kind: ColumnType, sorted: &[f64]) -> (usize, Vec<TopValue>) {
+    let mut tally: Vec<(usize, f64)> = Vec::new();
+    let mut at = 0;
+    while at < sorted.len() {
+        let value = sorted[at];
+        let mut end = at + 1;
+        // −0 and 0 are one value, as they sort side by side.
+        while end < sorted.len() && sorted[end] == value {
+            end += 1;
+        }
+        tally.push((end - at, value));
+        at = end;
+    }
+    let unique = tally.len();
+    let first = |a: &(usize, f64), b: &(usize, f64)| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1));
+    if tally.len() > TOP_VALUES {
+        tally.select_nth_unstable_by(TOP_VALUES, first);
+        tally.truncate(TOP_VALUES);
+    }
+    tally.sort_unstable_by(first);
+    let top = tally
+        .into_iter()
+        .map(|(count, value)| TopValue {
+            value: match kind {
+                ColumnType::Integer => format!("{}", value as i64),
+                _ => format_number(value + 0.0),
+            },
+            count,
+        })
+        .collect();
+    (unique, top)
 }
 
 /// The mean, standard deviation, skewness and kurtosis, from the mean and the
@@ -122,35 +167,17 @@ fn moments(values: &[f64], stats: &mut Statistics) {
     }
 }
 
-/// The values at fractions `qs` (ascending) of the sorted `values`, NumPy's
-/// `linear` method: between the values at `⌊(n−1)q⌋` and the one after. Each
-/// order statistic is selected in the part of the values right of the last one,
-/// so the values are never fully sorted.
-fn quantiles<const K: usize>(values: &mut [f64], qs: [f64; K]) -> [Option<f64>; K] {
-    let n = values.len();
-    if n == 0 {
-        return [None; K];
-    }
-    let mut needed: Vec<usize> = qs
-        .iter()
-        .flat_map(|q| {
-            let at = (n - 1) as f64 * q;
-            [at.floor() as usize, (at.ceil() as usize).min(n - 1)]
-        })
-        .collect();
-    needed.sort_unstable();
-    needed.dedup();
-    let mut order: HashMap<usize, f64> = HashMap::new();
-    let mut from = 0;
-    for &k in &needed {
-        let (_, value, _) = values[from..].select_nth_unstable_by(k - from, f64::total_cmp);
-        order.insert(k, *value);
-        from = k;
-    }
+/// The values at fractions `qs` of the sorted `values`, NumPy's `linear`
+/// method: between the values at `⌊(n−1)q⌋` and the one after.
+fn quantiles<const K: usize>(sorted: &[f64], qs: [f64; K]) -> [Option<f64>; K] {
+    let n = sorted.len();
     qs.map(|q| {
+        if n == 0 {
+            return None;
+        }
         let at = (n - 1) as f64 * q;
         let (lo, hi) = (at.floor() as usize, (at.ceil() as usize).min(n - 1));
-        let (a, b) = (order[&lo], order[&hi]);
+        let (a, b) = (sorted[lo], sorted[hi]);
         let t = at - at.floor();
         // NumPy's `_lerp`, from the nearer end.
         Some(if t >= 0.5 {
