@@ -95,6 +95,16 @@ pub fn of_column(column: &Column) -> Statistics {
     stats
 }
 
+/// The [`TOP_VALUES`] entries of `tally` that come first in `order`, in that order.
+fn leading<T>(mut tally: Vec<T>, order: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<T> {
+    if tally.len() > TOP_VALUES {
+        tally.select_nth_unstable_by(TOP_VALUES, &order);
+        tally.truncate(TOP_VALUES);
+    }
+    tally.sort_unstable_by(order);
+    tally
+}
+
 /// How many distinct values the sorted `values` hold, and the most common (ties
 /// in value order), written as the column writes them.
 fn runs(kind: ColumnType, sorted: &[f64]) -> (usize, Vec<TopValue>) {
@@ -111,13 +121,7 @@ fn runs(kind: ColumnType, sorted: &[f64]) -> (usize, Vec<TopValue>) {
         at = end;
     }
     let unique = tally.len();
-    let first = |a: &(usize, f64), b: &(usize, f64)| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1));
-    if tally.len() > TOP_VALUES {
-        tally.select_nth_unstable_by(TOP_VALUES, first);
-        tally.truncate(TOP_VALUES);
-    }
-    tally.sort_unstable_by(first);
-    let top = tally
+    let top = leading(tally, |a, b| b.0.cmp(&a.0).then(a.1.total_cmp(&b.1)))
         .into_iter()
         .map(|(count, value)| TopValue {
             value: match kind {
@@ -222,14 +226,7 @@ fn counts(column: &Column) -> (usize, Vec<TopValue>) {
         by_text.into_values().collect()
     };
     let unique = tally.len();
-    let mut tally = tally;
-    let first = |a: &(usize, usize), b: &(usize, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
-    if tally.len() > TOP_VALUES {
-        tally.select_nth_unstable_by(TOP_VALUES, first);
-        tally.truncate(TOP_VALUES);
-    }
-    tally.sort_unstable_by(first);
-    let top = tally
+    let top = leading(tally, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)))
         .into_iter()
         .map(|(count, row)| TopValue {
             value: column.text(row).unwrap_or_default(),
