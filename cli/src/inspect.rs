@@ -193,23 +193,24 @@ pub fn run(args: InspectArgs) -> Result<(), String> {
         ));
     }
     let frame = &loaded.frame;
-    let mut stats = if args.stats {
-        statistics::statistics(frame)
-            .into_iter()
-            .map(Some)
-            .collect()
-    } else {
-        vec![None; frame.columns().len()]
+    // Computed once for both the statistics shown and the warnings read from them.
+    let stats = (args.stats || args.quality).then(|| statistics::statistics(frame));
+    let warnings = match (&stats, args.quality) {
+        (Some(all), true) => Some(quality::warnings_with(frame, all, args.target.as_deref())),
+        _ => None,
     };
     let report = Report {
         rows: frame.rows(),
         columns: frame
             .summaries()
             .into_iter()
-            .zip(stats.iter_mut())
-            .map(|(summary, stats)| ColumnReport {
+            .enumerate()
+            .map(|(c, summary)| ColumnReport {
                 summary,
-                stats: stats.take().map(StatsReport::from),
+                stats: stats
+                    .as_ref()
+                    .filter(|_| args.stats)
+                    .map(|all| StatsReport::from(all[c].clone())),
             })
             .collect(),
         dialect: &loaded.dialect,
@@ -217,9 +218,7 @@ pub fn run(args: InspectArgs) -> Result<(), String> {
         bytes: loaded.bytes,
         memory_bytes: frame.memory(),
         corr: method.map(|m| correlation::correlation(frame, m)),
-        warnings: args
-            .quality
-            .then(|| quality::warnings(frame, args.target.as_deref())),
+        warnings,
     };
     if args.json {
         println!(

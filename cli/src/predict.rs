@@ -15,6 +15,7 @@ use serde::Serialize;
 use studio_core::frame::{ColumnType, Frame};
 use studio_core::ingest::{LoadOptions, Problem};
 use studio_core::learner::Output;
+use studio_core::model::argmax;
 use studio_core::online::OnlineError;
 use studio_core::prep::InputKind;
 use studio_core::train::Pipeline;
@@ -72,11 +73,9 @@ pub fn run(args: PredictArgs) -> Result<(), String> {
         options.set_column(&input.column, Some(kind), None);
     }
     let mut chunks = CsvChunks::with_options(&args.data, options);
-    let first = chunks.first()?;
-    let ignored = check_columns(&pipeline, &first, &args.data)?;
     let partial = partial_path(&args.out);
-    let written = write_predictions(&pipeline, &mut chunks, &partial);
-    let (rows, problems) = match written {
+    let written = write_predictions(&pipeline, &mut chunks, &args.data, &partial);
+    let (rows, ignored, problems) = match written {
         Ok(done) => done,
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
@@ -212,12 +211,7 @@ fn answers(output: &Output) -> Vec<Vec<String>> {
         } => probabilities
             .iter()
             .map(|p| {
-                let best = p
-                    .iter()
-                    .enumerate()
-                    .max_by(|a, b| a.1.total_cmp(b.1))
-                    .map_or(0, |(i, _)| i);
-                std::iter::once(classes.get(best).cloned().unwrap_or_default())
+                std::iter::once(classes.get(argmax(p)).cloned().unwrap_or_default())
                     .chain(p.iter().map(text))
                     .collect()
             })
@@ -238,31 +232,35 @@ fn answers(output: &Output) -> Vec<Vec<String>> {
     }
 }
 
-/// Streams every chunk through the pipeline into `path`; the rows written and
-/// the load report.
+/// Streams every chunk of `data` through the pipeline into `path`, its columns
+/// checked on the first chunk before any row is predicted; the rows written,
+/// the columns the model does not read, and the load report.
 fn write_predictions(
     pipeline: &Pipeline,
     chunks: &mut CsvChunks,
+    data: &Path,
     path: &Path,
-) -> Result<(usize, Vec<Problem>), String> {
+) -> Result<(usize, Vec<String>, Vec<Problem>), String> {
     let file = File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let mut out = csv::Writer::from_writer(BufWriter::new(file));
     let mut rows = 0;
-    let mut header = false;
+    let mut ignored = None;
     let problems = chunks
         .read(&mut |frame| {
             let fail = |e: String| OnlineError::Read(e);
+            if ignored.is_none() {
+                ignored = Some(check_columns(pipeline, frame, data).map_err(fail)?);
+            }
             let all: Vec<usize> = (0..frame.rows()).collect();
             let x = pipeline
                 .preprocessing
                 .transform(frame, &all)
                 .map_err(|e| fail(e.to_string()))?;
             let output = pipeline.model.predict(&x);
-            if !header {
+            if rows == 0 {
                 let names = frame.columns().iter().map(|c| c.name.clone());
                 let record: Vec<String> = names.chain(answer_header(pipeline, &output)).collect();
                 out.write_record(&record).map_err(|e| fail(e.to_string()))?;
-                header = true;
             }
             for (r, answer) in answers(&output).into_iter().enumerate() {
                 let cells = frame
@@ -276,7 +274,8 @@ fn write_predictions(
             Ok(())
         })
         .map_err(|e| e.to_string())?;
+    let ignored = ignored.ok_or_else(|| format!("{} has no rows", data.display()))?;
     let mut inner = out.into_inner().map_err(|e| e.to_string())?;
     inner.flush().map_err(|e| e.to_string())?;
-    Ok((rows, problems))
+    Ok((rows, ignored, problems))
 }

@@ -215,7 +215,7 @@ pub fn boundary(
 }
 
 /// The middle value (the mean of the two middle ones); `None` for none.
-fn median(mut values: Vec<f64>) -> Option<f64> {
+pub(crate) fn median(mut values: Vec<f64>) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let n = values.len();
     match n {
@@ -226,7 +226,7 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 }
 
 /// The most frequent value, the first in sorted order on ties.
-fn mode(mut values: Vec<String>) -> Option<String> {
+pub(crate) fn mode(mut values: Vec<String>) -> Option<String> {
     values.sort_unstable();
     let mut best: Option<(&str, usize)> = None;
     for group in values.chunk_by(|a, b| a == b) {

@@ -494,7 +494,7 @@ impl Trainer {
     pub async fn finish(mut self) -> Trained {
         let model = self.run.model();
         let rows = self.split.test.clone();
-        let output = self.run.predict(&self.test_x).await;
+        let output = self.run.predict(&model, &self.test_x).await;
         let (metrics, predictions) = match (output, &self.problem) {
             (
                 Output::Classes {

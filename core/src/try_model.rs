@@ -5,8 +5,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use rustc_hash::FxHashSet;
+
+use crate::boundary::{median, mode};
 use crate::frame::{Column, Frame, format_number};
 use crate::learner::{Output, registry};
+use crate::model::argmax;
 use crate::prep::InputKind;
 use crate::train::Pipeline;
 
@@ -27,7 +31,8 @@ pub enum FieldKind {
         /// The training rows' median, a starting value.
         median: Option<f64>,
     },
-    /// The levels the training rows had, in their order, and the most frequent.
+    /// The levels the training rows had, in their order, and the most frequent
+    /// (the first in sorted order on ties, as the decision boundary holds it).
     Category {
         levels: Vec<String>,
         mode: Option<String>,
@@ -73,17 +78,20 @@ pub fn fields(pipeline: &Pipeline, frame: &Frame, train: &[usize]) -> Vec<Field>
             let column = frame.column(&input.column);
             let kind = match (input.kind, column) {
                 (InputKind::Number, Some(c)) => {
-                    let mut values: Vec<f64> = train.iter().filter_map(|&r| c.number(r)).collect();
-                    values.sort_by(f64::total_cmp);
-                    let median = match values.len() {
-                        0 => None,
-                        n if n % 2 == 1 => Some(values[n / 2]),
-                        n => Some((values[n / 2 - 1] + values[n / 2]) / 2.0),
-                    };
+                    let values: Vec<f64> = train.iter().filter_map(|&r| c.number(r)).collect();
+                    let (min, max) =
+                        values
+                            .iter()
+                            .fold((None::<f64>, None::<f64>), |(lo, hi), &v| {
+                                (
+                                    Some(lo.map_or(v, |l| l.min(v))),
+                                    Some(hi.map_or(v, |h| h.max(v))),
+                                )
+                            });
                     FieldKind::Number {
-                        min: values.first().copied(),
-                        max: values.last().copied(),
-                        median,
+                        min,
+                        max,
+                        median: median(values),
                     }
                 }
                 (InputKind::Number, None) => FieldKind::Number {
@@ -92,26 +100,17 @@ pub fn fields(pipeline: &Pipeline, frame: &Frame, train: &[usize]) -> Vec<Field>
                     median: None,
                 },
                 (InputKind::Category, c) => {
-                    let mut levels: Vec<String> = Vec::new();
-                    let mut counts: Vec<usize> = Vec::new();
-                    for text in c
+                    let texts: Vec<String> = c
                         .into_iter()
                         .flat_map(|c| train.iter().filter_map(move |&r| c.text(r)))
-                    {
-                        match levels.iter().position(|l| *l == text) {
-                            Some(i) => counts[i] += 1,
-                            None => {
-                                levels.push(text);
-                                counts.push(1);
-                            }
-                        }
+                        .collect();
+                    // In the order the training rows first show them.
+                    let mut seen = FxHashSet::default();
+                    let levels = texts.iter().filter(|t| seen.insert(*t)).cloned().collect();
+                    FieldKind::Category {
+                        levels,
+                        mode: mode(texts),
                     }
-                    let mode = counts
-                        .iter()
-                        .enumerate()
-                        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(&a.0)))
-                        .map(|(i, _)| levels[i].clone());
-                    FieldKind::Category { levels, mode }
                 }
             };
             Field {
@@ -178,13 +177,8 @@ pub fn answer(pipeline: &Pipeline, values: &[(String, String)]) -> Result<Answer
             mut probabilities,
         } => {
             let p = probabilities.pop().unwrap_or_default();
-            let best = p
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(&a.0)))
-                .map_or(0, |(i, _)| i);
             Answer::Class {
-                label: classes.get(best).cloned().unwrap_or_default(),
+                label: classes.get(argmax(&p)).cloned().unwrap_or_default(),
                 classes,
                 probabilities: p,
             }

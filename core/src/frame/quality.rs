@@ -57,13 +57,17 @@ pub struct Warning {
 /// (else the column whose role is target), its class balance and the features
 /// that give it away too.
 pub fn warnings(frame: &Frame, target: Option<&str>) -> Vec<Warning> {
-    let stats = statistics(frame);
+    warnings_with(frame, &statistics(frame), target)
+}
+
+/// [`warnings`] from the columns' statistics already computed.
+pub fn warnings_with(frame: &Frame, stats: &[Statistics], target: Option<&str>) -> Vec<Warning> {
     let pearson = correlation(frame, Method::Pearson);
     let target = match target {
         Some(name) => frame.columns().iter().position(|c| c.name == name),
         None => frame.columns().iter().position(|c| c.role == Role::Target),
     };
-    warnings_from(frame, &stats, &pearson, target)
+    warnings_from(frame, stats, &pearson, target)
 }
 
 fn warnings_from(

@@ -225,10 +225,10 @@ impl Run {
         self.fit.model()
     }
 
-    /// The model's outputs for `x`, on the fit's device where its family
-    /// predicts there. A GPU that fails here leaves the CPU to predict, and the
-    /// fallback is recorded.
-    pub async fn predict(&mut self, x: &[f64]) -> Output {
+    /// `model`'s outputs for `x` (the fit's [`Run::model`]), on the fit's device
+    /// where its family predicts there. A GPU that fails here leaves the CPU to
+    /// predict, and the fallback is recorded.
+    pub async fn predict(&mut self, model: &Fitted, x: &[f64]) -> Output {
         let done = self.fit.progress().done;
         let failed = match self.fit.predict_on_device(x) {
             None => None,
@@ -245,7 +245,7 @@ impl Run {
             // Nothing is left on the GPU to fail again; a CPU fit has nothing to leave.
             let _ = self.fit.leave_gpu().await;
         }
-        self.fit.model().predict(x)
+        model.predict(x)
     }
 }
 

@@ -42,8 +42,9 @@ impl OnGpu {
         let n = x.len().checked_div(d).unwrap_or(0);
         let mut found = Vec::with_capacity(n);
         let mut order: Vec<u32> = Vec::with_capacity(m);
-        for start in (0..n).step_by(Self::block(model)) {
-            let end = (start + Self::block(model)).min(n);
+        let block = Self::block(model);
+        for start in (0..n).step_by(block) {
+            let end = (start + block).min(n);
             let queries = &x[start * d..end * d];
             let narrow: Vec<f32> = queries.iter().map(|&v| v as f32).collect();
             let on_gpu = self.gpu.upload(&narrow)?;
